@@ -1,0 +1,577 @@
+"""A fully connected network whose every forward value, gradient and update is kept.
+
+Conventions (as scikit-learn's MLP): ``X`` is ``(batch, n_in)``, rows are samples. Layer
+``l`` (0-based, ``L`` layers for ``len(sizes) = L + 1``) maps ``a[l]`` to ``a[l+1]``:
+
+    z[l]   = a[l] @ W[l] + b[l]                  W[l]: (n_in, n_out), b[l]: (n_out,)
+    s[l]   = gamma[l] * (z[l] - mu) / sqrt(var + eps) + beta[l]    (batch norm, hidden only)
+           = z[l]                                                   (otherwise)
+    h[l]   = f_l(s[l])
+    a[l+1] = h[l] + a[l]     with a residual (skip) connection, else h[l]
+
+``a[0]`` is ``X``; ``a[L]`` is the output. The backward pass is the chain rule, layer by
+layer from the output:
+
+    da[L]    = dL/dy                                   (from the loss)
+    dL/ds[l] = da[l+1] * f_l'(s[l])                    (fused with the loss at the output)
+    delta[l] = dL/dz[l] = dL/ds[l]                     (no batch norm)
+             = inv_std/B * (B dxh - sum dxh - xh sum(dxh xh)),  dxh = gamma dL/ds  (batch norm)
+    grad_W[l] = a[l].T @ delta[l]      grad_b[l] = sum over rows of delta[l]
+    da[l]    = delta[l] @ W[l].T  (+ da[l+1] with a skip)
+
+Parameter arrays are never changed in place: an update makes new arrays, so a recorded
+``Step`` can hold the parameters it was computed with by reference, without copying.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+
+from engine.activations import OUTPUT_ACTIVATIONS, Activation, get_activation
+from engine.init import INITS, init_weights
+from engine.losses import Loss, get_loss
+from engine.optim import SGD, Optimizer
+
+BN_EPS = 1e-5
+BN_MOMENTUM = 0.1  # running = (1 - m) running + m batch, as PyTorch's BatchNorm1d
+
+
+@dataclass
+class BatchNormTrace:
+    """Batch statistics of one batch-normalized layer, each ``(n_out,)``; ``x_hat`` is ``(batch, n_out)``."""
+
+    mean: np.ndarray
+    var: np.ndarray
+    inv_std: np.ndarray
+    x_hat: np.ndarray
+
+
+@dataclass
+class Trace:
+    """Every forward value: ``a`` has ``L + 1`` entries, the others ``L``; ``bn[l]`` is None without batch norm."""
+
+    a: list[np.ndarray]
+    z: list[np.ndarray]
+    s: list[np.ndarray]
+    h: list[np.ndarray]
+    bn: list[BatchNormTrace | None]
+    training: bool
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.a[-1]
+
+
+@dataclass
+class Gradients:
+    """The backward pass: ``da`` (``L + 1`` entries, ``da[0] = dL/dX``), the rest ``L``.
+
+    ``delta[l] = dL/dz[l]``; ``delta_s[l] = dL/ds[l]`` (the activation's input; the same
+    array as ``delta[l]`` without batch norm); ``grad_gamma``/``grad_beta`` None without it.
+    """
+
+    loss: float
+    da: list[np.ndarray]
+    delta: list[np.ndarray]
+    delta_s: list[np.ndarray]
+    grad_W: list[np.ndarray]
+    grad_b: list[np.ndarray]
+    grad_gamma: list[np.ndarray | None]
+    grad_beta: list[np.ndarray | None]
+
+
+@dataclass
+class Divergence:
+    """Where a step first went non-finite. ``layer`` is 0-based, or None for the loss."""
+
+    quantity: str
+    layer: int | None
+    message: str
+
+
+@dataclass
+class Step:
+    """One training step: forward values, loss, backward values and the update applied.
+
+    All forward and backward values are from *before* the update. ``weights``/``biases``
+    (and ``gammas``/``betas``) are the parameters the step started from; ``update_*[l]``
+    is exactly what was added to them (zeros if the step diverged and nothing was applied).
+    ``penalty_grad_W[l]`` is the L1/L2 penalty's part of the gradient, kept apart from the
+    data loss's ``grad_W[l]``.
+    """
+
+    index: int
+    loss: float
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    s: list[np.ndarray]
+    da: list[np.ndarray]
+    delta: list[np.ndarray]
+    delta_s: list[np.ndarray]
+    grad_W: list[np.ndarray]
+    grad_b: list[np.ndarray]
+    update_W: list[np.ndarray]
+    update_b: list[np.ndarray]
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    lr: float
+    penalty: float = 0.0
+    penalty_grad_W: list[np.ndarray] = field(default_factory=list)
+    grad_norm_before_clip: float = math.nan
+    grad_norm_after_clip: float = math.nan
+    gammas: list[np.ndarray | None] = field(default_factory=list)
+    betas: list[np.ndarray | None] = field(default_factory=list)
+    grad_gamma: list[np.ndarray | None] = field(default_factory=list)
+    grad_beta: list[np.ndarray | None] = field(default_factory=list)
+    update_gamma: list[np.ndarray | None] = field(default_factory=list)
+    update_beta: list[np.ndarray | None] = field(default_factory=list)
+    divergence: Divergence | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.divergence is not None
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.grad_W)
+
+
+def _as_float_matrix(values, what: str) -> np.ndarray:
+    """Convert to a float64 array, with a ValueError naming ``what`` on failure."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must contain only numbers") from None
+    if not np.isfinite(array).all():
+        raise ValueError(f"{what} contains NaN or infinite values")
+    return array
+
+
+def _all_finite(arrays) -> bool:
+    """True when every element of every array is finite (one sum per array: cheap)."""
+    return all(math.isfinite(float(x.sum())) for x in arrays if x is not None)
+
+
+class Network:
+    """A multilayer perceptron with named activations, loss and initialization.
+
+    ``Network(sizes=[2, 8, 8, 1], activation="tanh", output_activation="sigmoid",
+    loss="bce", init="xavier_uniform", seed=0)``
+
+    - ``activation``: one name for every hidden layer, or a list with one name per hidden
+      layer; ``output_activation`` defaults to what the loss needs (sigmoid for ``bce``,
+      softmax for ``cross_entropy``, linear otherwise).
+    - ``init``/``init_scale``/``bias_init``: see ``engine.init``; same seed, same network.
+    - ``batch_norm``: normalize every hidden layer's ``z`` over the batch (training mode),
+      with learnable ``gamma``/``beta`` and running statistics for evaluation.
+    - ``residual``: ``a[l+1] = f(s[l]) + a[l]`` for each hidden-to-hidden layer of equal width.
+    """
+
+    def __init__(
+        self,
+        sizes,
+        activation: str | list[str] = "tanh",
+        output_activation: str | None = None,
+        loss: str = "mse",
+        init: str = "xavier_uniform",
+        init_scale: float = 1.0,
+        bias_init: float = 0.0,
+        seed: int | None = None,
+        batch_norm: bool = False,
+        residual: bool = False,
+    ) -> None:
+        sizes = self._check_sizes(sizes)
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+        for name, value in (("init_scale", init_scale), ("bias_init", bias_init)):
+            if not isinstance(value, Real) or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
+        rng = np.random.default_rng(seed)
+        weights = [
+            init_weights(init, n_in, n_out, rng, init_scale) for n_in, n_out in zip(sizes[:-1], sizes[1:])
+        ]
+        biases = [np.full(n_out, float(bias_init)) for n_out in sizes[1:]]
+        self._setup(weights, biases, activation, output_activation, loss, batch_norm, residual)
+        self.init = init
+        self.init_scale = init_scale
+        self.seed = seed
+
+    @classmethod
+    def from_parameters(
+        cls,
+        weights,
+        biases,
+        activation: str | list[str] = "sigmoid",
+        output_activation: str | None = None,
+        loss: str = "sse",
+        batch_norm: bool = False,
+        residual: bool = False,
+    ) -> Network:
+        """Build a network from given weights ``W[l]: (n_in, n_out)`` and biases ``b[l]: (n_out,)``.
+
+        The arrays are copied. Raises ValueError naming the layer and the expected shape.
+        """
+        if len(weights) == 0 or len(weights) != len(biases):
+            raise ValueError(
+                f"need one bias vector per weight matrix and at least one layer; "
+                f"got {len(weights)} weight matrices and {len(biases)} bias vectors"
+            )
+        W = [_as_float_matrix(w, f"weights[{l}]").copy() for l, w in enumerate(weights)]
+        b = [_as_float_matrix(v, f"biases[{l}]").copy() for l, v in enumerate(biases)]
+        for l, w in enumerate(W):
+            if w.ndim != 2 or min(w.shape) < 1:
+                raise ValueError(
+                    f"weights[{l}] must be a non-empty 2-D (n_in, n_out) array, got shape {w.shape}"
+                )
+            if l > 0 and w.shape[0] != W[l - 1].shape[1]:
+                raise ValueError(
+                    f"weights[{l}] has shape {w.shape}; expected ({W[l - 1].shape[1]}, n_out) "
+                    f"because layer {l - 1} has {W[l - 1].shape[1]} outputs"
+                )
+            if b[l].shape != (w.shape[1],):
+                raise ValueError(f"biases[{l}] has shape {b[l].shape}; expected ({w.shape[1]},)")
+        net = cls.__new__(cls)
+        net._setup(W, b, activation, output_activation, loss, batch_norm, residual)
+        net.init, net.init_scale, net.seed = "given", 1.0, None
+        return net
+
+    # ------------------------------------------------------------------ set-up
+    @staticmethod
+    def _check_sizes(sizes) -> list[int]:
+        try:
+            sizes = list(sizes)
+        except TypeError:
+            raise ValueError(f"sizes must be a list of layer widths, got {sizes!r}") from None
+        if len(sizes) < 2:
+            raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
+        for i, n in enumerate(sizes):
+            if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+                raise ValueError(f"sizes[{i}] must be an integer >= 1, got {n!r}")
+        return [int(n) for n in sizes]
+
+    def _setup(self, weights, biases, activation, output_activation, loss, batch_norm, residual):
+        self.weights: list[np.ndarray] = weights
+        self.biases: list[np.ndarray] = biases
+        self.sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+        n_hidden = len(weights) - 1
+        names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+        if len(names) != n_hidden:
+            raise ValueError(
+                f"activation list has {len(names)} names; the network has {n_hidden} hidden layers"
+            )
+        self.loss_fn: Loss = get_loss(loss)
+        output_name = output_activation or self.loss_fn.default_output
+        if output_name not in OUTPUT_ACTIVATIONS:
+            raise ValueError(
+                f"unknown output activation {output_name!r}; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
+            )
+        required = self.loss_fn.output_activation
+        if required and output_name != required:
+            raise ValueError(f"loss {loss!r} needs output_activation {required!r}, got {output_name!r}")
+        if output_name == "softmax" and loss != "cross_entropy":
+            raise ValueError("a softmax output is only allowed with the cross_entropy loss")
+        self.activation_names = names + [output_name]
+        self.activations: list[Activation] = [get_activation(n) for n in names] + [
+            get_activation(output_name, allowed=OUTPUT_ACTIVATIONS)
+        ]
+        self.loss = loss
+        self.batch_norm = bool(batch_norm)
+        self.residual = bool(residual)
+        L = len(weights)
+        self.bn_layers = [self.batch_norm and l < L - 1 for l in range(L)]
+        self.skip = [
+            self.residual and 1 <= l < L - 1 and self.sizes[l] == self.sizes[l + 1] for l in range(L)
+        ]
+        self.gammas = [np.ones(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
+        self.betas = [np.zeros(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
+        self.running_mean = [np.zeros(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
+        self.running_var = [np.ones(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
+        self.steps_taken = 0
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers ``L`` (hidden layers + 1)."""
+        return len(self.weights)
+
+    def describe(self) -> str:
+        """A one-line summary such as ``2-8-8-1 tanh/sigmoid, bce``."""
+        hidden = sorted(set(self.activation_names[:-1])) or ["-"]
+        extras = [x for x, on in (("batch norm", self.batch_norm), ("residual", self.residual)) if on]
+        text = f"{'-'.join(map(str, self.sizes))} {'/'.join(hidden)}/{self.activation_names[-1]}, {self.loss}"
+        return text + (f" ({', '.join(extras)})" if extras else "")
+
+    def copy(self) -> Network:
+        """An independent copy (parameters are immutable by convention, so lists suffice)."""
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        for name in ("weights", "biases", "gammas", "betas", "running_mean", "running_var"):
+            setattr(clone, name, list(getattr(self, name)))
+        return clone
+
+    # ------------------------------------------------------------------ parameters
+    def parameters(self) -> list[np.ndarray]:
+        """All trainable arrays in a fixed order: ``W0, b0, W1, b1, ...`` then ``gamma, beta`` per BN layer."""
+        params = [p for pair in zip(self.weights, self.biases) for p in pair]
+        for gamma, beta in zip(self.gammas, self.betas):
+            if gamma is not None:
+                params += [gamma, beta]
+        return params
+
+    def _decay_mask(self) -> list[bool]:
+        return [True, False] * self.n_layers + [False, False] * sum(self.bn_layers)
+
+    # ------------------------------------------------------------------ input checks
+    def _check_inputs(self, X) -> np.ndarray:
+        X = _as_float_matrix(X, "X")
+        if X.ndim == 1 and self.sizes[0] == X.shape[0]:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.sizes[0] or X.shape[0] < 1:
+            raise ValueError(f"X must be (batch, {self.sizes[0]}) with batch >= 1, got shape {X.shape}")
+        return X
+
+    def _check_targets(self, Y, batch: int) -> np.ndarray:
+        Y = _as_float_matrix(Y, "Y")
+        n_out = self.sizes[-1]
+        if Y.ndim == 1 and n_out == 1 and Y.shape[0] == batch:
+            Y = Y[:, None]
+        if Y.shape != (batch, n_out):
+            raise ValueError(
+                f"Y must be ({batch}, {n_out}) to match X and the output layer, got shape {Y.shape}"
+            )
+        return Y
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, X, training: bool = False) -> Trace:
+        """All forward values for ``X: (batch, n_in)``; batch norm uses running statistics
+        unless ``training`` (then batch statistics, and nothing is updated)."""
+        X = self._check_inputs(X)
+        with np.errstate(all="ignore"):
+            return self._forward(X, training)
+
+    def predict(self, X) -> np.ndarray:
+        """The output ``a[L]``, ``(batch, n_out)``, in evaluation mode."""
+        return self.forward(X).a[-1]
+
+    def _forward(self, X: np.ndarray, training: bool) -> Trace:
+        a, z, s, h, bn = [X], [], [], [], []
+        for l, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+            z_l = a[l] @ W + b
+            if self.bn_layers[l]:
+                if training:
+                    mean, var = z_l.mean(axis=0), z_l.var(axis=0)
+                else:
+                    mean, var = self.running_mean[l], self.running_var[l]
+                inv_std = 1.0 / np.sqrt(var + BN_EPS)
+                x_hat = (z_l - mean) * inv_std
+                s_l = self.gammas[l] * x_hat + self.betas[l]
+                bn.append(BatchNormTrace(mean, var, inv_std, x_hat))
+            else:
+                s_l = z_l
+                bn.append(None)
+            h_l = act.function(s_l)
+            z.append(z_l)
+            s.append(s_l)
+            h.append(h_l)
+            a.append(h_l + a[l] if self.skip[l] else h_l)
+        return Trace(a, z, s, h, bn, training)
+
+    # ------------------------------------------------------------------ backward
+    def backward(self, trace: Trace, Y) -> Gradients:
+        """The chain rule through ``trace`` for targets ``Y: (batch, n_out)``."""
+        Y = self._check_targets(Y, trace.a[0].shape[0])
+        with np.errstate(all="ignore"):
+            return self._backward(trace, Y)
+
+    def _backward(self, trace: Trace, Y: np.ndarray) -> Gradients:
+        L = self.n_layers
+        y, z_out = trace.a[L], trace.s[L - 1]
+        loss_fn = self.loss_fn
+        da: list = [None] * (L + 1)
+        delta: list = [None] * L
+        delta_s: list = [None] * L
+        grad_W: list = [None] * L
+        grad_b: list = [None] * L
+        grad_gamma: list = [None] * L
+        grad_beta: list = [None] * L
+        loss = loss_fn.value(y, z_out, Y)
+        da[L] = loss_fn.grad_output(y, z_out, Y)
+        for l in range(L - 1, -1, -1):
+            if l == L - 1 and loss_fn.fused_delta is not None:
+                ds = loss_fn.fused_delta(y, z_out, Y)
+            else:
+                ds = da[l + 1] * self.activations[l].derivative(trace.s[l], trace.h[l])
+            stats = trace.bn[l]
+            if stats is None:
+                dz = ds
+            else:
+                grad_gamma[l] = (ds * stats.x_hat).sum(axis=0)
+                grad_beta[l] = ds.sum(axis=0)
+                dx_hat = ds * self.gammas[l]
+                if trace.training:
+                    batch = ds.shape[0]
+                    dz = (stats.inv_std / batch) * (
+                        batch * dx_hat - dx_hat.sum(axis=0) - stats.x_hat * (dx_hat * stats.x_hat).sum(axis=0)
+                    )
+                else:
+                    dz = dx_hat * stats.inv_std
+            delta_s[l] = ds
+            delta[l] = dz
+            grad_W[l] = trace.a[l].T @ dz
+            grad_b[l] = dz.sum(axis=0)
+            da[l] = dz @ self.weights[l].T
+            if self.skip[l]:
+                da[l] = da[l] + da[l + 1]
+        return Gradients(loss, da, delta, delta_s, grad_W, grad_b, grad_gamma, grad_beta)
+
+    def loss_value(self, X, Y, training: bool = True) -> float:
+        """The data loss for ``X``, ``Y`` (batch statistics when ``training``); used by gradcheck."""
+        X = self._check_inputs(X)
+        Y = self._check_targets(Y, X.shape[0])
+        with np.errstate(all="ignore"):
+            trace = self._forward(X, training)
+            return self.loss_fn.value(trace.a[-1], trace.s[-1], Y)
+
+    # ------------------------------------------------------------------ divergence
+    def _find_divergence(self, trace: Trace, grads: Gradients) -> Divergence | None:
+        """The first non-finite value in computation order, or None if all are finite."""
+        check = [grads.loss] + [g.sum() for g in grads.grad_W] + [g.sum() for g in grads.grad_b]
+        check += [g.sum() for g in grads.grad_gamma if g is not None]
+        if math.isfinite(float(sum(check))):
+            return None
+        for l in range(self.n_layers):
+            if not np.isfinite(trace.a[l + 1]).all():
+                return Divergence(
+                    "activation",
+                    l,
+                    f"the forward pass overflowed in layer {l + 1}: its activations are not finite",
+                )
+        if not math.isfinite(grads.loss):
+            return Divergence("loss", None, f"the loss is not finite ({grads.loss})")
+        for l in range(self.n_layers - 1, -1, -1):
+            if not _all_finite([grads.grad_W[l], grads.grad_b[l], grads.grad_gamma[l], grads.grad_beta[l]]):
+                return Divergence(
+                    "gradient",
+                    l,
+                    f"the gradient dL/dW of layer {l + 1} is not finite (it exploded in the backward pass)",
+                )
+        return Divergence("gradient", None, "a gradient is not finite")  # pragma: no cover
+
+    # ------------------------------------------------------------------ training
+    def train_step(self, X, Y, lr: float | None = None, optimizer: Optimizer | None = None) -> Step:
+        """One full-batch step: forward, backward, update (plain SGD with ``lr``, or ``optimizer``).
+
+        If the loss, a gradient or an update is not finite, nothing is applied: the
+        parameters keep their last finite values and ``step.divergence`` says where.
+        """
+        if optimizer is None:
+            if lr is None:
+                raise ValueError("train_step needs lr= (plain SGD) or optimizer=")
+            optimizer = SGD(lr)
+            optimizer.validate()
+        X = self._check_inputs(X)
+        Y = self._check_targets(Y, X.shape[0])
+        with np.errstate(all="ignore"):
+            trace = self._forward(X, training=True)
+            grads = self._backward(trace, Y)
+            divergence = self._find_divergence(trace, grads)
+            proposal = None
+            if divergence is None:
+                grad_list = [g for pair in zip(grads.grad_W, grads.grad_b) for g in pair]
+                for gg, gb in zip(grads.grad_gamma, grads.grad_beta):
+                    if gg is not None:
+                        grad_list += [gg, gb]
+                proposal = optimizer.propose(self.parameters(), grad_list, self._decay_mask())
+                if not _all_finite(proposal.updates):
+                    divergence = Divergence(
+                        "update",
+                        None,
+                        f"the update overflowed (learning rate {proposal.lr:g} is too large for "
+                        f"gradients of norm {proposal.grad_norm_before_clip:.3g})",
+                    )
+        step = self._record(trace, grads, proposal, divergence, optimizer)
+        if divergence is None:
+            optimizer.commit(proposal)
+            self._apply(step, trace)
+        self.steps_taken += 1
+        return step
+
+    def _record(self, trace, grads, proposal, divergence, optimizer) -> Step:
+        L = self.n_layers
+        if divergence is None:
+            updates = proposal.updates
+            update_W, update_b = updates[0 : 2 * L : 2], updates[1 : 2 * L : 2]
+            update_gamma, update_beta = [None] * L, [None] * L
+            bn_updates = iter(updates[2 * L :])
+            for l in range(L):
+                if self.bn_layers[l]:
+                    update_gamma[l], update_beta[l] = next(bn_updates), next(bn_updates)
+            penalty_grad_W = proposal.penalty_grads[0 : 2 * L : 2]
+            extra = dict(
+                lr=proposal.lr,
+                penalty=proposal.penalty,
+                grad_norm_before_clip=proposal.grad_norm_before_clip,
+                grad_norm_after_clip=proposal.grad_norm_after_clip,
+            )
+        else:
+            update_W = [np.zeros_like(w) for w in self.weights]
+            update_b = [np.zeros_like(b) for b in self.biases]
+            update_gamma = [None if g is None else np.zeros_like(g) for g in self.gammas]
+            update_beta = [None if g is None else np.zeros_like(g) for g in self.betas]
+            penalty_grad_W = [np.zeros_like(w) for w in self.weights]
+            extra = dict(lr=optimizer.current_lr())
+        return Step(
+            index=self.steps_taken,
+            loss=grads.loss,
+            z=trace.z,
+            a=trace.a,
+            s=trace.s,
+            da=grads.da,
+            delta=grads.delta,
+            delta_s=grads.delta_s,
+            grad_W=grads.grad_W,
+            grad_b=grads.grad_b,
+            update_W=update_W,
+            update_b=update_b,
+            weights=list(self.weights),
+            biases=list(self.biases),
+            penalty_grad_W=penalty_grad_W,
+            gammas=list(self.gammas),
+            betas=list(self.betas),
+            grad_gamma=grads.grad_gamma,
+            grad_beta=grads.grad_beta,
+            update_gamma=update_gamma,
+            update_beta=update_beta,
+            divergence=divergence,
+            **extra,
+        )
+
+    def _apply(self, step: Step, trace: Trace) -> None:
+        """Add the step's updates, making new arrays (never in place)."""
+        self.weights = [w + u for w, u in zip(self.weights, step.update_W)]
+        self.biases = [b + u for b, u in zip(self.biases, step.update_b)]
+        for l, stats in enumerate(trace.bn):
+            if stats is None:
+                continue
+            self.gammas[l] = self.gammas[l] + step.update_gamma[l]
+            self.betas[l] = self.betas[l] + step.update_beta[l]
+            batch = trace.a[0].shape[0]
+            unbiased = stats.var * batch / max(batch - 1, 1)
+            self.running_mean[l] = (1 - BN_MOMENTUM) * self.running_mean[l] + BN_MOMENTUM * stats.mean
+            self.running_var[l] = (1 - BN_MOMENTUM) * self.running_var[l] + BN_MOMENTUM * unbiased
+
+    def set_parameters(self, weights, biases, gammas=None, betas=None) -> None:
+        """Replace the parameters (e.g. to resume from a recorded step); shapes must match."""
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            if w.shape != self.weights[l].shape or b.shape != self.biases[l].shape:
+                raise ValueError(
+                    f"layer {l}: expected W {self.weights[l].shape} and b {self.biases[l].shape}"
+                )
+        self.weights = [np.asarray(w, dtype=np.float64) for w in weights]
+        self.biases = [np.asarray(b, dtype=np.float64) for b in biases]
+        if gammas is not None:
+            self.gammas = list(gammas)
+            self.betas = list(betas)

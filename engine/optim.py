@@ -1,0 +1,291 @@
+"""Optimizers, gradient clipping, L1/L2 penalties and learning-rate schedules.
+
+An optimizer turns the data-loss gradients of a network's parameters into the updates that
+are *added* to them. For one step ``t`` (counted from 1) it does, in PyTorch's order:
+
+1. clip the data gradients ``g``: by value (``clip(g, -c, c)``), then by global norm
+   (``g *= clip_norm / (||g|| + 1e-6)`` when ``||g|| > clip_norm``, as
+   ``torch.nn.utils.clip_grad_norm_``), reporting the global norm before and after;
+2. add the penalty gradient on weights (never biases): ``l2 * W`` for the penalty
+   ``l2/2 ||W||^2`` (PyTorch's ``weight_decay``) and ``l1 * sign(W)`` for ``l1 * sum |W|``;
+3. apply the rule, with ``lr_t = lr * schedule.factor(t - 1)``:
+
+=========  ==============================================================================
+sgd        ``update = -lr g``
+momentum   ``b = mu b + g`` (``b = g`` at the first step); ``update = -lr b``
+nesterov   ``b = mu b + g``; ``update = -lr (g + mu b)``
+rmsprop    ``v = alpha v + (1 - alpha) g^2``; ``update = -lr g / (sqrt(v) + eps)``
+adam       ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g^2``;
+           ``update = -(lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)``
+=========  ==============================================================================
+
+These are the update rules of ``torch.optim.SGD`` (``momentum=0.9``, ``nesterov``),
+``RMSprop`` and ``Adam``. ``opt.lr`` may be changed between steps; the next step uses it.
+
+The network calls ``propose(...)`` and, only if every update is finite, ``commit(...)``,
+so a diverging step leaves the optimizer's state (moments, step count) untouched.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SCHEDULES = ("constant", "step", "exponential", "cosine")
+
+
+@dataclass
+class Schedule:
+    """Learning-rate factor by step index ``t`` (0-based), optionally with linear warm-up.
+
+    - ``constant``: 1
+    - ``step``: ``gamma ** (t // step_size)`` (PyTorch's ``StepLR``)
+    - ``exponential``: ``gamma ** t`` (``ExponentialLR``)
+    - ``cosine``: ``min_factor + (1 - min_factor) (1 + cos(pi t / total_steps)) / 2`` for
+      ``t <= total_steps``, then ``min_factor`` (``CosineAnnealingLR`` without restarts)
+    - warm-up: the factor is multiplied by ``(t + 1) / warmup_steps`` while
+      ``t < warmup_steps``.
+    """
+
+    kind: str = "constant"
+    gamma: float = 0.5
+    step_size: int = 100
+    total_steps: int = 1000
+    min_factor: float = 0.0
+    warmup_steps: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in SCHEDULES:
+            raise ValueError(f"unknown schedule {self.kind!r}; choose one of: {', '.join(SCHEDULES)}")
+        if self.step_size < 1 or self.total_steps < 1 or self.warmup_steps < 0:
+            raise ValueError("step_size and total_steps must be >= 1, warmup_steps >= 0")
+
+    def factor(self, t: int) -> float:
+        if self.kind == "constant":
+            f = 1.0
+        elif self.kind == "step":
+            f = self.gamma ** (t // self.step_size)
+        elif self.kind == "exponential":
+            f = self.gamma**t
+        else:
+            progress = min(t, self.total_steps) / self.total_steps
+            f = self.min_factor + (1.0 - self.min_factor) * 0.5 * (1.0 + math.cos(math.pi * progress))
+        if t < self.warmup_steps:
+            f *= (t + 1) / self.warmup_steps
+        return f
+
+
+@dataclass
+class Proposal:
+    """The outcome of one optimizer step, not yet applied.
+
+    ``updates[i]`` is what would be added to ``params[i]``; ``penalty_grads[i]`` the
+    penalty's part of the gradient (zeros for biases); ``penalty`` the penalty's value.
+    """
+
+    updates: list[np.ndarray]
+    penalty_grads: list[np.ndarray]
+    penalty: float
+    grad_norm_before_clip: float
+    grad_norm_after_clip: float
+    lr: float
+    new_state: list[tuple[np.ndarray, ...]] = field(repr=False)
+    shapes: tuple = field(repr=False)
+
+
+class Optimizer:
+    """Base class: clipping, penalties and schedule; subclasses give ``_rule``."""
+
+    name = "optimizer"
+
+    def __init__(
+        self,
+        lr: float = 0.01,
+        *,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        clip_norm: float | None = None,
+        clip_value: float | None = None,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.lr = lr
+        self.l1 = l1
+        self.l2 = l2
+        self.clip_norm = clip_norm
+        self.clip_value = clip_value
+        self.schedule = schedule or Schedule()
+        self.t = 0  # steps committed so far
+        self._state: list[tuple[np.ndarray, ...]] = []
+        self._shapes: tuple = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(lr={self.lr})"
+
+    def validate(self) -> None:
+        """Raise ValueError unless the hyperparameters are usable numbers."""
+        checks = {"lr": self.lr, "l1": self.l1, "l2": self.l2}
+        for name, value in checks.items():
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        for name in ("clip_norm", "clip_value"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a positive number or None, got {value!r}")
+
+    def reset(self) -> None:
+        """Forget all moments and the step count."""
+        self.t = 0
+        self._state = []
+        self._shapes = ()
+
+    def current_lr(self) -> float:
+        """The learning rate the next step will use: ``lr * schedule.factor(t)``."""
+        return self.lr * self.schedule.factor(self.t)
+
+    def propose(self, params: list[np.ndarray], grads: list[np.ndarray], decay_mask: list[bool]) -> Proposal:
+        """Compute the updates for ``params`` given their data gradients ``grads``.
+
+        ``decay_mask[i]`` says whether ``params[i]`` is a weight (penalized) or not.
+        """
+        shapes = tuple(p.shape for p in params)
+        state = self._state if shapes == self._shapes else [self._empty_state(p) for p in params]
+        t = (self.t if shapes == self._shapes else 0) + 1
+
+        if self.clip_value is not None:
+            grads = [np.clip(g, -self.clip_value, self.clip_value) for g in grads]
+        norm_before = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+        norm_after = norm_before
+        if self.clip_norm is not None and norm_before > self.clip_norm:
+            scale = self.clip_norm / (norm_before + 1e-6)
+            grads = [g * scale for g in grads]
+            norm_after = norm_before * scale
+
+        penalty = 0.0
+        penalty_grads = []
+        for p, is_weight in zip(params, decay_mask):
+            pg = np.zeros_like(p)
+            if is_weight and self.l2:
+                pg = pg + self.l2 * p
+                penalty += 0.5 * self.l2 * float(np.vdot(p, p))
+            if is_weight and self.l1:
+                pg = pg + self.l1 * np.sign(p)
+                penalty += self.l1 * float(np.abs(p).sum())
+            penalty_grads.append(pg)
+
+        lr = self.lr * self.schedule.factor(t - 1)
+        updates, new_state = [], []
+        for g, pg, s in zip(grads, penalty_grads, state):
+            update, s_new = self._rule(g + pg if (self.l1 or self.l2) else g, s, lr, t)
+            updates.append(update)
+            new_state.append(s_new)
+        return Proposal(updates, penalty_grads, penalty, norm_before, norm_after, lr, new_state, shapes)
+
+    def commit(self, proposal: Proposal) -> None:
+        """Accept a proposal: keep its moments and count the step."""
+        if proposal.shapes != self._shapes:
+            self.t = 0
+        self._state = proposal.new_state
+        self._shapes = proposal.shapes
+        self.t += 1
+
+    def _empty_state(self, p: np.ndarray) -> tuple[np.ndarray, ...]:
+        return ()
+
+    def _rule(self, g, state, lr, t):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    name = "sgd"
+
+    def _rule(self, g, state, lr, t):
+        return -lr * g, state
+
+
+class Momentum(Optimizer):
+    """Heavy-ball momentum, PyTorch's ``SGD(momentum=mu)`` (dampening 0)."""
+
+    name = "momentum"
+    nesterov = False
+
+    def __init__(self, lr: float = 0.01, *, momentum: float = 0.9, **kwargs) -> None:
+        super().__init__(lr, **kwargs)
+        self.momentum = momentum
+
+    def _empty_state(self, p):
+        return (None,)
+
+    def _rule(self, g, state, lr, t):
+        (buf,) = state
+        buf = g.copy() if buf is None else self.momentum * buf + g
+        direction = g + self.momentum * buf if self.nesterov else buf
+        return -lr * direction, (buf,)
+
+
+class Nesterov(Momentum):
+    """PyTorch's ``SGD(momentum=mu, nesterov=True)``."""
+
+    name = "nesterov"
+    nesterov = True
+
+
+class RMSprop(Optimizer):
+    name = "rmsprop"
+
+    def __init__(self, lr: float = 0.01, *, alpha: float = 0.99, eps: float = 1e-8, **kwargs) -> None:
+        super().__init__(lr, **kwargs)
+        self.alpha = alpha
+        self.eps = eps
+
+    def _empty_state(self, p):
+        return (np.zeros_like(p),)
+
+    def _rule(self, g, state, lr, t):
+        (v,) = state
+        v = self.alpha * v + (1.0 - self.alpha) * g * g
+        return -lr * g / (np.sqrt(v) + self.eps), (v,)
+
+
+class Adam(Optimizer):
+    name = "adam"
+
+    def __init__(
+        self,
+        lr: float = 0.001,
+        *,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        **kwargs,
+    ) -> None:
+        super().__init__(lr, **kwargs)
+        self.betas = tuple(betas)
+        self.eps = eps
+
+    def _empty_state(self, p):
+        return (np.zeros_like(p), np.zeros_like(p))
+
+    def _rule(self, g, state, lr, t):
+        m, v = state
+        b1, b2 = self.betas
+        m = b1 * m + (1.0 - b1) * g
+        v = b2 * v + (1.0 - b2) * g * g
+        step_size = lr / (1.0 - b1**t)
+        denom = np.sqrt(v) / math.sqrt(1.0 - b2**t) + self.eps
+        return -step_size * m / denom, (m, v)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentum, Nesterov, RMSprop, Adam)}
+
+
+def make_optimizer(name: str, **hyperparameters) -> Optimizer:
+    """``make_optimizer("adam", lr=0.01, l2=1e-4, clip_norm=1.0)``; ValueError on bad input."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    try:
+        optimizer = OPTIMIZERS[name](**hyperparameters)
+    except TypeError as error:
+        raise ValueError(f"bad hyperparameter for {name}: {error}") from None
+    optimizer.validate()
+    return optimizer
