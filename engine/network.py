@@ -52,7 +52,9 @@ class BatchNormTrace:
 
 @dataclass
 class Trace:
-    """Every forward value: ``a`` has ``L + 1`` entries, the others ``L``; ``bn[l]`` is None without batch norm."""
+    """Every forward value: ``a`` has ``L + 1`` entries, the others ``L``.
+
+    ``bn[l]`` is None for a layer without batch norm."""
 
     a: list[np.ndarray]
     z: list[np.ndarray]
@@ -314,7 +316,7 @@ class Network:
 
     # ------------------------------------------------------------------ parameters
     def parameters(self) -> list[np.ndarray]:
-        """All trainable arrays in a fixed order: ``W0, b0, W1, b1, ...`` then ``gamma, beta`` per BN layer."""
+        """All trainable arrays, in order ``W0, b0, W1, b1, ...``, then ``gamma, beta`` per BN layer."""
         params = [p for pair in zip(self.weights, self.biases) for p in pair]
         for gamma, beta in zip(self.gammas, self.betas):
             if gamma is not None:
