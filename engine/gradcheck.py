@@ -11,9 +11,12 @@ is noisy at ``|L| * 2.2e-16 / e``. The default picks the five-point stencil with
 an activation has a kink (ReLU, leaky ReLU, ELU), so the step rarely straddles the kink.
 
 The relative error of an array is ``||analytic - numeric|| / max(||analytic||, ||numeric||)``.
-When both norms are below the noise floor (``10 * |L| * 2.2e-16 / e``), the gradient is
-zero as far as finite differences can tell (a bias followed by batch norm, say) and the
-error is reported as 0.
+It is only meaningful for gradients well above the rounding noise of the difference
+quotient, ``noise = 10 * sum|weights| * max(|L|, 1) * 2.2e-16 / e`` per entry: a gradient
+is *resolvable* at tolerance ``tol`` when its norm is at least ``noise * sqrt(size) / tol``.
+``ParameterCheck.passes(tol)`` asks for a relative error below ``tol`` where the gradient
+is resolvable, and for an absolute error below ``noise * sqrt(size)`` where it is not (a
+bias followed by batch norm has a true gradient of exactly zero, for instance).
 """
 
 from __future__ import annotations
@@ -33,11 +36,24 @@ class ParameterCheck:
     layer: int
     analytic: np.ndarray
     numeric: np.ndarray
-    noise_floor: float = 0.0
+    noise: float = 0.0  # rounding noise of one finite-difference entry
 
     @property
     def relative_error(self) -> float:
-        return relative_error(self.analytic, self.numeric, self.noise_floor)
+        return relative_error(self.analytic, self.numeric)
+
+    @property
+    def absolute_error(self) -> float:
+        return float(np.linalg.norm(self.analytic - self.numeric))
+
+    def resolvable(self, tol: float = 1e-6) -> bool:
+        scale = max(np.linalg.norm(self.analytic), np.linalg.norm(self.numeric))
+        return scale >= self.noise * np.sqrt(self.analytic.size) / tol
+
+    def passes(self, tol: float = 1e-6) -> bool:
+        if self.resolvable(tol):
+            return self.relative_error < tol
+        return self.absolute_error <= self.noise * np.sqrt(self.analytic.size)
 
 
 @dataclass
@@ -47,6 +63,9 @@ class GradCheckReport:
     @property
     def max_relative_error(self) -> float:
         return max(c.relative_error for c in self.checks)
+
+    def failures(self, tol: float = 1e-6) -> list[ParameterCheck]:
+        return [c for c in self.checks if not c.passes(tol)]
 
     def by_layer(self) -> dict[int, float]:
         """The largest relative error of each layer's parameters (the input X is layer -1)."""
@@ -64,9 +83,9 @@ STENCILS = {
 }
 
 
-def relative_error(analytic: np.ndarray, numeric: np.ndarray, noise_floor: float = 0.0) -> float:
+def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     scale = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
-    if scale <= noise_floor or scale == 0:
+    if scale == 0:
         return 0.0
     return float(np.linalg.norm(analytic - numeric) / scale)
 
@@ -111,7 +130,8 @@ def gradcheck(
     eps = eps or default_eps
     X = np.asarray(X, dtype=np.float64)
     grads = net.backward(net.forward(X, training=True), Y)
-    floor = 10 * max(abs(grads.loss), 1.0) * np.finfo(np.float64).eps / eps
+    weight_sum = sum(abs(w) for w in STENCILS[stencil][1])
+    noise = 10 * weight_sum * max(abs(grads.loss), 1.0) * np.finfo(np.float64).eps / eps
     checks = []
 
     def check_list(attr: str, name: str, analytic_list) -> None:
@@ -128,7 +148,7 @@ def gradcheck(
                 numeric = numeric_gradient(loss_of, original, eps, stencil)
             finally:
                 params[l] = original
-            checks.append(ParameterCheck(name, l, analytic, numeric, floor))
+            checks.append(ParameterCheck(name, l, analytic, numeric, noise))
 
     check_list("weights", "W", grads.grad_W)
     check_list("biases", "b", grads.grad_b)
@@ -137,5 +157,5 @@ def gradcheck(
     if include_input:
         loss_of_input = lambda x: net.loss_value(x, Y, training=True)  # noqa: E731
         numeric = numeric_gradient(loss_of_input, X, eps, stencil)
-        checks.append(ParameterCheck("X", -1, grads.da[0], numeric, floor))
+        checks.append(ParameterCheck("X", -1, grads.da[0], numeric, noise))
     return GradCheckReport(checks)
