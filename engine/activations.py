@@ -42,7 +42,8 @@ class Activation:
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-z)), via exp(-|z|) so that no finite z overflows."""
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 def softplus(z: np.ndarray) -> np.ndarray:

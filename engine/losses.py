@@ -45,15 +45,15 @@ class Loss:
 
 
 def _bce_value(y: np.ndarray, z: np.ndarray, t: np.ndarray) -> float:
-    return float(np.mean(softplus(z) - t * z))
+    return float(np.add.reduce(softplus(z) - t * z, axis=None)) / t.size
 
 
 def _bce_grad_output(y: np.ndarray, z: np.ndarray, t: np.ndarray) -> np.ndarray:
     # dL/dy = (-t/y + (1-t)/(1-y)) / N, with 1/y = 1 + exp(-z) and 1/(1-y) = 1 + exp(z)
-    # so that a saturated output (y rounded to 0 or 1) still gives the true value.
-    with np.errstate(over="ignore"):
-        inv_y = 1.0 + np.exp(-z)
-        inv_one_minus_y = 1.0 + np.exp(z)
+    # so that a saturated output (y rounded to 0 or 1) still gives the true value (which
+    # may be +-inf for |z| > 709: the network evaluates losses under np.errstate).
+    inv_y = 1.0 + np.exp(-z)
+    inv_one_minus_y = 1.0 + np.exp(z)
     return (-t * inv_y + (1.0 - t) * inv_one_minus_y) / t.size
 
 

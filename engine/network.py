@@ -40,7 +40,7 @@ BN_EPS = 1e-5
 BN_MOMENTUM = 0.1  # running = (1 - m) running + m batch, as PyTorch's BatchNorm1d
 
 
-@dataclass
+@dataclass(slots=True)
 class BatchNormTrace:
     """Batch statistics of one batch-normalized layer, each ``(n_out,)``; ``x_hat`` is ``(batch, n_out)``."""
 
@@ -50,7 +50,7 @@ class BatchNormTrace:
     x_hat: np.ndarray
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """Every forward value: ``a`` has ``L + 1`` entries, the others ``L``.
 
@@ -68,7 +68,7 @@ class Trace:
         return self.a[-1]
 
 
-@dataclass
+@dataclass(slots=True)
 class Gradients:
     """The backward pass: ``da`` (``L + 1`` entries, ``da[0] = dL/dX``), the rest ``L``.
 
@@ -95,7 +95,7 @@ class Divergence:
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Step:
     """One training step: forward values, loss, backward values and the update applied.
 
@@ -103,7 +103,8 @@ class Step:
     (and ``gammas``/``betas``) are the parameters the step started from; ``update_*[l]``
     is exactly what was added to them (zeros if the step diverged and nothing was applied).
     ``penalty_grad_W[l]`` is the L1/L2 penalty's part of the gradient, kept apart from the
-    data loss's ``grad_W[l]``.
+    data loss's ``grad_W[l]``. ``grad_norm_before_clip``/``_after_clip`` are the global
+    gradient norms around clipping by norm (NaN when no clipping by norm is set).
     """
 
     index: int
@@ -122,7 +123,7 @@ class Step:
     biases: list[np.ndarray]
     lr: float
     penalty: float = 0.0
-    penalty_grad_W: list[np.ndarray] = field(default_factory=list)
+    _penalty_grad_W: list[np.ndarray] | None = None
     grad_norm_before_clip: float = math.nan
     grad_norm_after_clip: float = math.nan
     gammas: list[np.ndarray | None] = field(default_factory=list)
@@ -134,6 +135,13 @@ class Step:
     divergence: Divergence | None = None
 
     @property
+    def penalty_grad_W(self) -> list[np.ndarray]:
+        """The L1/L2 penalty's part of dL/dW per layer (zeros when no penalty is set)."""
+        if self._penalty_grad_W is None:
+            return [np.zeros_like(w) for w in self.weights]
+        return self._penalty_grad_W
+
+    @property
     def diverged(self) -> bool:
         return self.divergence is not None
 
@@ -142,20 +150,29 @@ class Step:
         return len(self.grad_W)
 
 
-def _as_float_matrix(values, what: str) -> np.ndarray:
-    """Convert to a float64 array, with a ValueError naming ``what`` on failure."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must contain only numbers") from None
-    if not np.isfinite(array).all():
-        raise ValueError(f"{what} contains NaN or infinite values")
-    return array
+_sum = np.add.reduce
 
 
 def _all_finite(arrays) -> bool:
-    """True when every element of every array is finite (one sum per array: cheap)."""
-    return all(math.isfinite(float(x.sum())) for x in arrays if x is not None)
+    """True when every element of every array is finite (one sum per array: cheap, since
+    a NaN or infinity anywhere makes the sum non-finite)."""
+    return math.isfinite(sum(float(_sum(x, axis=None)) for x in arrays if x is not None))
+
+
+def _as_float_matrix(values, what: str) -> np.ndarray:
+    """Convert to a float64 array, with a ValueError naming ``what`` on failure."""
+    if type(values) is np.ndarray and values.dtype == np.float64:
+        array = values
+    else:
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} must contain only numbers") from None
+    if not _all_finite([array]):
+        if np.isfinite(array).all():  # finite, but so large that the sum overflowed
+            raise ValueError(f"{what} has values too large to compute with (above 1e300)")
+        raise ValueError(f"{what} contains NaN or infinite values")
+    return array
 
 
 class Network:
@@ -293,6 +310,8 @@ class Network:
         self.running_mean = [np.zeros(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
         self.running_var = [np.ones(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
         self.steps_taken = 0
+        self._plain_sgd = SGD(0.0)
+        self._decay_mask_cache = [True, False] * L + [False, False] * sum(self.bn_layers)
 
     @property
     def n_layers(self) -> int:
@@ -324,7 +343,8 @@ class Network:
         return params
 
     def _decay_mask(self) -> list[bool]:
-        return [True, False] * self.n_layers + [False, False] * sum(self.bn_layers)
+        """Which entries of ``parameters()`` are weights (penalized by L1/L2): the W's only."""
+        return self._decay_mask_cache
 
     # ------------------------------------------------------------------ input checks
     def _check_inputs(self, X) -> np.ndarray:
@@ -423,7 +443,7 @@ class Network:
             delta_s[l] = ds
             delta[l] = dz
             grad_W[l] = trace.a[l].T @ dz
-            grad_b[l] = dz.sum(axis=0)
+            grad_b[l] = _sum(dz, axis=0)
             da[l] = dz @ self.weights[l].T
             if self.skip[l]:
                 da[l] = da[l] + da[l + 1]
@@ -440,10 +460,6 @@ class Network:
     # ------------------------------------------------------------------ divergence
     def _find_divergence(self, trace: Trace, grads: Gradients) -> Divergence | None:
         """The first non-finite value in computation order, or None if all are finite."""
-        check = [grads.loss] + [g.sum() for g in grads.grad_W] + [g.sum() for g in grads.grad_b]
-        check += [g.sum() for g in grads.grad_gamma if g is not None]
-        if math.isfinite(float(sum(check))):
-            return None
         for l in range(self.n_layers):
             if not np.isfinite(trace.a[l + 1]).all():
                 return Divergence(
@@ -460,7 +476,7 @@ class Network:
                     l,
                     f"the gradient dL/dW of layer {l + 1} is not finite (it exploded in the backward pass)",
                 )
-        return Divergence("gradient", None, "a gradient is not finite")  # pragma: no cover
+        return None
 
     # ------------------------------------------------------------------ training
     def train_step(self, X, Y, lr: float | None = None, optimizer: Optimizer | None = None) -> Step:
@@ -472,28 +488,29 @@ class Network:
         if optimizer is None:
             if lr is None:
                 raise ValueError("train_step needs lr= (plain SGD) or optimizer=")
-            optimizer = SGD(lr)
-            optimizer.validate()
+            if not (isinstance(lr, Real) and math.isfinite(lr) and lr >= 0):
+                raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+            optimizer = self._plain_sgd  # stateless: one per network, lr set per call
+            optimizer.lr = lr
         X = self._check_inputs(X)
         Y = self._check_targets(Y, X.shape[0])
         with np.errstate(all="ignore"):
             trace = self._forward(X, training=True)
             grads = self._backward(trace, Y)
-            divergence = self._find_divergence(trace, grads)
-            proposal = None
-            if divergence is None:
-                grad_list = [g for pair in zip(grads.grad_W, grads.grad_b) for g in pair]
-                for gg, gb in zip(grads.grad_gamma, grads.grad_beta):
-                    if gg is not None:
-                        grad_list += [gg, gb]
-                proposal = optimizer.propose(self.parameters(), grad_list, self._decay_mask())
-                if not _all_finite(proposal.updates):
-                    divergence = Divergence(
-                        "update",
-                        None,
-                        f"the update overflowed (learning rate {proposal.lr:g} is too large for "
-                        f"gradients of norm {proposal.grad_norm_before_clip:.3g})",
-                    )
+            grad_list = [g for pair in zip(grads.grad_W, grads.grad_b) for g in pair]
+            for gg, gb in zip(grads.grad_gamma, grads.grad_beta):
+                if gg is not None:
+                    grad_list += [gg, gb]
+            proposal = optimizer.propose(self.parameters(), grad_list, self._decay_mask())
+            # A non-finite gradient makes a non-finite update, so checking the loss and the
+            # updates is enough in the common case; only then is the cause looked for.
+            divergence = None
+            if not (math.isfinite(grads.loss) and _all_finite(proposal.updates)):
+                divergence = self._find_divergence(trace, grads) or Divergence(
+                    "update",
+                    None,
+                    f"the update overflowed (learning rate {proposal.lr:g} is too large for these gradients)",
+                )
         step = self._record(trace, grads, proposal, divergence, optimizer)
         if divergence is None:
             optimizer.commit(proposal)
@@ -511,7 +528,8 @@ class Network:
             for l in range(L):
                 if self.bn_layers[l]:
                     update_gamma[l], update_beta[l] = next(bn_updates), next(bn_updates)
-            penalty_grad_W = proposal.penalty_grads[0 : 2 * L : 2]
+            penalty_grads = proposal.penalty_grads
+            penalty_grad_W = None if penalty_grads is None else penalty_grads[0 : 2 * L : 2]
             extra = dict(
                 lr=proposal.lr,
                 penalty=proposal.penalty,
@@ -523,7 +541,7 @@ class Network:
             update_b = [np.zeros_like(b) for b in self.biases]
             update_gamma = [None if g is None else np.zeros_like(g) for g in self.gammas]
             update_beta = [None if g is None else np.zeros_like(g) for g in self.betas]
-            penalty_grad_W = [np.zeros_like(w) for w in self.weights]
+            penalty_grad_W = None
             extra = dict(lr=optimizer.current_lr())
         return Step(
             index=self.steps_taken,
@@ -540,7 +558,7 @@ class Network:
             update_b=update_b,
             weights=list(self.weights),
             biases=list(self.biases),
-            penalty_grad_W=penalty_grad_W,
+            _penalty_grad_W=penalty_grad_W,
             gammas=list(self.gammas),
             betas=list(self.betas),
             grad_gamma=grads.grad_gamma,

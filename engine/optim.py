@@ -82,11 +82,12 @@ class Proposal:
     """The outcome of one optimizer step, not yet applied.
 
     ``updates[i]`` is what would be added to ``params[i]``; ``penalty_grads[i]`` the
-    penalty's part of the gradient (zeros for biases); ``penalty`` the penalty's value.
+    penalty's part of the gradient (zeros for biases), or None when no penalty is set;
+    ``penalty`` the penalty's value. The gradient norms are NaN unless ``clip_norm`` is set.
     """
 
     updates: list[np.ndarray]
-    penalty_grads: list[np.ndarray]
+    penalty_grads: list[np.ndarray] | None
     penalty: float
     grad_norm_before_clip: float
     grad_norm_after_clip: float
@@ -153,31 +154,35 @@ class Optimizer:
         state = self._state if shapes == self._shapes else [self._empty_state(p) for p in params]
         t = (self.t if shapes == self._shapes else 0) + 1
 
+        norm_before = norm_after = math.nan  # reported only when clipping by norm
         if self.clip_value is not None:
             grads = [np.clip(g, -self.clip_value, self.clip_value) for g in grads]
-        norm_before = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-        norm_after = norm_before
-        if self.clip_norm is not None and norm_before > self.clip_norm:
-            scale = self.clip_norm / (norm_before + 1e-6)
-            grads = [g * scale for g in grads]
-            norm_after = norm_before * scale
+        if self.clip_norm is not None:
+            norm_before = norm_after = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            if norm_before > self.clip_norm:
+                scale = self.clip_norm / (norm_before + 1e-6)
+                grads = [g * scale for g in grads]
+                norm_after = norm_before * scale
 
         penalty = 0.0
-        penalty_grads = []
-        for p, is_weight in zip(params, decay_mask):
-            pg = np.zeros_like(p)
-            if is_weight and self.l2:
-                pg = pg + self.l2 * p
-                penalty += 0.5 * self.l2 * float(np.vdot(p, p))
-            if is_weight and self.l1:
-                pg = pg + self.l1 * np.sign(p)
-                penalty += self.l1 * float(np.abs(p).sum())
-            penalty_grads.append(pg)
+        penalty_grads = None  # None: no penalty configured (all zeros)
+        if self.l1 or self.l2:
+            penalty_grads = []
+            for p, is_weight in zip(params, decay_mask):
+                pg = np.zeros_like(p)
+                if is_weight and self.l2:
+                    pg = pg + self.l2 * p
+                    penalty += 0.5 * self.l2 * float(np.vdot(p, p))
+                if is_weight and self.l1:
+                    pg = pg + self.l1 * np.sign(p)
+                    penalty += self.l1 * float(np.abs(p).sum())
+                penalty_grads.append(pg)
+            grads = [g + pg for g, pg in zip(grads, penalty_grads)]
 
         lr = self.lr * self.schedule.factor(t - 1)
         updates, new_state = [], []
-        for g, pg, s in zip(grads, penalty_grads, state):
-            update, s_new = self._rule(g + pg if (self.l1 or self.l2) else g, s, lr, t)
+        for g, s in zip(grads, state):
+            update, s_new = self._rule(g, s, lr, t)
             updates.append(update)
             new_state.append(s_new)
         return Proposal(updates, penalty_grads, penalty, norm_before, norm_after, lr, new_state, shapes)
