@@ -93,7 +93,7 @@ def main() -> None:
         net = Network(sizes, activation=hidden, output_activation=output, loss=loss, init="he_normal", seed=0)
         X, Y = data_for(sizes, loss, batch, rng)
         number = 2000 if sizes[0] == 2 else 200 if len(sizes) < 10 else 30
-        engine_t = median_time(lambda: net.train_step(X, Y, lr=1e-3), number)
+        engine_t = median_time(lambda net=net, X=X, Y=Y: net.train_step(X, Y, lr=1e-3), number)
         if torch is not None:
             torch_t = median_time(torch_step_fn(net, hidden, output, loss, X, Y), number)
             print(f"{name:42} {engine_t * 1e6:10.1f} {torch_t * 1e6:10.1f} {torch_t / engine_t:12.2f}x")
