@@ -42,6 +42,20 @@ class Loss:
     fused_delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
     output_activation: str | None = None
     default_output: str = "linear"
+    target_rule: str | None = None  # None, "probabilities" (0 <= t <= 1) or "distribution"
+
+    def check_targets(self, t: np.ndarray) -> None:
+        """Raise ValueError when targets ``t: (batch, n_out)`` make no sense for this loss."""
+        if self.target_rule is None:
+            return
+        if t.min() < 0 or t.max() > 1:
+            raise ValueError(f"targets for the {self.name} loss must lie between 0 and 1")
+        if self.target_rule == "distribution" and not np.allclose(t.sum(axis=1), 1.0):
+            rows = np.flatnonzero(~np.isclose(t.sum(axis=1), 1.0))
+            raise ValueError(
+                f"targets for cross_entropy must be one-hot (each row summing to 1); "
+                f"row {rows[0]} sums to {t[rows[0]].sum():g}"
+            )
 
 
 def _bce_value(y: np.ndarray, z: np.ndarray, t: np.ndarray) -> float:
@@ -86,6 +100,7 @@ LOSSES: dict[str, Loss] = {
             fused_delta=lambda y, z, t: (y - t) / t.size,
             output_activation="sigmoid",
             default_output="sigmoid",
+            target_rule="probabilities",
         ),
         Loss(
             "cross_entropy",
@@ -95,6 +110,7 @@ LOSSES: dict[str, Loss] = {
             fused_delta=lambda y, z, t: (y * t.sum(axis=1, keepdims=True) - t) / t.shape[0],
             output_activation="softmax",
             default_output="softmax",
+            target_rule="distribution",
         ),
     ]
 }

@@ -364,6 +364,7 @@ class Network:
             raise ValueError(
                 f"Y must be ({batch}, {n_out}) to match X and the output layer, got shape {Y.shape}"
             )
+        self.loss_fn.check_targets(Y)
         return Y
 
     # ------------------------------------------------------------------ forward

@@ -257,6 +257,15 @@ def test_nan_and_bad_shapes_in_inputs():
         net.train_step(np.ones((4, 2)), np.ones((4, 1)))
 
 
+def test_targets_must_suit_the_loss():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Network([2, 3, 1], loss="bce", seed=0).train_step(np.ones((2, 2)), [[2.0], [0.0]], lr=0.1)
+    with pytest.raises(ValueError, match="row 1 sums to 2"):
+        Network([2, 3, 2], loss="cross_entropy", seed=0).train_step(
+            np.ones((2, 2)), [[1.0, 0.0], [1.0, 1.0]], lr=0.1
+        )
+
+
 def test_one_dimensional_targets_and_inputs_are_accepted_for_one_output():
     net = Network([2, 3, 1], seed=0)
     step = net.train_step(np.ones((4, 2)), np.ones(4), lr=0.1)
