@@ -1,0 +1,22 @@
+"""Home: what each page teaches, and a way in."""
+
+import streamlit as st
+
+from pages.registry import PAGES
+
+st.title("Backprop Lab")
+st.markdown(
+    "See error backpropagation happen: every forward value, every gradient of the chain rule "
+    "and every weight update of a real network, computed by hand in NumPy and drawn live. "
+    "Negative numbers are **:orange[orange]**, positive ones **:blue[blue]**, on every chart."
+)
+
+for page in PAGES:
+    with st.container(border=True):
+        st.page_link(page.path, label=page.title, icon=page.icon)
+        st.markdown(page.blurb)
+
+st.caption(
+    "For a class: open the same address on every student's machine; each browser tab trains "
+    "its own network, nobody sees anybody else's."
+)

@@ -1,0 +1,24 @@
+"""The list of pages: app.py builds the navigation from it, the home page its table of contents."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str
+    title: str
+    icon: str
+    section: str
+    blurb: str
+
+
+PAGES = [
+    PageInfo(
+        "pages/step_by_step.py",
+        "Step by step",
+        ":material/footprint:",
+        "Backprop, number by number",
+        "One training step of a 2-2-2 network, number by number: the forward pass, the loss, "
+        "the chain rule from the output back to the input, and the update. Edit any weight.",
+    ),
+]

@@ -1,0 +1,257 @@
+"""Step by step: one gradient-descent step of a tiny network, number by number.
+
+Forward, loss, backward, update: the class steps through the four phases on a diagram,
+with the chain rule for any neuron or weight written out with its numbers, then applies
+the update and watches the loss fall.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine import Network
+from engine.gradcheck import gradcheck
+from engine.parse import parse_number
+from pages import widgets
+from viz.curves import loss_curve
+from viz.diagram import PHASES, Selection, layer_names, step_diagram
+from viz.equations import all_selectable, describe, neuron_equations, weight_equations
+from viz.tables import gradcheck_table, neuron_table, weight_table
+
+# Matt Mazur's worked example: the default network, sample and target.
+EXAMPLE = dict(
+    sizes=[2, 2, 2],
+    weights=[np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])],
+    biases=[np.array([0.35, 0.35]), np.array([0.60, 0.60])],
+    x=np.array([0.05, 0.10]),
+    t=np.array([0.01, 0.99]),
+)
+PHASE_TEXT = {
+    "forward": "**Forward.** Each neuron sums its weighted inputs plus its bias, z = Σ w·a + b, "
+    "and applies its activation, a = f(z). Neurons are coloured by a, edges by w.",
+    "loss": "**Loss.** The output is compared with the target. The output neurons show "
+    "dL/dy: how the loss changes when that output grows.",
+    "backward": "**Backward.** The chain rule runs from the output to the input: "
+    "δ = dL/dz = dL/da · f'(z), and dL/dw = δ · (the input on that edge). "
+    "Neurons show δ, edges dL/dw.",
+    "update": "**Update.** Every weight moves against its gradient: w' = w − η · dL/dw. "
+    "Edges show the change.",
+}
+OUTPUTS_FOR_LOSS = {
+    "sse": ("sigmoid", "linear", "tanh"),
+    "mse": ("sigmoid", "linear", "tanh"),
+    "bce": ("sigmoid",),
+    "cross_entropy": ("softmax",),
+}
+
+state = st.session_state
+
+
+# ----------------------------------------------------------------------------- state changes
+def reset_network(sizes, init, init_scale, seed, example=False) -> None:
+    """New parameters (the worked example, or seeded random ones) and a fresh history."""
+    if example:
+        state["sbs.params"] = (list(EXAMPLE["weights"]), list(EXAMPLE["biases"]))
+        state["sbs.sample"] = (EXAMPLE["x"].copy(), EXAMPLE["t"].copy())
+    else:
+        net = Network(sizes, activation="sigmoid", init=init, init_scale=init_scale, bias_init=0.1, seed=seed)
+        state["sbs.params"] = (net.weights, net.biases)
+        rng = np.random.default_rng(seed)
+        t = np.eye(sizes[-1])[0] if sizes[-1] > 1 else np.array([1.0])
+        state["sbs.sample"] = (np.round(rng.uniform(-1, 1, sizes[0]), 2), t)
+    state["sbs.losses"] = []
+    state["sbs.version"] = state.get("sbs.version", 0) + 1
+    state["sbs.sizes"] = list(sizes)
+
+
+def load_example() -> None:
+    for key, value in (("sbs.n_in", 2), ("sbs.n_hidden", 1), ("sbs.width1", 2), ("sbs.n_out", 2)):
+        state[key] = value
+    reset_network(EXAMPLE["sizes"], None, None, None, example=True)
+
+
+def move_phase(delta: int) -> None:
+    index = PHASES.index(state.get("sbs.phase", "forward"))
+    state["sbs.phase"] = PHASES[(index + delta) % len(PHASES)]
+
+
+def apply_update(new_weights, new_biases, loss: float) -> None:
+    state["sbs.params"] = (new_weights, new_biases)
+    state["sbs.losses"] = [*state["sbs.losses"], loss]
+    state["sbs.version"] += 1
+    state["sbs.phase"] = "forward"
+
+
+def edited_values(
+    base: np.ndarray, key: str, where: str, columns: list[str], errors: list[str]
+) -> np.ndarray:
+    """``base`` with the cells the user edited in editor ``key`` parsed in (errors collected).
+
+    Only edited cells are parsed, so unedited values keep their full precision.
+    """
+    edits = state.get(key, {}).get("edited_rows", {})
+    values = base.copy()
+    for row, changes in edits.items():
+        for column, text in changes.items():
+            try:
+                value = parse_number(text, f"{where}, row {int(row) + 1}, column {column}")
+                values[int(row), columns.index(column)] = value
+            except ValueError as error:
+                errors.append(str(error))
+    return values
+
+
+def editor(values: np.ndarray, row_names: list[str], column_names: list[str], key: str) -> None:
+    """An editable table of ``values`` shown as text, so any typing reaches our own checks."""
+    frame = pd.DataFrame([[f"{v:.6g}" for v in row] for row in values], index=row_names, columns=column_names)
+    st.data_editor(frame, key=key, width="stretch")
+
+
+# ----------------------------------------------------------------------------- page
+st.title("Step by step")
+st.caption("One training step of a tiny network, every number shown, with the chain rule written out.")
+
+if "sbs.params" not in state:
+    load_example()
+state.setdefault("sbs.width2", 2)
+
+with st.sidebar:
+    st.subheader("Network")
+    n_in = st.number_input("Inputs", 1, 4, key="sbs.n_in")
+    n_hidden = st.number_input("Hidden layers", 0, 2, key="sbs.n_hidden")
+    widths = [st.number_input(f"Neurons in hidden layer {k + 1}", 1, 4, key=f"sbs.width{k + 1}")
+              for k in range(n_hidden)]  # fmt: skip
+    n_out = st.number_input("Outputs", 1, 4, key="sbs.n_out")
+    sizes = [int(n_in), *map(int, widths), int(n_out)]
+    activation = widgets.activation_select("sbs.activation", default="sigmoid", label="Hidden activation")
+    loss = widgets.loss_select("sbs.loss", default="sse")
+    output_activation = st.selectbox("Output activation", OUTPUTS_FOR_LOSS[loss], key=f"sbs.out.{loss}")
+    lr = widgets.learning_rate_input("sbs.lr", default=0.5)
+    init, init_scale = widgets.init_select("sbs.init", default="xavier_uniform")
+    seed = widgets.seed_input("sbs.seed")
+    st.button("New random weights", on_click=reset_network, args=(sizes, init, init_scale, seed))
+    st.button("Load the worked example", on_click=load_example, help="Matt Mazur's 2-2-2 network")
+
+if sizes != state["sbs.sizes"]:
+    reset_network(sizes, init, init_scale, seed)
+    st.toast("The architecture changed: new weights, history cleared.")
+
+# The last valid network, with the user's edits parsed in (if they all parse).
+weights, biases = state["sbs.params"]
+x, t = state["sbs.sample"]
+names = layer_names(sizes)
+version = state["sbs.version"]
+errors: list[str] = []
+edited_W = [
+    edited_values(W, f"sbs.W{l}.v{version}", f"W{l + 1}", names[l + 1], errors) for l, W in enumerate(weights)
+]
+edited_b = [
+    edited_values(b[None, :], f"sbs.b{l}.v{version}", f"b{l + 1}", names[l + 1], errors)[0]
+    for l, b in enumerate(biases)
+]
+edited_x = edited_values(x[None, :], f"sbs.x.v{version}", "input", names[0], errors)[0]
+edited_t = edited_values(t[None, :], f"sbs.t.v{version}", "target", names[-1], errors)[0]
+if not errors:
+    state["sbs.params"] = weights, biases = edited_W, edited_b
+    state["sbs.sample"] = x, t = edited_x, edited_t
+
+try:
+    net = Network.from_parameters(
+        weights, biases, activation=activation, output_activation=output_activation, loss=loss
+    )
+    step = net.copy().train_step(x[None, :], t[None, :], lr=lr)
+except ValueError as error:
+    st.error(f"This network cannot be trained as set: {error}")
+    st.stop()
+
+if errors:
+    st.warning(
+        "Some edited cells are not valid (see **Edit the network** below); showing the last valid network."
+    )
+if step.diverged:
+    widgets.divergence_banner(len(state["sbs.losses"]), step.divergence.message)
+
+# ---- phase controls
+left, middle, right, apply_col = st.columns([1, 5, 1, 3], vertical_alignment="bottom")
+left.button("◀ Back", on_click=move_phase, args=(-1,), width="stretch")
+phase = middle.select_slider("Phase", PHASES, key="sbs.phase", label_visibility="collapsed")
+right.button("Next ▶", on_click=move_phase, args=(1,), width="stretch")
+new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
+new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
+apply_col.button(
+    "Apply the update → next step",
+    type="primary",
+    on_click=apply_update,
+    args=(new_weights, new_biases, step.loss),
+    disabled=step.diverged,
+    width="stretch",
+)
+st.markdown(PHASE_TEXT[phase])
+
+# ---- diagram and the arithmetic of the selected neuron or weight
+diagram_col, math_col = st.columns([3, 2])
+items = all_selectable(sizes)
+with math_col:
+    default_item = ("neuron", len(sizes) - 1, 0)
+    item = st.selectbox(
+        "Explain",
+        items,
+        index=items.index(default_item),
+        format_func=lambda i: describe(i, sizes),
+        key="sbs.item",
+    )
+    layer_activation = output_activation if item[0] == "neuron" and item[1] == len(sizes) - 1 else activation
+    if item[0] == "weight":
+        layer_activation = output_activation if item[1] == len(sizes) - 2 else activation
+        lines = weight_equations(step, item[1], item[2], item[3], phase, layer_activation, lr)
+    else:
+        lines = neuron_equations(step, item[1], item[2], phase, layer_activation, loss, lr)
+    for line in lines:
+        st.latex(line)
+    st.metric("Loss before this step", f"{step.loss:.6g}")
+with diagram_col:
+    selection = Selection(item[0], tuple(item[1:]))
+    st.plotly_chart(step_diagram(step, phase, selection=selection), key="sbs.diagram", width="stretch")
+
+# ---- loss history
+losses = [*state["sbs.losses"], step.loss]
+st.plotly_chart(
+    loss_curve(np.arange(len(losses)), np.array(losses), title="Loss at each step (the last one is now)"),
+    key="sbs.losses_chart",
+    width="stretch",
+)
+
+values_tab, edit_tab, check_tab = st.tabs(["Values per layer", "Edit the network", "Gradient check"])
+with values_tab:
+    for l in range(len(step.weights)):
+        st.markdown(f"**Layer {l + 1}** ({'output' if l == len(step.weights) - 1 else 'hidden'})")
+        st.dataframe(neuron_table(step, l), hide_index=True, width="stretch")
+        st.dataframe(weight_table(step, l), hide_index=True, width="stretch")
+with edit_tab:
+    st.caption(
+        "Type over any number. Rows are the neurons a weight comes from; columns the neurons it goes to."
+    )
+    for message in errors:
+        st.error(message)
+    sample_col, target_col = st.columns(2)
+    with sample_col:
+        editor(x[None, :], ["input"], names[0], f"sbs.x.v{version}")
+    with target_col:
+        editor(t[None, :], ["target"], names[-1], f"sbs.t.v{version}")
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        st.markdown(
+            f"**W{l + 1}** (from {', '.join(names[l])} to {', '.join(names[l + 1])}) and **b{l + 1}**"
+        )
+        editor(W, names[l], names[l + 1], f"sbs.W{l}.v{version}")
+        editor(b[None, :], ["bias"], names[l + 1], f"sbs.b{l}.v{version}")
+with check_tab:
+    report = gradcheck(net, x[None, :], t[None, :])
+    worst = report.max_relative_error
+    st.markdown(
+        f"Backprop's gradient against central finite differences, for every weight and bias. "
+        f"Largest relative difference per layer: **{worst:.1e}**"
+        + (" — they agree." if worst < 1e-6 else " — check the kinks (ReLU at 0).")
+    )
+    st.dataframe(gradcheck_table(report, sizes), hide_index=True, width="stretch")

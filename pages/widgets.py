@@ -1,0 +1,64 @@
+"""Widgets shared by every page, built in one place so they look and behave the same.
+
+Every widget takes a ``key`` (pages prefix theirs, e.g. ``"sbs.lr"``) so that each page's
+choices live in its own slot of ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import HIDDEN_ACTIVATIONS, INITS, LOSSES
+
+PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+ACTIVATION_HELP = "sigmoid and tanh saturate; relu can die; gelu and elu are smooth relus"
+INIT_HELP = "How the starting weights are drawn. 'normal'/'uniform' use the scale as std/limit."
+
+
+def activation_select(key: str, default: str = "tanh", label: str = "Activation") -> str:
+    return st.selectbox(
+        label, HIDDEN_ACTIVATIONS, index=HIDDEN_ACTIVATIONS.index(default), key=key, help=ACTIVATION_HELP
+    )
+
+
+def loss_select(key: str, default: str = "sse", options: tuple[str, ...] = tuple(LOSSES)) -> str:
+    return st.selectbox("Loss", options, index=options.index(default), key=key)
+
+
+def init_select(key: str, default: str = "xavier_uniform") -> tuple[str, float]:
+    """Init scheme and its scale (std/limit for normal/uniform, a gain for the others)."""
+    scheme = st.selectbox("Initialization", INITS, index=INITS.index(default), key=key, help=INIT_HELP)
+    scale = st.number_input(
+        "Init scale" if scheme in ("normal", "uniform") else "Init gain",
+        min_value=0.0,
+        max_value=100.0,
+        value=1.0,
+        step=0.1,
+        format="%g",
+        key=f"{key}.scale",
+        disabled=scheme == "zeros",
+    )
+    return scheme, float(scale)
+
+
+def learning_rate_input(key: str, default: float = 0.1, label: str = "Learning rate η") -> float:
+    """Free entry of the learning rate (any value from 0 to 1e6; large ones diverge, on purpose)."""
+    return float(
+        st.number_input(label, min_value=0.0, max_value=1e6, value=default, step=0.05, format="%g", key=key)
+    )
+
+
+def seed_input(key: str, default: int = 0) -> int:
+    return int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=default, step=1, key=key))
+
+
+def divergence_banner(step_number: int, message: str, last_loss: float | None = None) -> None:
+    """The one message every page shows when training blew up."""
+    before = f" The loss just before was {last_loss:.4g}." if last_loss is not None else ""
+    st.error(
+        f"**Training diverged at step {step_number}:** {message}.{before} "
+        "The network shown is the last one with finite numbers. "
+        "Try a smaller learning rate, gradient clipping, or a gentler initialization.",
+        icon=":material/warning:",
+    )

@@ -1,0 +1,141 @@
+"""The arithmetic of one neuron or one weight, as LaTeX with the numbers filled in.
+
+For the "Step by step" page: a network without batch norm or skips, and the first sample
+of the batch (the page trains on one sample, where the batch mean is that sample).
+Notation: layer ``l`` of weights maps neurons of layer ``l`` to layer ``l + 1``;
+``z = sum_i w_i a_i + b``, ``a = f(z)``, ``delta = dL/dz``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.activations import ACTIVATIONS
+from engine.losses import LOSSES
+from engine.network import Step
+from viz.diagram import layer_names
+
+
+def number(x: float) -> str:
+    """A value for a formula: 4 significant digits, negatives in parentheses."""
+    text = f"{x:.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return f"({text})" if x < 0 else text
+
+
+def _slope(activation: str, z: float, a: float) -> float:
+    """f'(z) from the engine's own derivative (no skip connections on this page: a = f(z))."""
+    return float(ACTIVATIONS[activation].derivative(np.array([z]), np.array([a]))[0])
+
+
+def _sym(name: str) -> str:
+    """x1 -> x_{1}, h12 -> h_{12}: a neuron name as a LaTeX subscript symbol."""
+    return f"{name[0]}_{{{name[1:]}}}"
+
+
+def neuron_equations(
+    step: Step, layer: int, j: int, phase: str, activation: str, loss: str, lr: float
+) -> list[str]:
+    """LaTeX lines for neuron ``j`` of layer ``layer`` (1 = first hidden, L = output)."""
+    names = layer_names([step.a[0].shape[1]] + [w.shape[1] for w in step.weights])
+    L = len(step.weights)
+    me = _sym(names[layer][j])
+    if layer == 0:
+        return [rf"{me} = {number(step.a[0][0, j])} \quad\text{{(an input: it has no weights)}}"]
+    l = layer - 1
+    W, b, a_in = step.weights[l], step.biases[l], step.a[l][0]
+    z, a = step.z[l][0, j], step.a[layer][0, j]
+    inputs = [_sym(n) for n in names[l]]
+    if phase == "forward":
+        terms = " + ".join(rf"w_{{{names[l][i]},{names[layer][j]}}}\,{inputs[i]}" for i in range(len(inputs)))
+        numbers = " + ".join(rf"{number(W[i, j])}\cdot{number(a_in[i])}" for i in range(len(inputs)))
+        return [
+            rf"z = {terms} + b = {numbers} + {number(b[j])} = {number(z)}",
+            rf"{me} = f(z) = \mathrm{{{activation}}}({number(z)}) = {number(a)}",
+        ]
+    if phase == "loss":
+        if layer != L:
+            return [r"\text{The loss only looks at the output layer: select an output neuron.}"]
+        return [
+            rf"L = {LOSSES[loss].formula} = {number(step.loss)}",
+            rf"\frac{{\partial L}}{{\partial {me}}} = {number(step.da[layer][0, j])}",
+        ]
+    if phase == "backward":
+        da, delta = step.da[layer][0, j], step.delta[l][0, j]
+        lines = []
+        if layer < L:
+            outs = [_sym(n) for n in names[layer + 1]]
+            terms = " + ".join(
+                rf"{number(step.weights[layer][j, k])}\cdot{number(step.delta[layer][0, k])}"
+                for k in range(len(outs))
+            )
+            lines.append(
+                rf"\frac{{\partial L}}{{\partial {me}}} = \sum_k w_{{{names[layer][j]},k}}\,\delta_k = {terms} = {number(da)}"
+            )
+        else:
+            lines.append(
+                rf"\frac{{\partial L}}{{\partial {me}}} = {number(da)} \quad\text{{(from the loss)}}"
+            )
+        if activation == "softmax":
+            lines.append(rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial z}} = {number(delta)}")
+        else:
+            slope = _slope(activation, z, a)
+            lines.append(
+                rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial {me}}}\cdot f'(z) = "
+                rf"{number(da)}\cdot{number(slope)} = {number(delta)}"
+            )
+        return lines
+    db, new_b = step.grad_b[l][j], step.biases[l][j] + step.update_b[l][j]
+    return [
+        rf"b' = b - \eta\,\frac{{\partial L}}{{\partial b}} = {number(b[j])} - {number(lr)}\cdot{number(db)} = {number(new_b)}"
+    ]
+
+
+def weight_equations(step: Step, l: int, i: int, j: int, phase: str, activation: str, lr: float) -> list[str]:
+    """LaTeX lines for weight ``W[l][i, j]`` (from neuron i of layer l to neuron j of layer l + 1)."""
+    names = layer_names([step.a[0].shape[1]] + [w.shape[1] for w in step.weights])
+    src, dst = _sym(names[l][i]), _sym(names[l + 1][j])
+    w, a_in = step.weights[l][i, j], step.a[l][0, i]
+    grad = step.grad_W[l][i, j]
+    if phase in ("forward", "loss"):
+        return [
+            rf"w\,{src} = {number(w)}\cdot{number(a_in)} = {number(w * a_in)} \quad\text{{(its share of }} z_{{{dst}}}\text{{)}}"
+        ]
+    if phase == "backward":
+        da, delta = step.da[l + 1][0, j], step.delta[l][0, j]
+        if activation == "softmax":
+            chain = rf"\frac{{\partial L}}{{\partial z_{{{dst}}}}}\cdot\frac{{\partial z}}{{\partial w}} = {number(delta)}\cdot{number(a_in)}"
+        else:
+            slope = _slope(activation, step.z[l][0, j], step.a[l + 1][0, j])
+            chain = (
+                rf"\frac{{\partial L}}{{\partial {dst}}}\cdot\frac{{\partial {dst}}}{{\partial z}}\cdot\frac{{\partial z}}{{\partial w}}"
+                rf" = {number(da)}\cdot{number(slope)}\cdot{number(a_in)}"
+            )
+        return [rf"\frac{{\partial L}}{{\partial w}} = {chain} = {number(grad)}"]
+    new_w = w + step.update_W[l][i, j]
+    return [
+        rf"w' = w - \eta\,\frac{{\partial L}}{{\partial w}} = {number(w)} - {number(lr)}\cdot{number(grad)} = {number(new_w)}"
+    ]
+
+
+def all_selectable(sizes: list[int]) -> list[tuple]:
+    """Every neuron ``("neuron", layer, j)`` and weight ``("weight", l, i, j)`` of a network."""
+    items: list[tuple] = [("neuron", k, j) for k, n in enumerate(sizes) for j in range(n)]
+    items += [
+        ("weight", l, i, j)
+        for l in range(len(sizes) - 1)
+        for i in range(sizes[l])
+        for j in range(sizes[l + 1])
+    ]
+    return items
+
+
+def describe(item: tuple, sizes: list[int]) -> str:
+    """A label such as ``neuron h11`` or ``weight x1 → h11``."""
+    names = layer_names(sizes)
+    if item[0] == "neuron":
+        return f"neuron {names[item[1]][item[2]]}"
+    _, l, i, j = item
+    return f"weight {names[l][i]} → {names[l + 1][j]}"
