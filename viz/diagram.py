@@ -136,8 +136,8 @@ def network_diagram(
             y=ys,
             mode="markers+text",
             text=labels,
-            textposition="middle center",
-            textfont=dict(size=11, color=theme.TEXT),
+            textposition="top center",
+            textfont=dict(size=12, color=theme.TEXT),
             marker=dict(
                 size=38,
                 color=np.where(np.isfinite(values), values, 0.0),
@@ -161,7 +161,7 @@ def network_diagram(
             title=dict(text=title or "", x=0.01),
             height=height or max(260, 80 * max(sizes) + 60),
             xaxis=dict(visible=False, range=[-0.5, len(sizes) - 0.5]),
-            yaxis=dict(visible=False, scaleanchor=None),
+            yaxis=dict(visible=False, range=[-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 0.8]),
             hovermode="closest",
         )
     )

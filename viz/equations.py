@@ -25,6 +25,12 @@ def number(x: float) -> str:
     return f"({text})" if x < 0 else text
 
 
+def chain(lhs: str, *steps: str) -> str:
+    """``lhs = steps[0] = steps[1] = ...`` as aligned lines, one equals sign per line."""
+    body = r" \\ ".join(rf"&= {part}" for part in steps)
+    return rf"\begin{{aligned}} {lhs} {body} \end{{aligned}}"
+
+
 def _slope(activation: str, z: float, a: float) -> float:
     """f'(z) from the engine's own derivative (no skip connections on this page: a = f(z))."""
     return float(ACTIVATIONS[activation].derivative(np.array([z]), np.array([a]))[0])
@@ -52,7 +58,7 @@ def neuron_equations(
         terms = " + ".join(rf"w_{{{names[l][i]},{names[layer][j]}}}\,{inputs[i]}" for i in range(len(inputs)))
         numbers = " + ".join(rf"{number(W[i, j])}\cdot{number(a_in[i])}" for i in range(len(inputs)))
         return [
-            rf"z = {terms} + b = {numbers} + {number(b[j])} = {number(z)}",
+            chain("z", f"{terms} + b", f"{numbers} + {number(b[j])}", number(z)),
             rf"{me} = f(z) = \mathrm{{{activation}}}({number(z)}) = {number(a)}",
         ]
     if phase == "loss":
@@ -72,7 +78,12 @@ def neuron_equations(
                 for k in range(len(outs))
             )
             lines.append(
-                rf"\frac{{\partial L}}{{\partial {me}}} = \sum_k w_{{{names[layer][j]},k}}\,\delta_k = {terms} = {number(da)}"
+                chain(
+                    rf"\frac{{\partial L}}{{\partial {me}}}",
+                    rf"\sum_k w_{{{names[layer][j]},k}}\,\delta_k",
+                    terms,
+                    number(da),
+                )
             )
         else:
             lines.append(
@@ -89,7 +100,12 @@ def neuron_equations(
         return lines
     db, new_b = step.grad_b[l][j], step.biases[l][j] + step.update_b[l][j]
     return [
-        rf"b' = b - \eta\,\frac{{\partial L}}{{\partial b}} = {number(b[j])} - {number(lr)}\cdot{number(db)} = {number(new_b)}"
+        chain(
+            "b'",
+            r"b - \eta\,\frac{\partial L}{\partial b}",
+            rf"{number(b[j])} - {number(lr)}\cdot{number(db)}",
+            number(new_b),
+        )
     ]
 
 
@@ -106,17 +122,21 @@ def weight_equations(step: Step, l: int, i: int, j: int, phase: str, activation:
     if phase == "backward":
         da, delta = step.da[l + 1][0, j], step.delta[l][0, j]
         if activation == "softmax":
-            chain = rf"\frac{{\partial L}}{{\partial z_{{{dst}}}}}\cdot\frac{{\partial z}}{{\partial w}} = {number(delta)}\cdot{number(a_in)}"
+            factors = rf"\frac{{\partial L}}{{\partial z_{{{dst}}}}}\cdot\frac{{\partial z}}{{\partial w}}"
+            values = rf"{number(delta)}\cdot{number(a_in)}"
         else:
             slope = _slope(activation, step.z[l][0, j], step.a[l + 1][0, j])
-            chain = (
-                rf"\frac{{\partial L}}{{\partial {dst}}}\cdot\frac{{\partial {dst}}}{{\partial z}}\cdot\frac{{\partial z}}{{\partial w}}"
-                rf" = {number(da)}\cdot{number(slope)}\cdot{number(a_in)}"
-            )
-        return [rf"\frac{{\partial L}}{{\partial w}} = {chain} = {number(grad)}"]
+            factors = rf"\frac{{\partial L}}{{\partial {dst}}}\cdot\frac{{\partial {dst}}}{{\partial z}}\cdot\frac{{\partial z}}{{\partial w}}"
+            values = rf"{number(da)}\cdot{number(slope)}\cdot{number(a_in)}"
+        return [chain(r"\frac{\partial L}{\partial w}", factors, values, number(grad))]
     new_w = w + step.update_W[l][i, j]
     return [
-        rf"w' = w - \eta\,\frac{{\partial L}}{{\partial w}} = {number(w)} - {number(lr)}\cdot{number(grad)} = {number(new_w)}"
+        chain(
+            "w'",
+            r"w - \eta\,\frac{\partial L}{\partial w}",
+            rf"{number(w)} - {number(lr)}\cdot{number(grad)}",
+            number(new_w),
+        )
     ]
 
 

@@ -1,0 +1,80 @@
+"""The network diagram: edge colours follow signs, widths follow magnitudes, hovers the numbers."""
+
+import numpy as np
+import pytest
+
+from engine import Network
+from viz import theme
+from viz.diagram import MAX_WIDTH, MIN_WIDTH, edge_widths, network_diagram, phase_values, step_diagram
+
+
+def edge_traces(fig):
+    return [t for t in fig.data if t.mode == "lines" and t.name != "selected"]
+
+
+def segments(trace):
+    xs, ys = list(trace.x), list(trace.y)
+    return {(xs[k], ys[k], xs[k + 1], ys[k + 1]) for k in range(0, len(xs), 3)}
+
+
+def test_edge_colour_is_the_sign_and_width_the_magnitude():
+    W = np.array([[2.0, -1.0], [0.5, -0.01]])
+    fig = network_diagram([2, 2], [W], [None, None])
+    by_segment = {}
+    for trace in edge_traces(fig):
+        for segment in segments(trace):
+            by_segment[segment] = (trace.line.color, trace.line.width)
+    # inputs at x=0 (y = 0.5, -0.5), outputs at x=1
+    strongest = by_segment[(0.0, 0.5, 1.0, 0.5)]  # W[0,0] = 2
+    assert strongest[0] == theme.POSITIVE
+    assert by_segment[(0.0, 0.5, 1.0, -0.5)][0] == theme.NEGATIVE  # W[0,1] = -1
+    widths = {
+        "2": strongest[1],
+        "-1": by_segment[(0.0, 0.5, 1.0, -0.5)][1],
+        "0.5": by_segment[(0.0, -0.5, 1.0, 0.5)][1],
+        "-0.01": by_segment[(0.0, -0.5, 1.0, -0.5)][1],
+    }
+    assert widths["2"] > widths["-1"] > widths["0.5"] > widths["-0.01"]
+
+
+def test_log_scale_widths_spread_small_values():
+    values = np.array([1.0, 1e-2, 1e-4, 1e-6])
+    linear = edge_widths(values, 1.0, log_scale=False)
+    log = edge_widths(values, 1.0, log_scale=True)
+    assert linear[0] == MAX_WIDTH and linear[2] == pytest.approx(MIN_WIDTH, abs=1e-3)
+    np.testing.assert_allclose(
+        log, [MAX_WIDTH, MIN_WIDTH + 0.5 * (MAX_WIDTH - MIN_WIDTH), MIN_WIDTH, MIN_WIDTH]
+    )
+
+
+def test_hover_gives_the_exact_numbers():
+    W = np.array([[0.123456789]])
+    fig = network_diagram([1, 1], [W], [np.array([0.5]), np.array([-0.25])], node_label="a")
+    edge_hover = next(t for t in fig.data if t.name == "edge values").hovertext
+    assert edge_hover == ("w[x1→y1] = 0.123457",)
+    neurons = next(t for t in fig.data if t.name == "neurons")
+    assert list(neurons.marker.color) == [0.5, -0.25]
+    assert neurons.hovertext == ("x1: a = 0.5", "y1: a = -0.25")
+
+
+def test_phases_pick_the_right_arrays():
+    net = Network([2, 3, 1], activation="tanh", seed=0)
+    step = net.train_step(np.array([[0.5, -1.0]]), np.array([[1.0]]), lr=0.1)
+    edges, label, nodes, node_label = phase_values(step, "backward")
+    assert label == "dL/dw" and edges is step.grad_W
+    np.testing.assert_array_equal(nodes[1], step.delta[0][0])
+    edges, label, _, _ = phase_values(step, "update")
+    assert edges is step.update_W
+    with pytest.raises(ValueError, match="unknown phase"):
+        phase_values(step, "sideways")
+    fig = step_diagram(step, "forward")
+    neurons = next(t for t in fig.data if t.name == "neurons")
+    np.testing.assert_allclose(neurons.marker.color[2:5], step.a[1][0])
+
+
+def test_few_traces_even_for_a_large_network():
+    rng = np.random.default_rng(0)
+    sizes = [8, 16, 16, 16, 1]
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
+    fig = network_diagram(sizes, weights, [None] * len(sizes))
+    assert len(fig.data) <= 2 * 8 + 2

@@ -1,0 +1,45 @@
+"""The LaTeX of the Step-by-step page carries the right numbers (Mazur's worked example)."""
+
+import numpy as np
+
+from engine import Network
+from viz.equations import all_selectable, describe, neuron_equations, number, weight_equations
+
+
+def mazur_step():
+    net = Network.from_parameters(
+        [np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])],
+        [np.array([0.35, 0.35]), np.array([0.60, 0.60])],
+        activation="sigmoid",
+        output_activation="sigmoid",
+        loss="sse",
+    )
+    return net.train_step(np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]), lr=0.5)
+
+
+def test_number_formatting():
+    assert number(0.123456) == "0.1235"
+    assert number(-2.0) == "(-2)"
+    assert number(1.5e-7) == r"1.5\times 10^{-7}"
+
+
+def test_forward_equation_of_a_hidden_neuron():
+    lines = neuron_equations(mazur_step(), 1, 0, "forward", "sigmoid", "sse", 0.5)
+    assert r"&= 0.15\cdot0.05 + 0.2\cdot0.1 + 0.35 \\ &= 0.3775" in lines[0]
+    assert "= 0.5933" in lines[1]
+
+
+def test_backward_chain_rule_of_w5():
+    (line,) = weight_equations(mazur_step(), 1, 0, 0, "backward", "sigmoid", 0.5)
+    assert r"&= 0.7414\cdot0.1868\cdot0.5933 \\ &= 0.08217" in line
+
+
+def test_update_of_w1():
+    (line,) = weight_equations(mazur_step(), 0, 0, 0, "update", "sigmoid", 0.5)
+    assert r"&= 0.1498 \end{aligned}" in line
+
+
+def test_selectable_items():
+    items = all_selectable([2, 2, 2])
+    assert len(items) == 6 + 8
+    assert describe(("weight", 0, 1, 0), [2, 2, 2]) == "weight x2 → h11"
