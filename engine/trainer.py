@@ -1,0 +1,376 @@
+"""A training loop: mini-batches from a seeded shuffler, periodic evaluation, a History.
+
+``Trainer(network, optimizer, dataset, batch_size=10, seed=0, eval_every=10, history=None)``
+owns the four; ``run(n)`` takes ``n`` steps of ``network.train_step`` and records each in
+``history`` (a new ``History()`` by default).
+
+**Batches.** Epoch ``e`` visits the training rows in the order
+``default_rng([seed, e]).permutation(n_train)``, ``batch_size`` rows at a time; the last
+batch of an epoch holds what is left (a partial batch), then epoch ``e + 1`` starts. With
+``batch_size >= n_train`` every step is a full-batch step on the training set in its stored
+order (so each step is one epoch); if an epoch was part-way through, its remaining rows are
+skipped and it counts as done. ``batch_size`` and ``optimizer`` (and ``optimizer.lr``) may be
+changed between ``run`` calls: the next step uses them and the shuffler carries on with the
+current epoch.
+
+**Evaluation** uses the network in evaluation mode (``forward``, batch-norm running
+statistics) on the whole training and test sets, and records in the history, at step ``t``
+(the state after ``t`` steps): the data loss (``loss_fn.value`` of the output, without the
+L1/L2 penalty) and, for classification, the accuracy: with one output column the prediction
+is ``output > 0.5`` against ``target > 0.5``, otherwise ``argmax`` of the output against
+``argmax`` of the one-hot target; for regression the coefficient of determination
+``R^2 = 1 - sum (y - t)^2 / sum (t - mean t)^2`` per output column, averaged over the columns
+(a constant column scores 1 if predicted exactly, else 0, as scikit-learn's ``r2_score``).
+It runs when ``run`` starts at a step with no evaluation yet (step 0, or after
+``reset``/``resume_from``) and after every step ``t`` with ``t % eval_every == 0``. An empty
+test set gives NaN test metrics. Both sets go through one ``forward`` call (in chunks of rows
+when a deep network's forward values would pass ``EVAL_CHUNK_BYTES``).
+
+**Divergence.** When ``train_step`` reports a non-finite loss, gradient or update (and so
+applied nothing), training stops at that step: the step is recorded (the history marks it
+diverged), ``trainer.divergence`` describes it, and ``run`` does nothing more until
+``reset()`` or ``resume_from(k)``.
+
+**Resuming.** ``resume_from(k)`` puts back the parameters recorded step ``k`` started from
+and continues from step ``k``: later steps are forgotten, and the shuffler returns to step
+``k``'s place. The optimizer's moments and step count restart from zero (they are not
+recorded), so momentum/Adam/RMSprop runs and learning-rate schedules continue differently
+from the original run; plain SGD with a constant rate repeats it exactly. Batch-norm
+running statistics are not recorded per step and are left as they are.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+
+from engine.data import Dataset
+from engine.history import History
+from engine.network import Network
+from engine.optim import Optimizer
+
+TASKS = ("classification", "regression")
+EVAL_CHUNK_BYTES = 8_000_000  # forward values held at once while evaluating
+
+
+@dataclass(frozen=True)
+class TrainingDivergence:
+    """Where training stopped: ``step`` (0-based step index), ``layer`` (1-based, for display;
+    None when not tied to a layer), ``quantity`` (``activation``/``loss``/``gradient``/
+    ``update``), the network's ``message``, and ``loss_before``, the loss of the last finite
+    step (NaN if there was none)."""
+
+    step: int
+    layer: int | None
+    quantity: str
+    message: str
+    loss_before: float
+
+
+def accuracy(output: np.ndarray, target: np.ndarray) -> float:
+    """Fraction of rows classified right; ``output``/``target`` are ``(n, k)``.
+
+    ``k = 1``: ``output > 0.5`` against ``target > 0.5``; ``k > 1``: ``argmax`` of each row.
+    NaN for ``n = 0``.
+    """
+    if output.shape[0] == 0:
+        return math.nan
+    if output.shape[1] == 1:
+        right = (output[:, 0] > 0.5) == (target[:, 0] > 0.5)
+    else:
+        right = output.argmax(axis=1) == target.argmax(axis=1)
+    return float(right.mean())
+
+
+def r2_score(output: np.ndarray, target: np.ndarray) -> float:
+    """``mean over columns j of 1 - sum_i (y_ij - t_ij)^2 / sum_i (t_ij - mean_i t_ij)^2``.
+
+    A constant target column scores 1 if matched exactly, else 0. NaN for no rows.
+    """
+    if output.shape[0] == 0:
+        return math.nan
+    with np.errstate(all="ignore"):
+        residual = ((output - target) ** 2).sum(axis=0)
+        total = ((target - target.mean(axis=0)) ** 2).sum(axis=0)
+        scores = np.where(total > 0, 1.0 - residual / np.where(total > 0, total, 1.0), (residual == 0) * 1.0)
+    return float(scores.mean())
+
+
+def _as_data(values, name: str, columns: int, what: str) -> np.ndarray:
+    try:
+        array = np.ascontiguousarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"dataset.{name} must contain only numbers") from None
+    if array.ndim != 2 or array.shape[1] != columns:
+        raise ValueError(
+            f"dataset.{name} must be (n_samples, {columns}) to match the network's {what}, got {array.shape}"
+        )
+    if not np.isfinite(array).all():
+        raise ValueError(f"dataset.{name} contains NaN or infinite values")
+    return array
+
+
+class Trainer:
+    """Trains ``network`` on ``dataset`` with ``optimizer``; see the module docstring.
+
+    Attributes: ``network``, ``dataset`` (both read-only), ``history``, ``seed``, ``divergence``
+    (``TrainingDivergence`` or None), ``last_step`` (the latest ``Step``, also when the
+    history's cap could not keep it), ``last_metrics`` (dict of the latest evaluation).
+    Settable between runs: ``optimizer``, ``batch_size``, ``eval_every``.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        optimizer: Optimizer,
+        dataset: Dataset,
+        batch_size: int = 10,
+        seed: int = 0,
+        eval_every: int = 10,
+        history: History | None = None,
+    ) -> None:
+        if not isinstance(network, Network):
+            raise ValueError(f"network must be an engine.network.Network, got {type(network).__name__}")
+        if dataset.task not in TASKS:
+            raise ValueError(f"dataset.task must be one of {', '.join(TASKS)}, got {dataset.task!r}")
+        n_in, n_out = network.sizes[0], network.sizes[-1]
+        self._X = _as_data(dataset.X_train, "X_train", n_in, "input width")
+        self._Y = _as_data(dataset.Y_train, "Y_train", n_out, "output width")
+        X_test = _as_data(dataset.X_test, "X_test", n_in, "input width")
+        self._Y_test = _as_data(dataset.Y_test, "Y_test", n_out, "output width")
+        if len(self._X) < 1 or len(self._Y) != len(self._X) or len(self._Y_test) != len(X_test):
+            raise ValueError(
+                f"need at least one training row and as many target rows as input rows; got X_train "
+                f"{len(self._X)}, Y_train {len(self._Y)}, X_test {len(X_test)}, Y_test {len(self._Y_test)}"
+            )
+        if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+        if history is not None and not isinstance(history, History):
+            raise ValueError(
+                f"history must be an engine.history.History or None, got {type(history).__name__}"
+            )
+        self._network = network
+        self._dataset = dataset
+        self._X_eval = np.concatenate([self._X, X_test]) if len(X_test) else self._X
+        self.seed = int(seed)
+        self.optimizer = optimizer
+        self.batch_size = batch_size
+        self.eval_every = eval_every
+        self.history = history if history is not None else History()
+        if self.history.activation_names is None:
+            self.history.activation_names = list(network.activation_names)
+        self._initial = (
+            list(network.weights),
+            list(network.biases),
+            list(network.gammas),
+            list(network.betas),
+            list(network.running_mean),
+            list(network.running_var),
+            network.steps_taken,
+        )
+        self._start_fresh()
+
+    def _start_fresh(self) -> None:
+        self.divergence: TrainingDivergence | None = None
+        self.last_step = None
+        self.last_metrics: dict[str, float] | None = None
+        self._epoch, self._position = 0, 0
+        self._perm_epoch, self._perm = -1, None
+        self._last_loss = math.nan
+
+    # ------------------------------------------------------------------ settings
+    @property
+    def network(self) -> Network:
+        """The network being trained (fixed for the trainer's life)."""
+        return self._network
+
+    @property
+    def dataset(self) -> Dataset:
+        """The data set (fixed: its arrays are read once, as float64, when the trainer is made)."""
+        return self._dataset
+
+    @property
+    def optimizer(self) -> Optimizer:
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer: Optimizer) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise ValueError(f"optimizer must be an engine.optim.Optimizer, got {type(optimizer).__name__}")
+        optimizer.validate()
+        self._optimizer = optimizer
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(
+                f"batch_size must be an integer >= 1 (values >= the {len(self._X)} training rows mean "
+                f"full batch), got {value!r}"
+            )
+        self._batch_size = int(value)
+
+    @property
+    def eval_every(self) -> int:
+        return self._eval_every
+
+    @eval_every.setter
+    def eval_every(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"eval_every must be an integer >= 1, got {value!r}")
+        self._eval_every = int(value)
+
+    @property
+    def step(self) -> int:
+        """Steps taken so far (the index the next step will get)."""
+        return self.network.steps_taken
+
+    @property
+    def epoch(self) -> int:
+        """Epochs completed so far (a full-batch step completes one)."""
+        return self._epoch
+
+    @property
+    def task(self) -> str:
+        return self.dataset.task
+
+    # ------------------------------------------------------------------ batches
+    def _permutation(self, epoch: int) -> np.ndarray:
+        if self._perm_epoch != epoch:
+            self._perm = np.random.default_rng([self.seed, epoch]).permutation(len(self._X))
+            self._perm_epoch = epoch
+        return self._perm
+
+    def _next_batch(self):
+        """``(X, Y, epoch, position, (epoch, position) after the batch)`` for the next step."""
+        n, size = len(self._X), self._batch_size
+        epoch, position = self._epoch, self._position
+        if size >= n:
+            if position:
+                epoch += 1  # the epoch in progress is left unfinished
+            return self._X, self._Y, epoch, 0, (epoch + 1, 0)
+        rows = self._permutation(epoch)[position : position + size]
+        end = position + len(rows)
+        after = (epoch + 1, 0) if end >= n else (epoch, end)
+        return self._X.take(rows, axis=0), self._Y.take(rows, axis=0), epoch, position, after
+
+    # ------------------------------------------------------------------ training
+    def run(self, n_steps: int) -> int:
+        """Take up to ``n_steps`` steps; returns how many were taken (the diverged one included).
+
+        Does nothing (returns 0) after a divergence, until ``reset``/``resume_from``.
+        """
+        if isinstance(n_steps, bool) or not isinstance(n_steps, Integral) or n_steps < 0:
+            raise ValueError(f"run needs a number of steps >= 0, got {n_steps!r}")
+        if self.divergence is not None:
+            return 0
+        optimizer = self._optimizer
+        optimizer.validate()
+        net, history, every = self.network, self.history, self._eval_every
+        if history.last_metrics_step != net.steps_taken:
+            self.evaluate()
+        taken = 0
+        for _ in range(n_steps):
+            X, Y, epoch, position, after = self._next_batch()
+            step = net.train_step(X, Y, optimizer=optimizer)
+            history.record(step, epoch=epoch, position=position)
+            self.last_step = step
+            taken += 1
+            if step.divergence is not None:
+                div = step.divergence
+                self.divergence = TrainingDivergence(
+                    step=step.index,
+                    layer=None if div.layer is None else div.layer + 1,
+                    quantity=div.quantity,
+                    message=div.message,
+                    loss_before=self._last_loss,
+                )
+                break
+            self._epoch, self._position = after
+            self._last_loss = step.loss
+            if net.steps_taken % every == 0:
+                self.evaluate()
+        history.flush()
+        return taken
+
+    def _outputs(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The output ``a[L]`` and its pre-activation ``s[L-1]`` for ``X`` in evaluation mode,
+        ``EVAL_CHUNK_BYTES`` of forward values at a time (a deep network's full trace of a
+        large data set would be big)."""
+        net = self.network
+        per_row = 8 * 4 * sum(net.sizes[1:])  # z, s, h, a of every layer, float64
+        chunk = max(1, EVAL_CHUNK_BYTES // per_row)
+        if len(X) <= chunk:
+            trace = net.forward(X)
+            return trace.a[-1], trace.s[-1]
+        outputs, logits = [], []
+        for i in range(0, len(X), chunk):
+            trace = net.forward(X[i : i + chunk])  # dropped at the next chunk: only its output is kept
+            outputs.append(trace.a[-1])
+            logits.append(trace.s[-1])
+        return np.concatenate(outputs), np.concatenate(logits)
+
+    def evaluate(self) -> dict[str, float]:
+        """Loss and accuracy/R^2 on the training and test sets now; recorded in the history
+        at the current step (replacing an earlier record of the same step)."""
+        net = self.network
+        n = len(self._X)
+        y, z = self._outputs(self._X_eval)
+        with np.errstate(all="ignore"):
+            metrics = {
+                "train_loss": net.loss_fn.value(y[:n], z[:n], self._Y),
+                "test_loss": net.loss_fn.value(y[n:], z[n:], self._Y_test) if len(self._Y_test) else math.nan,
+            }
+            score, name = (
+                (accuracy, "accuracy") if self.dataset.task == "classification" else (r2_score, "r2")
+            )
+            metrics[f"train_{name}"] = score(y[:n], self._Y)
+            metrics[f"test_{name}"] = score(y[n:], self._Y_test)
+        self.history.record_metrics(net.steps_taken, **metrics)
+        self.last_metrics = {"step": net.steps_taken, **metrics}
+        return self.last_metrics
+
+    # ------------------------------------------------------------------ reset / resume
+    def reset(self) -> None:
+        """Back to the start: the initial parameters (and batch-norm statistics), step and
+        epoch 0, an empty history, a fresh optimizer state, no divergence."""
+        weights, biases, gammas, betas, mean, var, steps = self._initial
+        net = self.network
+        net.set_parameters(weights, biases, gammas, betas)
+        net.running_mean, net.running_var = list(mean), list(var)
+        net.steps_taken = steps
+        self._optimizer.reset()
+        self.history.clear()
+        self._start_fresh()
+
+    def resume_from(self, k: int) -> None:
+        """Continue from recorded step ``k``: its starting parameters are restored, steps
+        ``k`` and later are forgotten (metrics after ``k`` too), the divergence is cleared,
+        the shuffler returns to step ``k``'s batch and the optimizer's moments restart.
+
+        Needs ``history.detail(k)``; see ``history.detail_steps()`` for the steps held."""
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 0:
+            raise ValueError(f"resume_from needs a step index >= 0, got {k!r}")
+        history = self.history
+        step = history.detail(int(k))
+        if step is None:
+            near = history.nearest_detail(int(k))
+            hint = f"; the nearest held step is {near.index}" if near is not None else "; no step is held"
+            raise ValueError(f"step {k} is not held in detail, so its parameters are unknown{hint}")
+        epoch, position = history.detail_meta(int(k))
+        net = self.network
+        net.set_parameters(step.weights, step.biases, step.gammas or None, step.betas or None)
+        net.steps_taken = step.index
+        history.truncate(step.index)
+        self._optimizer.reset()
+        self.divergence = None
+        self._epoch, self._position = epoch, position
+        before = history.summary(step.index - 1)
+        self._last_loss = before["loss"] if before is not None else math.nan
+        self.last_step = history.detail(step.index - 1)
