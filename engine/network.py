@@ -100,7 +100,8 @@ class Step:
     """One training step: forward values, loss, backward values and the update applied.
 
     All forward and backward values are from *before* the update. ``weights``/``biases``
-    (and ``gammas``/``betas``) are the parameters the step started from; ``update_*[l]``
+    (and ``gammas``/``betas``, ``running_mean``/``running_var``) are the parameters and
+    batch-norm statistics the step started from; ``update_*[l]``
     is exactly what was added to them (zeros if the step diverged and nothing was applied).
     ``penalty_grad_W[l]`` is the L1/L2 penalty's part of the gradient, kept apart from the
     data loss's ``grad_W[l]``. ``grad_norm_before_clip``/``_after_clip`` are the global
@@ -132,6 +133,8 @@ class Step:
     grad_beta: list[np.ndarray | None] = field(default_factory=list)
     update_gamma: list[np.ndarray | None] = field(default_factory=list)
     update_beta: list[np.ndarray | None] = field(default_factory=list)
+    running_mean: list[np.ndarray | None] = field(default_factory=list)
+    running_var: list[np.ndarray | None] = field(default_factory=list)
     divergence: Divergence | None = None
 
     @property
@@ -376,8 +379,19 @@ class Network:
             return self._forward(X, training)
 
     def predict(self, X) -> np.ndarray:
-        """The output ``a[L]``, ``(batch, n_out)``, in evaluation mode."""
-        return self.forward(X).a[-1]
+        """The output ``a[L]``, ``(batch, n_out)``, in evaluation mode, keeping no trace (so a
+        large batch through a deep network holds one layer's values at a time)."""
+        X = self._check_inputs(X)
+        with np.errstate(all="ignore"):
+            a = X
+            for l, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
+                s = a @ W + b
+                if self.bn_layers[l]:
+                    inv_std = 1.0 / np.sqrt(self.running_var[l] + BN_EPS)
+                    s = self.gammas[l] * (s - self.running_mean[l]) * inv_std + self.betas[l]
+                h = act.function(s)
+                a = h + a if self.skip[l] else h
+            return a
 
     def _forward(self, X: np.ndarray, training: bool) -> Trace:
         a, z, s, h, bn = [X], [], [], [], []
@@ -566,6 +580,8 @@ class Network:
             grad_beta=grads.grad_beta,
             update_gamma=update_gamma,
             update_beta=update_beta,
+            running_mean=list(self.running_mean),
+            running_var=list(self.running_var),
             divergence=divergence,
             **extra,
         )
@@ -584,15 +600,41 @@ class Network:
             self.running_mean[l] = (1 - BN_MOMENTUM) * self.running_mean[l] + BN_MOMENTUM * stats.mean
             self.running_var[l] = (1 - BN_MOMENTUM) * self.running_var[l] + BN_MOMENTUM * unbiased
 
-    def set_parameters(self, weights, biases, gammas=None, betas=None) -> None:
-        """Replace the parameters (e.g. to resume from a recorded step); shapes must match."""
+    def set_parameters(
+        self, weights, biases, gammas=None, betas=None, running_mean=None, running_var=None
+    ) -> None:
+        """Replace the parameters (e.g. to resume from a recorded step); every shape must match.
+
+        ``gammas``/``betas``/``running_mean``/``running_var`` are lists with one entry per
+        layer (None for layers without batch norm), as ``Step`` records them.
+        """
+        L = self.n_layers
+        if len(weights) != L or len(biases) != L:
+            raise ValueError(
+                f"expected {L} weight matrices and {L} bias vectors, got {len(weights)} and {len(biases)}"
+            )
         for l, (w, b) in enumerate(zip(weights, biases)):
-            if w.shape != self.weights[l].shape or b.shape != self.biases[l].shape:
+            if np.shape(w) != self.weights[l].shape or np.shape(b) != self.biases[l].shape:
                 raise ValueError(
                     f"layer {l}: expected W {self.weights[l].shape} and b {self.biases[l].shape}"
                 )
+        bn_lists = {
+            "gammas": gammas,
+            "betas": betas,
+            "running_mean": running_mean,
+            "running_var": running_var,
+        }
+        for name, values in bn_lists.items():
+            if values is None:
+                continue
+            current = getattr(self, name)
+            if len(values) != L or any(
+                (v is None) != (c is None) or (c is not None and np.shape(v) != c.shape)
+                for v, c in zip(values, current)
+            ):
+                raise ValueError(f"{name} must have one entry per layer, shaped like the network's own")
         self.weights = [np.asarray(w, dtype=np.float64) for w in weights]
         self.biases = [np.asarray(b, dtype=np.float64) for b in biases]
-        if gammas is not None:
-            self.gammas = list(gammas)
-            self.betas = list(betas)
+        for name, values in bn_lists.items():
+            if values is not None:
+                setattr(self, name, [None if v is None else np.asarray(v, dtype=np.float64) for v in values])

@@ -36,7 +36,7 @@ and continues from step ``k``: later steps are forgotten, and the shuffler retur
 ``k``'s place. The optimizer's moments and step count restart from zero (they are not
 recorded), so momentum/Adam/RMSprop runs and learning-rate schedules continue differently
 from the original run; plain SGD with a constant rate repeats it exactly. Batch-norm
-running statistics are not recorded per step and are left as they are.
+running statistics are restored from the step as well.
 """
 
 from __future__ import annotations
@@ -352,7 +352,8 @@ class Trainer:
     def resume_from(self, k: int) -> None:
         """Continue from recorded step ``k``: its starting parameters are restored, steps
         ``k`` and later are forgotten (metrics after ``k`` too), the divergence is cleared,
-        the shuffler returns to step ``k``'s batch and the optimizer's moments restart.
+        the shuffler returns to step ``k``'s batch and the optimizer's moments restart; the
+        batch-norm running statistics the step started from are restored.
 
         Needs ``history.detail(k)``; see ``history.detail_steps()`` for the steps held."""
         if isinstance(k, bool) or not isinstance(k, Integral) or k < 0:
@@ -365,7 +366,14 @@ class Trainer:
             raise ValueError(f"step {k} is not held in detail, so its parameters are unknown{hint}")
         epoch, position = history.detail_meta(int(k))
         net = self.network
-        net.set_parameters(step.weights, step.biases, step.gammas or None, step.betas or None)
+        net.set_parameters(
+            step.weights,
+            step.biases,
+            step.gammas or None,
+            step.betas or None,
+            step.running_mean or None,
+            step.running_var or None,
+        )
         net.steps_taken = step.index
         history.truncate(step.index)
         self._optimizer.reset()

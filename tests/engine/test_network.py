@@ -275,3 +275,28 @@ def test_one_dimensional_targets_and_inputs_are_accepted_for_one_output():
 
 def test_describe():
     assert Network([2, 8, 1], loss="bce", seed=0).describe() == "2-8-1 tanh/sigmoid, bce"
+
+
+def test_predict_matches_forward_in_evaluation_mode():
+    net = Network(
+        [2, 5, 5, 3], activation="relu", loss="cross_entropy", batch_norm=True, residual=True, seed=0
+    )
+    X, _ = toy_batch(batch=16)
+    net.train_step(X, np.eye(3)[np.arange(16) % 3], lr=0.1)
+    np.testing.assert_allclose(net.predict(X), net.forward(X).a[-1])
+
+
+def test_set_parameters_checks_every_shape_and_restores_batch_norm_statistics():
+    net = Network([2, 4, 1], batch_norm=True, seed=0)
+    X, Y = toy_batch(batch=8)
+    step = net.train_step(X, Y, lr=0.1)
+    net.train_step(X, Y, lr=0.1)
+    net.set_parameters(
+        step.weights, step.biases, step.gammas, step.betas, step.running_mean, step.running_var
+    )
+    np.testing.assert_array_equal(net.running_var[0], step.running_var[0])
+    np.testing.assert_array_equal(net.weights[0], step.weights[0])
+    with pytest.raises(ValueError, match="expected 2 weight matrices"):
+        net.set_parameters(step.weights[:1], step.biases[:1])
+    with pytest.raises(ValueError, match="gammas must have one entry per layer"):
+        net.set_parameters(step.weights, step.biases, gammas=[np.ones(3), None])
