@@ -1,5 +1,7 @@
 """Backprop Lab: the entry point. `streamlit run app.py`."""
 
+import logging
+
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
@@ -9,6 +11,8 @@ from pages.registry import PAGES
 # cores, and the networks here are far too small to gain from threads.
 threadpool_limits(limits=1)
 
+CRASH_MESSAGE = "Something went wrong on this page"
+
 st.set_page_config(page_title="Backprop Lab", page_icon=":material/hub:", layout="wide")
 
 sections: dict[str, list] = {
@@ -16,4 +20,13 @@ sections: dict[str, list] = {
 }
 for page in PAGES:
     sections.setdefault(page.section, []).append(st.Page(page.path, title=page.title, icon=page.icon))
-st.navigation(sections).run()
+page = st.navigation(sections)
+try:
+    page.run()
+except Exception as error:  # the last line of defence: a message and a way out, never a traceback
+    logging.getLogger("backprop_lab").exception("page %s failed", page.title)
+    st.error(
+        f"{CRASH_MESSAGE} ({type(error).__name__}: {error}). "
+        "Your settings may be in a state the page did not expect; starting afresh usually helps."
+    )
+    st.button("Start afresh", on_click=st.session_state.clear, type="primary")

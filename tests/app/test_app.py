@@ -23,4 +23,21 @@ def test_every_page_runs_from_the_navigation():
     for page in PAGES:
         at.switch_page(page.path).run()
         assert not at.exception, page.path
+        assert not [e for e in at.error if "Something went wrong" in e.value], page.path
         assert at.title[0].value == page.title
+
+
+def test_a_crashing_page_gets_a_message_and_a_way_out(tmp_path, monkeypatch):
+    """app.py's last line of defence: an unexpected error becomes a message, not a traceback."""
+    import pages.registry as registry
+
+    broken = tmp_path / "broken.py"
+    broken.write_text("raise RuntimeError('boom')\n")
+    monkeypatch.setattr(
+        registry, "PAGES", [registry.PageInfo(str(broken), "Broken", ":material/error:", "X", "b")]
+    )
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page(str(broken)).run()
+    assert not at.exception
+    assert any("Something went wrong on this page (RuntimeError: boom)" in e.value for e in at.error)
+    assert any(b.label == "Start afresh" for b in at.button)

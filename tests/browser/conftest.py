@@ -114,4 +114,6 @@ def wait_until_idle(page: Page, timeout: float = 30_000) -> None:
 
 
 def assert_no_exception(page: Page) -> None:
+    """No traceback box, and no message from app.py's last-resort error handler."""
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Something went wrong on this page")).to_have_count(0)
