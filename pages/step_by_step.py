@@ -200,7 +200,7 @@ with math_col:
         items,
         index=items.index(default_item),
         format_func=lambda i: describe(i, sizes),
-        key="sbs.item",
+        key=f"sbs.item.{'-'.join(map(str, sizes))}",  # one selection per architecture
     )
     layer_activation = output_activation if item[0] == "neuron" and item[1] == len(sizes) - 1 else activation
     if item[0] == "weight":

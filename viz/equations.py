@@ -59,7 +59,9 @@ def neuron_equations(
         numbers = " + ".join(rf"{number(W[i, j])}\cdot{number(a_in[i])}" for i in range(len(inputs)))
         return [
             chain("z", f"{terms} + b", f"{numbers} + {number(b[j])}", number(z)),
-            rf"{me} = f(z) = \mathrm{{{activation}}}({number(z)}) = {number(a)}",
+            rf"{me} = \frac{{e^{{z}}}}{{\sum_k e^{{z_k}}}} = \frac{{e^{{{number(z)}}}}}{{\sum_k e^{{z_k}}}} = {number(a)}"
+            if activation == "softmax"
+            else rf"{me} = f(z) = \mathrm{{{activation}}}({number(z)}) = {number(a)}",
         ]
     if phase == "loss":
         if layer != L:

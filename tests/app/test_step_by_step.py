@@ -42,7 +42,7 @@ def test_phases_show_their_content(load_page):
     for phase, marker in expected.items():
         at.select_slider(key="sbs.phase").set_value(phase).run()
         assert any(marker in m.value for m in at.markdown), phase
-    assert r"w' &= w - \eta" in latex(at.selectbox(key="sbs.item").set_value(("weight", 1, 0, 0)).run())
+    assert r"w' &= w - \eta" in latex(at.selectbox(key="sbs.item.2-2-2").set_value(("weight", 1, 0, 0)).run())
 
 
 def test_next_button_steps_through_the_phases(load_page):
@@ -55,7 +55,7 @@ def test_next_button_steps_through_the_phases(load_page):
 def test_backward_phase_shows_the_chain_rule_numbers(load_page):
     at = load_page(PAGE)
     at.select_slider(key="sbs.phase").set_value("backward").run()
-    at.selectbox(key="sbs.item").set_value(("weight", 1, 0, 0)).run()
+    at.selectbox(key="sbs.item.2-2-2").set_value(("weight", 1, 0, 0)).run()
     text = latex(at)
     # dL/dw5 = 0.7414 * 0.1868 * 0.5933 = 0.08217 (Mazur)
     assert "0.7414" in text and "0.5933" in text and "0.08217" in text
@@ -64,7 +64,7 @@ def test_backward_phase_shows_the_chain_rule_numbers(load_page):
 def test_learning_rate_changes_the_update(load_page):
     at = load_page(PAGE)
     at.select_slider(key="sbs.phase").set_value("update").run()
-    at.selectbox(key="sbs.item").set_value(("weight", 1, 0, 0)).run()
+    at.selectbox(key="sbs.item.2-2-2").set_value(("weight", 1, 0, 0)).run()
     assert "0.3589" in latex(at)  # w5' with lr 0.5
     at.number_input(key="sbs.lr").set_value(1.0).run()
     assert "0.3178" in latex(at)  # 0.4 - 1.0 * 0.08217

@@ -43,3 +43,10 @@ def test_selectable_items():
     items = all_selectable([2, 2, 2])
     assert len(items) == 6 + 8
     assert describe(("weight", 0, 1, 0), [2, 2, 2]) == "weight x2 → h11"
+
+
+def test_softmax_output_is_not_written_as_a_function_of_one_z():
+    net = Network([2, 2, 2], activation="tanh", loss="cross_entropy", seed=0)
+    step = net.train_step(np.array([[0.5, -0.5]]), np.array([[1.0, 0.0]]), lr=0.1)
+    lines = neuron_equations(step, 2, 0, "forward", "softmax", "cross_entropy", 0.1)
+    assert r"\sum_k e^{z_k}" in lines[1] and "mathrm{softmax}" not in lines[1]
