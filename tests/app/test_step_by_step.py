@@ -133,3 +133,10 @@ def test_huge_learning_rate_does_not_crash(load_page):
 def test_gradient_check_agrees(load_page):
     at = load_page(PAGE)
     assert any("they agree" in m.value for m in at.markdown)
+
+
+def test_removing_the_hidden_layer_keeps_the_explanation_valid(load_page):
+    at = load_page(PAGE)
+    at.number_input(key="sbs.n_hidden").set_value(0).run()
+    assert not at.exception
+    assert at.selectbox(key="sbs.item.2-2").value == ("neuron", 1, 0)
