@@ -47,6 +47,15 @@ OUTPUTS_FOR_LOSS = {
 }
 
 state = st.session_state
+# Five significant digits in every table (small gradients would otherwise show as 0.0000).
+NUMBERS = {
+    name: st.column_config.NumberColumn(format="%.5g")
+    for name in ("z", "a = f(z)", "dL/da", "δ = dL/dz", "b", "dL/db", "Δb", "w", "dL/dw", "Δw", "w'")
+} | {
+    "backprop": st.column_config.NumberColumn(format="%.8g"),
+    "finite differences": st.column_config.NumberColumn(format="%.8g"),
+    "|difference|": st.column_config.NumberColumn(format="%.2e"),
+}
 
 
 # ----------------------------------------------------------------------------- state changes
@@ -223,12 +232,14 @@ st.plotly_chart(
     width="stretch",
 )
 
-values_tab, edit_tab, check_tab = st.tabs(["Values per layer", "Edit the network", "Gradient check"])
+values_tab, edit_tab, check_tab = st.tabs(
+    ["Values per layer", "Edit the network", "Gradient check"], key="sbs.tab", on_change="rerun"
+)  # keyed: the open tab survives the rerun that every edit causes
 with values_tab:
     for l in range(len(step.weights)):
         st.markdown(f"**Layer {l + 1}** ({'output' if l == len(step.weights) - 1 else 'hidden'})")
-        st.dataframe(neuron_table(step, l), hide_index=True, width="stretch")
-        st.dataframe(weight_table(step, l), hide_index=True, width="stretch")
+        st.dataframe(neuron_table(step, l), hide_index=True, width="stretch", column_config=NUMBERS)
+        st.dataframe(weight_table(step, l), hide_index=True, width="stretch", column_config=NUMBERS)
 with edit_tab:
     st.caption(
         "Type over any number. Rows are the neurons a weight comes from; columns the neurons it goes to."
@@ -246,12 +257,14 @@ with edit_tab:
         )
         editor(W, names[l], names[l + 1], f"sbs.W{l}.v{version}")
         editor(b[None, :], ["bias"], names[l + 1], f"sbs.b{l}.v{version}")
-with check_tab:
-    report = gradcheck(net, x[None, :], t[None, :])
-    worst = report.max_relative_error
-    st.markdown(
-        f"Backprop's gradient against central finite differences, for every weight and bias. "
-        f"Largest relative difference per layer: **{worst:.1e}**"
-        + (" — they agree." if worst < 1e-6 else " — check the kinks (ReLU at 0).")
-    )
-    st.dataframe(gradcheck_table(report, sizes), hide_index=True, width="stretch")
+if check_tab.open:  # finite differences run only when the tab is looked at
+    with check_tab:
+        report = gradcheck(net, x[None, :], t[None, :])
+        agree = not report.failures(1e-6)
+        st.markdown(
+            "Backprop's gradient of every weight and bias against finite differences "
+            "(nudge the parameter up and down, watch the loss). Largest relative difference: "
+            f"**{report.max_relative_error:.1e}**"
+            + (" — they agree." if agree else " — they differ: is an input sitting on a ReLU kink?")
+        )
+        st.dataframe(gradcheck_table(report, sizes), hide_index=True, width="stretch", column_config=NUMBERS)

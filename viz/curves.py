@@ -45,8 +45,18 @@ def loss_curve(
         **theme.base_layout(
             title=dict(text=title, x=0.01),
             height=height,
-            xaxis=dict(title="step", gridcolor=theme.NEUTRAL, dtick=1 if len(losses) <= 10 else None),
-            yaxis=dict(title="loss", type="log" if log_y else "linear", gridcolor=theme.NEUTRAL),
+            xaxis=dict(
+                title="step",
+                gridcolor=theme.NEUTRAL,
+                dtick=1 if len(losses) <= 10 else None,
+                range=[-0.3, 10.3] if len(losses) <= 10 else None,  # room for the steps to come
+            ),
+            yaxis=dict(
+                title="loss",
+                type="log" if log_y else "linear",
+                gridcolor=theme.NEUTRAL,
+                rangemode="normal" if log_y else "tozero",
+            ),
             legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
         )
     )

@@ -130,9 +130,14 @@ def test_huge_learning_rate_does_not_crash(load_page):
     assert not at.exception
 
 
-def test_gradient_check_agrees(load_page):
+def test_gradient_check_runs_only_in_its_tab_and_agrees(load_page):
     at = load_page(PAGE)
+    assert not any("they agree" in m.value for m in at.markdown)
+    at = load_page(PAGE, **{"sbs.tab": "Gradient check"})
     assert any("they agree" in m.value for m in at.markdown)
+    table = at.dataframe[-1].value
+    assert len(table) == 12  # 8 weights and 4 biases
+    assert (table["|difference|"] < 1e-8).all()
 
 
 def test_removing_the_hidden_layer_keeps_the_explanation_valid(load_page):
