@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import HIDDEN_ACTIVATIONS, INITS, LOSSES
+from engine.parse import parse_number
 
 PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
@@ -61,4 +62,57 @@ def divergence_banner(step_number: int, message: str, last_loss: float | None = 
         "The network shown is the last one with finite numbers. "
         "Try a smaller learning rate, gradient clipping, or a gentler initialization.",
         icon=":material/warning:",
+    )
+
+
+def number_choice(
+    label: str,
+    options: tuple[float, ...],
+    key: str,
+    *,
+    minimum: float,
+    maximum: float,
+    help: str | None = None,
+) -> float:
+    """A select of ``options`` that also takes a typed number (Playground's lists plus free entry).
+
+    The value in ``st.session_state[key]`` is always a valid float in ``[minimum, maximum]``:
+    typed text is parsed on the next run (a comma works as the decimal point), and text that is
+    not such a number is replaced by the last valid value, with an error saying why. A value
+    that is not in ``options`` (typed, or from a link) is added to them so it stays selected.
+    """
+    last_key = f"{key}.last_valid"
+    raw = st.session_state.get(key, options[0])
+    problem = None
+    try:
+        value = parse_number(raw, label, limit=max(abs(minimum), abs(maximum)))
+        if not minimum <= value <= maximum:
+            raise ValueError(f"{label}: {value:g} is outside {minimum:g} to {maximum:g}")
+    except ValueError as error:
+        problem = f"{error}; kept the last valid value."
+        value = st.session_state.get(last_key, options[0])
+    st.session_state[key] = value
+    st.session_state[last_key] = value
+    st.selectbox(
+        label,
+        sorted({*options, value}),
+        key=key,
+        accept_new_options=True,
+        format_func=lambda v: f"{v:g}" if isinstance(v, (int, float)) else str(v),
+        help=(help + " " if help else "") + "Pick one, or type a number and press Enter.",
+    )
+    if problem:
+        st.error(problem)
+    return value
+
+
+def playground_learning_rate(key: str, label: str = "Learning rate η") -> float:
+    """Playground's learning rates (0.00001 ... 10) with free entry of any other value up to 1000."""
+    return number_choice(
+        label,
+        PLAYGROUND_LEARNING_RATES,
+        key,
+        minimum=0.0,
+        maximum=1000.0,
+        help="Change it while training runs: the next step uses it. 3 and 10 diverge on purpose.",
     )
