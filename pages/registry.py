@@ -21,4 +21,12 @@ PAGES = [
         "One training step of a 2-2-2 network, number by number: the forward pass, the loss, "
         "the chain rule from the output back to the input, and the update. Edit any weight.",
     ),
+    PageInfo(
+        "pages/playground.py",
+        "Playground",
+        ":material/scatter_plot:",
+        "Training",
+        "Train on 2-D data live, as in TensorFlow Playground, and see what it never shows: the "
+        "gradient on every edge, per-layer gradient norms, and replay of any past step.",
+    ),
 ]

@@ -1,0 +1,575 @@
+"""The Playground page's settings: one frozen dataclass, its validation, the URL codec, and
+the glue that turns settings into a ``Trainer``. Pure Python (no Streamlit), unit-tested.
+
+Every setting has a short name in the URL (``QUERY_KEYS``), so a shared link rebuilds the
+same data (``data``, ``noise``, ``ratio``, ``points``, ``dseed``, ``features``) and the same
+initial weights (``hidden``, ``act``/``acts``, ``init``, ``iscale``, ``seed``) exactly:
+
+    ?data=circle&noise=0&ratio=50&points=200&dseed=0&features=x1,x2&hidden=4,2&act=tanh
+     &acts=&init=xavier_uniform&iscale=1.0&seed=0&reg=none&rrate=0.0&lr=0.03&batch=10
+     &opt=sgd&clip=0.0&loss=mse&speed=10&test=0&disc=0&view=weights&nodes=activation&logw=0
+
+``from_query`` never raises: a value that does not parse or is out of range falls back to
+its default, and a notice (a sentence for the page to show) says which and why.
+
+Settings come in three kinds (``RESET_FIELDS``, ``LIVE_FIELDS``, the rest for display):
+changing a reset field rebuilds the data and the network from step 0, as Playground does
+for the architecture or the data; a live field (learning rate, optimizer, regularization,
+batch size, clipping) is applied to the running trainer at its next step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimizer
+from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
+from engine.history import History
+from engine.optim import Optimizer
+from engine.trainer import Trainer
+
+PROBLEMS = ("classification", "regression")
+REGULARIZATIONS = ("none", "l1", "l2")
+VIEWS = ("weights", "gradients", "update")
+NODE_COLOURS = ("activation", "delta")
+REGRESSION_LOSSES = ("mse", "sse")
+SPEEDS = (1, 2, 5, 10, 20, 50, 100)
+REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+
+MAX_HIDDEN_LAYERS = 10
+MAX_WIDTH = 16
+N_POINTS_RANGE = (20, 2000)
+NOISE_RANGE = (0, 50)  # percent
+RATIO_RANGE = (10, 90)  # percent of the points used for training
+LR_RANGE = (0.0, 1000.0)
+REG_RATE_RANGE = (0.0, 100.0)
+INIT_SCALE_RANGE = (0.0, 100.0)
+CLIP_RANGE = (0.0, 1e6)  # 0 = no clipping
+BATCH_RANGE = (1, N_POINTS_RANGE[1])
+SEED_RANGE = (0, 2**31 - 1)
+
+BIAS_INIT = 0.1  # Playground starts every bias at 0.1
+HISTORY_BYTES = 8_000_000  # per browser tab: forty tabs share one server
+KEEP_RECENT = 50  # the latest steps always held in full for replay
+DETAIL_EVERY = 10  # and every 10th step (thinned when the cap is reached)
+MAX_QUERY_VALUE = 200  # characters; longer link values are rejected unread
+MAX_NOTICES = 6
+
+
+@dataclass(frozen=True)
+class PlaygroundConfig:
+    """Every setting of the page, with Playground's defaults.
+
+    ``noise`` and ``train_ratio`` are percentages (Playground's 0-50 % and 10-90 %);
+    ``hidden`` the hidden-layer widths (``()``: no hidden layer); ``layer_activations`` one
+    name per hidden layer, or ``()`` for ``activation`` everywhere; ``clip_norm`` 0 means no
+    clipping; ``regression_loss`` is used only for the regression data sets.
+    """
+
+    dataset: str = "circle"
+    noise: int = 0
+    train_ratio: int = 50
+    n_points: int = 200
+    data_seed: int = 0
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 2)
+    activation: str = "tanh"
+    layer_activations: tuple[str, ...] = ()
+    init: str = "xavier_uniform"
+    init_scale: float = 1.0
+    seed: int = 0
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    lr: float = 0.03
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    clip_norm: float = 0.0
+    regression_loss: str = "mse"
+    speed: int = 10
+    show_test: bool = False
+    discretize: bool = False
+    view: str = "weights"
+    node_colour: str = "activation"
+    log_widths: bool = False
+
+    # ---------------------------------------------------------------- derived values
+    @property
+    def problem(self) -> str:
+        """``classification`` or ``regression``, from the data set."""
+        return "classification" if self.dataset in CLASSIFICATION_SETS else "regression"
+
+    @property
+    def activations(self) -> tuple[str, ...]:
+        """One activation name per hidden layer."""
+        return self.layer_activations or (self.activation,) * len(self.hidden)
+
+    @property
+    def loss(self) -> str:
+        """``bce`` (with a sigmoid output) for classification, else ``regression_loss``."""
+        return "bce" if self.problem == "classification" else self.regression_loss
+
+    @property
+    def output_activation(self) -> str:
+        return "sigmoid" if self.problem == "classification" else "linear"
+
+    @property
+    def sizes(self) -> list[int]:
+        """``[n_features, *hidden, 1]``."""
+        return [len(self.features), *self.hidden, 1]
+
+    @property
+    def n_test(self) -> int:
+        """Test points: ``round(n_points * (1 - ratio))`` in ``[1, n_points - 1]``, as ``make_dataset``."""
+        fraction = 1.0 - self.train_ratio / 100.0
+        return min(max(int(math.floor(self.n_points * fraction + 0.5)), 1), self.n_points - 1)
+
+    @property
+    def n_train(self) -> int:
+        return self.n_points - self.n_test
+
+    @property
+    def full_batch(self) -> bool:
+        return self.batch_size >= self.n_train
+
+    def replace(self, **changes) -> PlaygroundConfig:
+        return dataclasses.replace(self, **changes)
+
+
+DEFAULTS = PlaygroundConfig()
+
+# Settings whose change rebuilds data and network (step 0), with the words used to say so.
+RESET_FIELDS = {
+    "dataset": "data set",
+    "noise": "noise",
+    "train_ratio": "train/test ratio",
+    "n_points": "number of points",
+    "data_seed": "data (regenerated)",
+    "features": "input features",
+    "hidden": "hidden layers",
+    "activation": "activation",
+    "layer_activations": "activations per layer",
+    "init": "initialization",
+    "init_scale": "initialization scale",
+    "seed": "seed",
+    "regression_loss": "loss",
+}
+# Settings applied to the running trainer at its next step.
+LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm")
+
+QUERY_KEYS = {
+    "dataset": "data",
+    "noise": "noise",
+    "train_ratio": "ratio",
+    "n_points": "points",
+    "data_seed": "dseed",
+    "features": "features",
+    "hidden": "hidden",
+    "activation": "act",
+    "layer_activations": "acts",
+    "init": "init",
+    "init_scale": "iscale",
+    "seed": "seed",
+    "regularization": "reg",
+    "reg_rate": "rrate",
+    "lr": "lr",
+    "batch_size": "batch",
+    "optimizer": "opt",
+    "clip_norm": "clip",
+    "regression_loss": "loss",
+    "speed": "speed",
+    "show_test": "test",
+    "discretize": "disc",
+    "view": "view",
+    "node_colour": "nodes",
+    "log_widths": "logw",
+}
+FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
+
+
+# ---------------------------------------------------------------------------- field rules
+def _choice(options: tuple) -> tuple:
+    return ("choice", options)
+
+
+_INT_RANGES = {
+    "noise": NOISE_RANGE,
+    "train_ratio": RATIO_RANGE,
+    "n_points": N_POINTS_RANGE,
+    "data_seed": SEED_RANGE,
+    "seed": SEED_RANGE,
+    "batch_size": BATCH_RANGE,
+}
+_FLOAT_RANGES = {
+    "init_scale": INIT_SCALE_RANGE,
+    "reg_rate": REG_RATE_RANGE,
+    "lr": LR_RANGE,
+    "clip_norm": CLIP_RANGE,
+}
+_CHOICES = {
+    "dataset": DATASETS,
+    "activation": HIDDEN_ACTIVATIONS,
+    "init": INITS,
+    "regularization": REGULARIZATIONS,
+    "optimizer": tuple(OPTIMIZERS),
+    "regression_loss": REGRESSION_LOSSES,
+    "speed": SPEEDS,
+    "view": VIEWS,
+    "node_colour": NODE_COLOURS,
+}
+_BOOLS = ("show_test", "discretize", "log_widths")
+
+
+def allowed(name: str) -> str:
+    """What field ``name`` accepts, in words (for messages)."""
+    if name in _INT_RANGES:
+        lo, hi = _INT_RANGES[name]
+        return f"a whole number from {lo} to {hi}"
+    if name in _FLOAT_RANGES:
+        lo, hi = _FLOAT_RANGES[name]
+        return f"a number from {lo:g} to {hi:g}"
+    if name in _CHOICES:
+        return "one of " + ", ".join(str(c) for c in _CHOICES[name])
+    if name in _BOOLS:
+        return "0 or 1"
+    if name == "features":
+        return "a comma-separated list of " + ", ".join(FEATURES)
+    if name == "hidden":
+        return f"up to {MAX_HIDDEN_LAYERS} widths from 1 to {MAX_WIDTH}, comma-separated (or 'none')"
+    if name == "layer_activations":
+        return "one activation per hidden layer, comma-separated, from " + ", ".join(HIDDEN_ACTIVATIONS)
+    raise KeyError(name)
+
+
+def shown(value: Any) -> str:
+    """A value for a message: at most 30 characters, quoted, with Markdown and HTML defused
+    (a hostile link must not be able to format or link anything on the page)."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    if len(text) > 30:
+        text = text[:29] + "…"
+    return "'" + re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$&:])", r"\\\1", text) + "'"
+
+
+def _check_field(name: str, value: Any) -> bool:
+    """True if ``value`` is a valid value (right type and range) for field ``name``."""
+    if name in _INT_RANGES:
+        lo, hi = _INT_RANGES[name]
+        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+    if name in _FLOAT_RANGES:
+        lo, hi = _FLOAT_RANGES[name]
+        return (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and lo <= value <= hi
+        )
+    if name in _CHOICES:
+        return value in _CHOICES[name] and type(value) is type(_CHOICES[name][0])
+    if name in _BOOLS:
+        return isinstance(value, bool)
+    if name == "features":
+        return (
+            isinstance(value, tuple)
+            and 1 <= len(value) <= len(FEATURES)
+            and all(isinstance(f, str) and f in FEATURES for f in value)
+            and len(set(value)) == len(value)
+        )
+    if name == "hidden":
+        return (
+            isinstance(value, tuple)
+            and len(value) <= MAX_HIDDEN_LAYERS
+            and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_WIDTH for n in value)
+        )
+    if name == "layer_activations":
+        return isinstance(value, tuple) and all(a in HIDDEN_ACTIVATIONS for a in value)
+    raise KeyError(name)
+
+
+def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
+    """``config`` with every invalid field replaced by its default, and a notice for each.
+
+    Besides each field's own range: ``layer_activations`` must name one activation per
+    hidden layer (else it is dropped); ``features`` are put in ``FEATURES`` order.
+    """
+    changes: dict[str, Any] = {}
+    notices: list[str] = []
+    for f in dataclasses.fields(PlaygroundConfig):
+        value = getattr(config, f.name)
+        if not _check_field(f.name, value):
+            default = getattr(DEFAULTS, f.name)
+            changes[f.name] = default
+            notices.append(
+                f"{_label(f.name)} {shown(value)} is not allowed ({allowed(f.name)}); "
+                f"using {shown(_encode(f.name, default))}."
+            )
+    config = dataclasses.replace(config, **changes)
+    if config.layer_activations and len(config.layer_activations) != len(config.hidden):
+        notices.append(
+            f"{_label('layer_activations')} names {len(config.layer_activations)} activations for "
+            f"{len(config.hidden)} hidden layers; using {shown(config.activation)} for every layer."
+        )
+        config = dataclasses.replace(config, layer_activations=())
+    ordered = tuple(f for f in FEATURES if f in config.features)
+    if ordered != config.features:
+        config = dataclasses.replace(config, features=ordered)
+    return config, notices
+
+
+def _label(name: str) -> str:
+    return f"Setting {QUERY_KEYS[name]}"
+
+
+# ---------------------------------------------------------------------------- URL codec
+def _encode(name: str, value: Any) -> str:
+    if name in _BOOLS:
+        return "1" if value else "0"
+    if name == "hidden":
+        return ",".join(map(str, value)) if value else "none"
+    if name in ("features", "layer_activations"):
+        return ",".join(value)
+    if name in _FLOAT_RANGES:
+        return repr(float(value))
+    return str(value)
+
+
+def _decode(name: str, text: str) -> Any:
+    """The typed value of URL text for field ``name``; raises ValueError if it does not parse."""
+    text = text.strip()
+    if name in _INT_RANGES or name == "speed":
+        if not re.fullmatch(r"[+-]?\d{1,12}", text):
+            raise ValueError
+        return int(text)
+    if name in _FLOAT_RANGES:
+        if len(text) > 40:
+            raise ValueError
+        return float(text)  # "nan"/"inf" parse, and are then rejected as out of range
+    if name in _BOOLS:
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError
+    if name == "hidden":
+        if text.lower() in ("", "none", "0"):
+            return ()
+        parts = text.split(",")
+        if len(parts) > MAX_HIDDEN_LAYERS or not all(re.fullmatch(r"\d{1,3}", p.strip()) for p in parts):
+            raise ValueError
+        return tuple(int(p) for p in parts)
+    if name in ("features", "layer_activations"):
+        return tuple(p.strip() for p in text.split(",")) if text else ()
+    return text
+
+
+def to_query(config: PlaygroundConfig) -> dict[str, str]:
+    """Every setting as URL text, keyed by its short name (``QUERY_KEYS``)."""
+    return {QUERY_KEYS[f.name]: _encode(f.name, getattr(config, f.name)) for f in dataclasses.fields(config)}
+
+
+def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
+    """The config a link describes, and notices for what was ignored. Never raises.
+
+    ``params`` maps short names to text (or lists of text, the last one counting), as
+    ``st.query_params.to_dict()``. Missing settings take their defaults silently; unknown
+    names, values that do not parse, are too long or out of range are ignored with a notice.
+    At most ``MAX_NOTICES`` notices are returned (the last one says how many more there were).
+    """
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    unknown: list[str] = []
+    try:
+        items = list(params.items())
+    except Exception:  # noqa: BLE001 - a hostile mapping must not crash the page
+        return DEFAULTS, ["The link's settings could not be read; using the defaults."]
+    for key, raw in items:
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        name = FIELD_OF_KEY.get(key) if isinstance(key, str) else None
+        if name is None:
+            unknown.append(shown(key))
+            continue
+        if not isinstance(raw, str):
+            raw = str(raw)
+        if len(raw) > MAX_QUERY_VALUE:
+            notices.append(
+                f"{_label(name)} is {len(raw)} characters long (at most {MAX_QUERY_VALUE}); "
+                f"using {shown(_encode(name, getattr(DEFAULTS, name)))}."
+            )
+            continue
+        try:
+            values[name] = _decode(name, raw)
+        except (ValueError, OverflowError):
+            notices.append(
+                f"{_label(name)} {shown(raw)} is not valid ({allowed(name)}); "
+                f"using {shown(_encode(name, getattr(DEFAULTS, name)))}."
+            )
+    if unknown:
+        listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    config, problems = validate(dataclasses.replace(DEFAULTS, **values))
+    notices += problems
+    if len(notices) > MAX_NOTICES:
+        extra = len(notices) - (MAX_NOTICES - 1)
+        notices = notices[: MAX_NOTICES - 1] + [f"… and {extra} more settings of the link were ignored."]
+    return config, notices
+
+
+def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
+    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
+    if old is None:
+        return list(RESET_FIELDS.values())
+    return [
+        words
+        for name, words in RESET_FIELDS.items()
+        if getattr(old, name) != getattr(new, name)
+        and not (name == "regression_loss" and new.problem == "classification" == old.problem)
+    ]
+
+
+# ---------------------------------------------------------------------------- trainer glue
+def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
+    """The optimizer the settings describe: ``optimizer`` with ``lr``, the L1 or L2 penalty
+    ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
+    penalty = {"l1": {"l1": config.reg_rate}, "l2": {"l2": config.reg_rate}}.get(config.regularization, {})
+    return make_optimizer(config.optimizer, lr=config.lr, clip_norm=config.clip_norm or None, **penalty)
+
+
+def build_trainer(config: PlaygroundConfig) -> Trainer:
+    """Data, network, optimizer and history for ``config``, at step 0.
+
+    Data: ``make_dataset(dataset, n_points, noise / 100, test_fraction = 1 - ratio / 100,
+    data_seed, features)``. Network ``sizes = [n_features, *hidden, 1]``, the hidden
+    activations, a sigmoid output with the bce loss (classification) or a linear output with
+    mse/sse (regression), ``init``/``init_scale`` seeded with ``seed``, biases 0.1. Batches
+    are shuffled with ``seed`` too. The history keeps the last ``KEEP_RECENT`` steps and every
+    ``DETAIL_EVERY``-th in full, within ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
+    Raises ValueError on bad settings.
+    """
+    dataset = make_dataset(
+        config.dataset,
+        n_points=config.n_points,
+        noise=config.noise / 100.0,
+        test_fraction=1.0 - config.train_ratio / 100.0,
+        seed=config.data_seed,
+        features=config.features,
+    )
+    network = Network(
+        config.sizes,
+        activation=list(config.activations),
+        output_activation=config.output_activation,
+        loss=config.loss,
+        init=config.init,
+        init_scale=config.init_scale,
+        bias_init=BIAS_INIT,
+        seed=config.seed,
+    )
+    history = History(
+        max_bytes=HISTORY_BYTES,
+        keep_recent=KEEP_RECENT,
+        detail_every=DETAIL_EVERY,
+        histogram_every=None,
+        activation_names=list(network.activation_names),
+    )
+    trainer = Trainer(
+        network,
+        make_optimizer_for(config),
+        dataset,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        eval_every=config.speed,
+        history=history,
+    )
+    trainer.evaluate()
+    return trainer
+
+
+def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: PlaygroundConfig) -> list[str]:
+    """Apply the live settings of ``new`` to a running ``trainer``; the next step uses them.
+
+    A new optimizer kind starts with fresh moments; otherwise the learning rate, penalty and
+    clipping are set on the current optimizer, so momentum and Adam's moments carry on.
+    Returns the words for what changed (empty if nothing did).
+    """
+    changed = [name for name in LIVE_FIELDS if getattr(old, name) != getattr(new, name)]
+    if new.optimizer != old.optimizer:
+        trainer.optimizer = make_optimizer_for(new)
+    else:
+        optimizer = trainer.optimizer
+        optimizer.lr = new.lr
+        optimizer.l1 = new.reg_rate if new.regularization == "l1" else 0.0
+        optimizer.l2 = new.reg_rate if new.regularization == "l2" else 0.0
+        optimizer.clip_norm = new.clip_norm or None
+        optimizer.validate()
+    trainer.batch_size = new.batch_size
+    trainer.eval_every = new.speed
+    words = {
+        "regularization": "regularization",
+        "reg_rate": "regularization rate",
+        "lr": "learning rate",
+        "batch_size": "batch size",
+        "optimizer": "optimizer",
+        "clip_norm": "gradient clipping",
+    }
+    return [words[name] for name in changed]
+
+
+def advance(trainer: Trainer, n_steps: int) -> int:
+    """Take ``n_steps`` training steps (fewer if training diverges) and make sure the train and
+    test metrics describe the state reached. Returns the number of steps taken."""
+    taken = trainer.run(n_steps)
+    if trainer.history.last_metrics_step != trainer.step:
+        trainer.evaluate()
+    return taken
+
+
+def divergence_explanation(trainer: Trainer) -> tuple[int, str, float | None] | None:
+    """For a diverged trainer: ``(step, message, last finite loss)`` for the banner, else None.
+
+    The message is the network's, plus the layer whose gradient norm ``||dL/dW[l]||`` was
+    largest at the last finite step (1-based), when the network did not name a layer itself.
+    """
+    div = trainer.divergence
+    if div is None:
+        return None
+    message = div.message
+    before = trainer.history.summary(div.step - 1) if div.step > 0 else None
+    if before is not None:
+        norms = [float(v) for v in before["grad_W_norm"]]
+        finite = [(v, l) for l, v in enumerate(norms) if math.isfinite(v)]
+        if finite:
+            value, layer = max(finite)
+            if div.layer is None or div.quantity != "gradient":
+                message += (
+                    f"; one step earlier the largest gradient was in layer {layer + 1} "
+                    f"(‖dL/dW‖ = {value:.3g})"
+                )
+    last = div.loss_before if math.isfinite(div.loss_before) else None
+    return div.step, message, last
+
+
+def metrics_at(history: History, step: int) -> dict[str, float]:
+    """The latest evaluation at or before ``step`` (``step``, ``train_loss``, ...), or ``{}``."""
+    table = history.metrics()
+    i = int(np.searchsorted(table["step"], step, side="right")) - 1
+    return {name: float(column[i]) for name, column in table.items()} if i >= 0 else {}
+
+
+def replay_options(history: History, now: int, limit: int = 400) -> list[int]:
+    """The steps the replay slider offers: steps held in full detail (below ``now``, the
+    live state, which is always last), evenly thinned to at most ``limit`` options; the
+    most recent held steps are always kept."""
+    held = [k for k in history.detail_steps() if k < now]
+    if len(held) > limit - 1:
+        recent = held[-KEEP_RECENT:]
+        older = held[:-KEEP_RECENT]
+        room = max(limit - 1 - len(recent), 1)
+        stride = math.ceil(len(older) / room)
+        held = older[::stride] + recent
+    return [*held, now]

@@ -1,0 +1,555 @@
+"""The Playground page (AppTest) and its settings module (unit tests): controls change what they
+should, live settings apply without a reset, architecture changes reset, links round-trip and
+hostile links fall back to defaults with a notice."""
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from engine.optim import Adam
+from pages.playground_state import (
+    DEFAULTS,
+    MAX_NOTICES,
+    PlaygroundConfig,
+    advance,
+    apply_live_settings,
+    build_trainer,
+    changed_reset_fields,
+    divergence_explanation,
+    from_query,
+    metrics_at,
+    replay_options,
+    shown,
+    to_query,
+    validate,
+)
+
+PAGE = "pages/playground.py"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ============================================================================ settings module
+valid_configs = st.builds(
+    PlaygroundConfig,
+    dataset=st.sampled_from(("circle", "xor", "gaussian", "spiral", "moons", "sine", "plane")),
+    noise=st.integers(0, 50),
+    train_ratio=st.integers(10, 90),
+    n_points=st.integers(20, 2000),
+    data_seed=st.integers(0, 2**31 - 1),
+    features=st.sampled_from([("x1", "x2"), ("x1^2",), ("x1", "x2", "x1*x2", "sin x1", "sin x2")]),
+    hidden=st.lists(st.integers(1, 16), max_size=10).map(tuple),
+    activation=st.sampled_from(("tanh", "relu", "sigmoid", "gelu")),
+    init=st.sampled_from(("xavier_uniform", "he_normal", "zeros")),
+    init_scale=st.floats(0, 100),
+    seed=st.integers(0, 2**31 - 1),
+    regularization=st.sampled_from(("none", "l1", "l2")),
+    reg_rate=st.floats(0, 100),
+    lr=st.floats(0, 1000),
+    batch_size=st.integers(1, 2000),
+    optimizer=st.sampled_from(("sgd", "momentum", "adam")),
+    clip_norm=st.floats(0, 1e6),
+    speed=st.sampled_from((1, 10, 100)),
+    show_test=st.booleans(),
+    view=st.sampled_from(("weights", "gradients", "update")),
+)
+
+
+@given(valid_configs)
+def test_every_valid_config_round_trips_through_the_url(config):
+    assert validate(config) == (config, [])
+    query = to_query(config)
+    assert all(isinstance(v, str) for v in query.values())
+    assert from_query(query) == (config, [])
+
+
+def test_defaults_are_playgrounds_and_an_empty_link_gives_them_silently():
+    assert from_query({}) == (DEFAULTS, [])
+    d = DEFAULTS
+    assert (d.dataset, d.features, d.hidden, d.activation, d.lr, d.batch_size) == (
+        "circle",
+        ("x1", "x2"),
+        (4, 2),
+        "tanh",
+        0.03,
+        10,
+    )
+    assert (d.train_ratio, d.noise, d.n_points, d.problem, d.loss, d.output_activation) == (
+        50,
+        0,
+        200,
+        "classification",
+        "bce",
+        "sigmoid",
+    )
+    regression = d.replace(dataset="plane")
+    assert (regression.problem, regression.loss, regression.output_activation) == (
+        "regression",
+        "mse",
+        "linear",
+    )
+
+
+HOSTILE = {
+    "lr": "abc",
+    "hidden": "99999",
+    "data": "<script>alert(1)</script>",
+    "noise": "-5",
+    "points": "1e9",
+    "features": "x1,evil",
+    "batch": "nan",
+    "clip": "inf",
+    "iscale": "1" * 500,
+    "view": ["weights", "**bold**"],
+    "test": "maybe",
+    "acts": "relu,relu,relu",
+    "utm_source": "x",
+}
+
+
+def test_hostile_values_fall_back_to_defaults_with_notices():
+    config, notices = from_query(HOSTILE)
+    assert config == DEFAULTS
+    assert len(notices) == MAX_NOTICES
+    assert notices[-1].startswith("… and ")
+    text = " ".join(notices)
+    assert "<script>" not in text and "**bold**" not in text  # defused for Markdown and HTML
+    assert "lr" in text and "abc" in text
+
+
+def test_each_bad_value_names_the_setting_and_what_is_allowed():
+    cases = {
+        "lr": ("-1", "from 0 to 1000"),
+        "hidden": ("4,0", "widths from 1 to 16"),
+        "hidden ": ("1,2,3,4,5,6,7,8,9,10,11", "up to 10"),
+        "features": ("", "comma-separated list"),
+        "act": ("softmax", "one of sigmoid, tanh"),
+        "speed": ("7", "one of 1, 2, 5"),
+    }
+    for key, (value, allowed) in cases.items():
+        config, notices = from_query({key.strip(): value})
+        assert config == DEFAULTS, key
+        assert len(notices) == 1 and allowed in notices[0], (key, notices)
+    config, notices = from_query({"hidden": "3,3", "acts": "relu"})
+    assert config.hidden == (3, 3) and config.layer_activations == ()
+    assert "1 activations for 2 hidden layers" in notices[0]
+
+
+@given(st.dictionaries(st.text(max_size=12), st.one_of(st.text(max_size=40), st.lists(st.text(max_size=8)))))
+def test_from_query_never_raises_and_always_gives_a_valid_config(params):
+    config, notices = from_query(params)
+    assert validate(config) == (config, [])
+    assert len(notices) <= MAX_NOTICES
+
+
+def test_shown_defuses_markdown_and_cuts_long_values():
+    assert shown("[x](javascript:y)") == r"'\[x\]\(javascript\:y\)'"
+    assert len(shown("a" * 100)) < 40
+
+
+def test_changed_reset_fields_says_what_changed():
+    assert changed_reset_fields(DEFAULTS, DEFAULTS.replace(lr=1.0, view="update")) == []
+    assert changed_reset_fields(DEFAULTS, DEFAULTS.replace(hidden=(3,), data_seed=4)) == [
+        "data (regenerated)",
+        "hidden layers",
+    ]
+    assert changed_reset_fields(DEFAULTS, DEFAULTS.replace(regression_loss="sse")) == []  # unused for circle
+
+
+def test_build_trainer_is_reproducible_and_follows_the_settings():
+    config = DEFAULTS.replace(features=("x1", "x2", "x1^2"), hidden=(3,), layer_activations=("relu",), seed=3)
+    a, b = build_trainer(config), build_trainer(config)
+    assert a.network.sizes == [3, 3, 1]
+    assert a.network.activation_names == ["relu", "sigmoid"]
+    assert all((x == y).all() for x, y in zip(a.network.weights, b.network.weights))
+    np.testing.assert_array_equal(a.dataset.raw_train, b.dataset.raw_train)
+    np.testing.assert_allclose(a.network.biases[0], 0.1)
+    assert a.history.last_metrics_step == 0  # step 0 is evaluated
+    other = build_trainer(config.replace(seed=4))
+    assert not np.allclose(other.network.weights[0], a.network.weights[0])
+    np.testing.assert_array_equal(other.dataset.raw_train, a.dataset.raw_train)  # same data seed
+
+
+def test_live_settings_keep_the_optimizer_state_unless_the_optimizer_changes():
+    config = DEFAULTS.replace(optimizer="adam")
+    trainer = build_trainer(config)
+    advance(trainer, 3)
+    optimizer = trainer.optimizer
+    words = apply_live_settings(trainer, config, config.replace(lr=0.5, regularization="l2", reg_rate=0.01))
+    assert words == ["regularization", "regularization rate", "learning rate"]
+    assert trainer.optimizer is optimizer and optimizer.t == 3  # moments kept
+    assert (optimizer.lr, optimizer.l2, optimizer.l1) == (0.5, 0.01, 0.0)
+    apply_live_settings(trainer, config, config.replace(optimizer="sgd", batch_size=25, clip_norm=2.0))
+    assert trainer.optimizer is not optimizer and trainer.optimizer.clip_norm == 2.0
+    assert trainer.batch_size == 25
+    assert isinstance(optimizer, Adam)
+
+
+def test_divergence_explanation_names_the_layer_with_the_largest_gradient():
+    trainer = build_trainer(DEFAULTS.replace(dataset="plane", lr=10.0))
+    for _ in range(100):
+        advance(trainer, 10)
+        if trainer.divergence:
+            break
+    step, message, last = divergence_explanation(trainer)
+    assert step == trainer.divergence.step
+    assert "largest gradient was in layer" in message or "layer" in trainer.divergence.message
+    assert last is None or math.isfinite(last)
+    assert all(np.isfinite(w).all() for w in trainer.network.weights)  # the last finite state
+    assert divergence_explanation(build_trainer(DEFAULTS)) is None
+
+
+def test_replay_options_and_metrics_at():
+    trainer = build_trainer(DEFAULTS.replace(speed=5))
+    advance(trainer, 2000)
+    options = replay_options(trainer.history, trainer.step, limit=100)
+    assert len(options) <= 100 and options[-1] == 2000
+    assert options[-51:-1] == list(range(1950, 2000))  # the recent steps are all offered
+    assert all(trainer.history.detail(k) is not None for k in options[:-1])
+    assert metrics_at(trainer.history, 7)["step"] == 5.0
+    assert metrics_at(trainer.history, 2000)["step"] == 2000.0
+
+
+# ============================================================================ the page
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def chart(at, name):
+    """The figure JSON a chart shows: the top one of its two stacked slots (see ``live_chart``)."""
+    top = at.session_state[f"pg.stack.{name}"]["top"]
+    element = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"pg.{name}_chart{top}"))
+    return json.loads(element.proto.spec)
+
+
+def trainer(at):
+    return at.session_state["pg.trainer"]
+
+
+def step_button(at):
+    return at.button(key="pg.step_button")
+
+
+def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page):
+    at = load_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Playground"
+    assert metric(at, "Step") == "0"
+    assert len(at.get("plotly_chart")) == 4  # one slot of each stack filled so far
+    titles = [
+        chart(at, name)["layout"]["title"]["text"] for name in ("boundary", "diagram", "metric", "gradnorm")
+    ]
+    assert titles[0] == "Output after 0 steps" and titles[2] == "Loss and accuracy"
+    assert at.query_params == to_query(DEFAULTS)
+    boundary = chart(at, "boundary")
+    assert boundary["data"][0]["type"] == "heatmap"
+    assert boundary["data"][0]["z"]["dtype"] == "f4"
+    assert boundary["data"][0]["z"]["shape"] in ("50, 50", [50, 50])
+
+
+def test_step_play_pause_and_reset(load_page):
+    at = load_page(PAGE)
+    step_button(at).click().run()
+    assert metric(at, "Step") == "1"
+    at.button(key="pg.play_button").click().run()  # playing: each run of the fragment advances `speed` steps
+    assert at.session_state["pg.playing"] and metric(at, "Step") == "11"
+    at.run()
+    assert metric(at, "Step") == "21"
+    at.button(key="pg.play_button").click().run()  # pause
+    assert not at.session_state["pg.playing"]
+    at.run()
+    assert metric(at, "Step") == "21"
+    first = trainer(at).history.summary(0)["W_norm"]
+    at.button(key="pg.reset_button").click().run()
+    assert metric(at, "Step") == "0" and trainer(at).step == 0
+    step_button(at).click().run()
+    np.testing.assert_array_equal(trainer(at).history.summary(0)["W_norm"], first)  # same initial weights
+
+
+def test_speed_is_the_number_of_steps_per_redraw(load_page):
+    at = load_page(PAGE)
+    at.select_slider(key="pg.speed").set_value(5).run()
+    at.button(key="pg.play_button").click().run()
+    assert metric(at, "Step") == "5"
+
+
+def test_live_learning_rate_change_applies_without_reset(load_page):
+    at = load_page(PAGE)
+    for _ in range(3):
+        step_button(at).click().run()
+    optimizer = trainer(at).optimizer
+    at.selectbox(key="pg.lr").set_value(0.3).run()
+    assert metric(at, "Step") == "3"  # no reset
+    assert trainer(at).optimizer is optimizer and optimizer.lr == 0.3
+    assert any("learning rate" in t.value and "no reset" in t.value for t in at.toast)
+    step_button(at).click().run()
+    np.testing.assert_allclose(trainer(at).history.column("lr"), [0.03, 0.03, 0.03, 0.3])
+
+
+@pytest.mark.parametrize(
+    "change, check",
+    [
+        (
+            lambda at: at.selectbox(key="pg.opt").set_value("adam"),
+            lambda t: type(t.optimizer).__name__ == "Adam",
+        ),
+        (lambda at: at.number_input(key="pg.batch").set_value(50), lambda t: t.batch_size == 50),
+        (lambda at: at.selectbox(key="pg.reg").set_value("l1"), lambda t: t.optimizer.l1 == 0.0),
+        (lambda at: at.number_input(key="pg.clip").set_value(1.5), lambda t: t.optimizer.clip_norm == 1.5),
+    ],
+    ids=["optimizer", "batch size", "regularization", "clipping"],
+)
+def test_other_live_settings_apply_without_reset(load_page, change, check):
+    at = load_page(PAGE)
+    step_button(at).click().run()
+    change(at).run()
+    assert metric(at, "Step") == "1" and check(trainer(at))
+
+
+def test_regularization_rate_reaches_the_optimizer(load_page):
+    at = load_page(PAGE)
+    at.selectbox(key="pg.reg").set_value("l2").run()
+    at.selectbox(key="pg.rrate").set_value(0.01).run()
+    assert (trainer(at).optimizer.l2, trainer(at).optimizer.l1) == (0.01, 0.0)
+
+
+@pytest.mark.parametrize(
+    "change, check",
+    [
+        (lambda at: at.number_input(key="pg.width1").set_value(5), lambda t: t.network.sizes == [2, 5, 2, 1]),
+        (lambda at: at.number_input(key="pg.layers").set_value(3), lambda t: len(t.network.sizes) == 5),
+        (lambda at: at.number_input(key="pg.layers").set_value(0), lambda t: t.network.sizes == [2, 1]),
+        (
+            lambda at: at.selectbox(key="pg.act").set_value("relu"),
+            lambda t: t.network.activation_names == ["relu", "relu", "sigmoid"],
+        ),
+        (
+            lambda at: at.selectbox(key="pg.init").set_value("he_normal"),
+            lambda t: t.network.init == "he_normal",
+        ),
+        (lambda at: at.number_input(key="pg.iscale").set_value(2.0), lambda t: t.network.init_scale == 2.0),
+        (lambda at: at.number_input(key="pg.seed").set_value(5), lambda t: t.network.seed == 5),
+        (
+            lambda at: at.selectbox(key="pg.data.classification").set_value("xor"),
+            lambda t: t.dataset.name == "xor",
+        ),
+        (lambda at: at.slider(key="pg.ratio").set_value(70), lambda t: t.dataset.n_train == 140),
+        (lambda at: at.number_input(key="pg.points").set_value(300), lambda t: t.dataset.n_train == 150),
+        (
+            lambda at: at.button_group(key="pg.features").set_value(["x1", "x2", "x1^2"]),
+            lambda t: t.dataset.feature_names == ["x1", "x2", "x1^2"] and t.network.sizes[0] == 3,
+        ),
+        (
+            lambda at: at.radio(key="pg.problem").set_value("regression"),
+            lambda t: t.dataset.name == "sine" and t.network.loss == "mse",
+        ),
+    ],
+    ids=[
+        "width",
+        "more layers",
+        "no hidden layer",
+        "activation",
+        "init",
+        "init scale",
+        "seed",
+        "data set",
+        "ratio",
+        "points",
+        "features",
+        "problem",
+    ],
+)
+def test_architecture_and_data_changes_reset_and_say_so(load_page, change, check):
+    at = load_page(PAGE)
+    for _ in range(2):
+        step_button(at).click().run()
+    change(at).run()
+    assert not at.exception
+    assert metric(at, "Step") == "0" and trainer(at).step == 0
+    assert check(trainer(at))
+    assert any("training restarted at step 0" in t.value for t in at.toast)
+    assert any("training restarted at step 0" in c.value for c in at.caption)
+
+
+def test_noise_and_regenerate_change_the_points(load_page):
+    at = load_page(PAGE)
+    labels = trainer(at).dataset.Y_train.copy()
+    points = trainer(at).dataset.raw_train.copy()
+    at.slider(key="pg.noise").set_value(50).run()
+    assert not np.array_equal(trainer(at).dataset.Y_train, labels)
+    at.button(key="pg.regenerate_button").click().run()
+    assert at.session_state["pg.dseed"] == 1 and at.query_params["dseed"] == "1"
+    assert not np.allclose(trainer(at).dataset.raw_train, points)
+
+
+def test_per_layer_activation(load_page):
+    at = load_page(PAGE)
+    at.toggle(key="pg.per_layer").set_value(True).run()
+    at.selectbox(key="pg.act2").set_value("sigmoid").run()
+    assert trainer(at).network.activation_names == ["tanh", "sigmoid", "sigmoid"]
+    assert at.query_params["acts"] == "tanh,sigmoid"
+
+
+def test_regression_loss_choice(load_page):
+    at = load_page(PAGE)
+    at.radio(key="pg.problem").set_value("regression").run()
+    at.selectbox(key="pg.loss").set_value("sse").run()
+    assert trainer(at).network.loss == "sse"
+    assert metric(at, "Test R²") != "–"
+
+
+def test_display_controls_change_the_charts(load_page):
+    at = load_page(PAGE)
+    step_button(at).click().run()
+    at.toggle(key="pg.test").set_value(True).run()
+    assert [t["name"] for t in chart(at, "boundary")["data"]] == ["output", "train points", "test points"]
+    at.toggle(key="pg.disc").set_value(True).run()
+    z = chart(at, "boundary")["data"][0]["z"]
+    assert "bdata" in z  # float32, decoded below
+    import base64
+
+    values = np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"])
+    assert set(np.unique(values)) <= {0.0, 1.0}
+    at.button_group(key="pg.view").set_value("gradients").run()
+    edges = next(t for t in chart(at, "diagram")["data"] if t.get("name") == "edge values")
+    assert edges["text"][0].startswith("dL/dw[")
+    at.button_group(key="pg.nodes").set_value("delta").run()
+    badges = next(t for t in chart(at, "diagram")["data"] if t.get("name") == "node values")
+    assert badges["marker"]["colorbar"]["title"]["text"] == "δ = dL/dz"
+    widths = {t["line"]["width"] for t in chart(at, "diagram")["data"] if "edges" in t.get("name", "")}
+    at.toggle(key="pg.logw").set_value(True).run()
+    log_widths = {t["line"]["width"] for t in chart(at, "diagram")["data"] if "edges" in t.get("name", "")}
+    assert widths != log_widths
+    at.selectbox(key="pg.map").set_value((1, 0)).run()
+    assert chart(at, "boundary")["layout"]["title"]["text"].startswith("Unit h11")
+    assert at.query_params["view"] == "gradients" and at.query_params["logw"] == "1"
+
+
+def test_a_link_sets_every_control_and_round_trips(load_page):
+    config = DEFAULTS.replace(
+        dataset="xor",
+        noise=10,
+        hidden=(3, 3, 2),
+        activation="relu",
+        lr=0.07,  # not in Playground's list: free entry
+        batch_size=20,
+        optimizer="momentum",
+        regularization="l2",
+        reg_rate=0.003,
+        seed=7,
+        speed=20,
+        view="update",
+        show_test=True,
+    )
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update(to_query(config))
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.session_state["pg.config"] == config
+    assert at.selectbox(key="pg.lr").value == 0.07
+    assert at.number_input(key="pg.width3").value == 2
+    assert trainer(at).network.sizes == [2, 3, 3, 2, 1] and trainer(at).network.seed == 7
+    assert at.query_params == to_query(config)
+    step_button(at).click().run()
+    assert at.query_params == to_query(config)
+
+
+def test_the_same_link_gives_the_same_data_and_initial_weights():
+    query = to_query(DEFAULTS.replace(dataset="spiral", seed=11, data_seed=4))
+    runs = []
+    for _ in range(2):
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+        at.query_params.update(query)
+        runs.append(trainer(at.run()))
+    a, b = runs
+    np.testing.assert_array_equal(a.dataset.raw_train, b.dataset.raw_train)
+    for w, v in zip(a.network.weights, b.network.weights):
+        np.testing.assert_array_equal(w, v)
+
+
+def test_a_hostile_link_falls_back_with_a_notice_and_no_crash():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({k: v if isinstance(v, str) else v[-1] for k, v in HOSTILE.items()})
+    at.run()
+    assert not at.exception
+    assert at.session_state["pg.config"] == DEFAULTS
+    assert len(at.warning) == MAX_NOTICES and all(w.value.startswith("Link: ") for w in at.warning)
+    assert at.query_params == to_query(DEFAULTS)  # the URL is repaired
+    at.run()
+    assert not at.warning  # shown once
+
+
+def test_a_typed_learning_rate_is_parsed_or_refused(tmp_path):
+    script = tmp_path / "choice.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "import streamlit as st\n"
+        "from pages import widgets\n"
+        "st.markdown(f'value={widgets.playground_learning_rate(\"lr\")}')\n"
+    )
+    for typed, expected, error in (("0,05", 0.05, False), ("abc", 1e-05, True), ("1e9", 1e-05, True)):
+        at = AppTest.from_file(str(script), default_timeout=30)
+        at.session_state["lr"] = typed
+        at.run()
+        assert at.markdown[0].value == f"value={expected}"
+        assert bool(at.error) == error, typed
+        assert f"{expected:g}" in at.selectbox(key="lr").options
+
+
+def test_divergence_stops_training_and_keeps_the_last_finite_state():
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+    at.query_params.update({"data": "plane", "lr": "10"})
+    at.run()
+    at.button(key="pg.play_button").click().run()
+    for _ in range(40):
+        if not at.session_state["pg.playing"]:
+            break
+        at.run()
+    assert not at.exception
+    assert not at.session_state["pg.playing"]
+    assert any("Training diverged at step" in e.value for e in at.error)
+    assert at.button(key="pg.play_button").disabled and at.button(key="pg.step_button").disabled
+    assert all(np.isfinite(w).all() for w in trainer(at).network.weights)
+    heat = chart(at, "boundary")["data"][0]["z"]
+    import base64
+
+    assert np.isfinite(np.frombuffer(base64.b64decode(heat["bdata"]), heat["dtype"])).all()
+    at.button(key="pg.reset_button").click().run()
+    assert not at.error and not at.button(key="pg.play_button").disabled
+
+
+def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
+    at = load_page(PAGE)
+    for _ in range(4):
+        step_button(at).click().run()
+    replay = at.select_slider(key="pg.replay")
+    assert replay.options == ["step 0", "step 1", "step 2", "step 3", "now (step 4)"]
+    boundary_now = chart(at, "boundary")["data"][0]["z"]["bdata"]
+    replay.set_value(1).run()
+    assert metric(at, "Step") == "1"
+    assert any("Replaying step 1 of 4" in i.value for i in at.info)
+    assert chart(at, "boundary")["data"][0]["z"]["bdata"] != boundary_now
+    assert "step 1" in chart(at, "diagram")["layout"]["title"]["text"]
+    assert chart(at, "metric")["layout"]["shapes"][0]["x0"] == 1  # the curves mark the step
+    at.button(key="pg.resume_button").click().run()
+    assert trainer(at).step == 1 and metric(at, "Step") == "1"
+    assert at.select_slider(key="pg.replay").value == 1  # "now" again
+    step_button(at).click().run()
+    assert trainer(at).step == 2
+
+
+def test_settings_are_per_session_not_module_globals():
+    a = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    b = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
+    step_button(a).click().run()
+    b.run()
+    assert metric(a, "Step") == "1" and metric(b, "Step") == "0"
+    assert trainer(a) is not trainer(b)
+    assert dataclasses.is_dataclass(a.session_state["pg.config"])
