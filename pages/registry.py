@@ -29,4 +29,12 @@ PAGES = [
         "Train on 2-D data live, as in TensorFlow Playground, and see what it never shows: the "
         "gradient on every edge, per-layer gradient norms, and replay of any past step.",
     ),
+    PageInfo(
+        "pages/vanishing.py",
+        "Vanishing and exploding gradients",
+        ":material/trending_down:",
+        "Training",
+        "Stack 20, 50 or 100 layers and watch the gradient fade toward the input or blow up; "
+        "then switch on a fix (careful init, batch norm, residual connections, clipping).",
+    ),
 ]

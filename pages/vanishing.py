@@ -1,0 +1,401 @@
+"""Vanishing and exploding gradients: see the gradient die or blow up, layer by layer.
+
+The class stacks 20, 50 or 100 layers, picks an activation and an initialization, presses
+play and watches the gradient shrink toward the input (or blow up); then switches on a
+mitigation (careful init, batch norm, residual connections, clipping) and sees it recover.
+Two configurations, A and B, train side by side on one clock (same data, same seed).
+
+Layout: settings in the sidebar (shared data and clock, then one tab per configuration);
+play / advance / reset outside the live area; the live area is a fragment that reruns on a
+timer while playing, advancing both runs and redrawing the charts.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import OPTIMIZERS
+from pages import vanishing_state as vs
+from pages import widgets
+from viz.gradients import (
+    HEATMAP_MODES,
+    QUANTITIES,
+    histogram_ridges,
+    layer_step_heatmap,
+    loss_by_step,
+    norm_by_layer,
+    theory_chart,
+    update_ratio_chart,
+)
+
+TICK_SECONDS = 0.8  # the live area's rerun interval while playing
+CHART_CONFIG = {"displayModeBar": False}
+HEATMAP_MODE_TEXT = {"relative": "relative to the step's median layer", "absolute": "absolute"}
+DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)"}
+
+state = st.session_state
+
+
+# ----------------------------------------------------------------------------- actions
+def active_runs() -> list[vs.Run]:
+    return [state[f"vg.run.{name}"] for name in ("A", "B") if f"vg.run.{name}" in state]
+
+
+def follow_latest() -> None:
+    runs = active_runs()
+    if runs:
+        state["vg.step"] = max(run.last_step for run in runs)
+
+
+def toggle_play() -> None:
+    state["vg.playing"] = not state.get("vg.playing", False)
+    follow_latest()
+
+
+def advance_clicked(n_steps: int) -> None:
+    state["vg.playing"] = False
+    vs.advance(active_runs(), n_steps)
+    follow_latest()
+
+
+def reset_clicked() -> None:
+    state["vg.playing"] = False
+    for run in active_runs():
+        vs.reset_run(run)
+    follow_latest()
+
+
+def set_classic_init(name: str, case: str) -> None:
+    scheme, scale = vs.classic_init(case, state[f"vg.{name}.activation"])
+    state[f"vg.{name}.init"] = scheme
+    state[f"vg.{name}.init.scale"] = scale
+    state[f"vg.{name}.careful"] = False
+
+
+# ----------------------------------------------------------------------------- widgets
+def config_controls(name: str, dataset: str, batch_size: int, seed: int) -> vs.VGConfig:
+    """One configuration's widgets (keys ``vg.A.*`` / ``vg.B.*``), read into a VGConfig."""
+    d = vs.DEFAULTS[name]
+    key = f"vg.{name}"
+    depth = st.slider("Hidden layers (depth)", *vs.DEPTH_RANGE, d.depth, key=f"{key}.depth")
+    width = st.slider("Width (units per layer)", *vs.WIDTH_RANGE, d.width, key=f"{key}.width")
+    activation = widgets.activation_select(f"{key}.activation", default=d.activation)
+    st.caption("Classic initializations")
+    cases = st.columns(2)
+    for i, case in enumerate(vs.CLASSIC_INITS):
+        cases[i % 2].button(
+            case, key=f"{key}.classic.{case}", on_click=set_classic_init, args=(name, case), width="stretch"
+        )
+    init, init_scale = widgets.init_select(f"{key}.init", default=d.init)
+    kind = "digits" if dataset == "digits" else "regression" if dataset in vs.REGRESSION_SETS else "binary"
+    options = vs.losses_for(dataset)
+    loss = widgets.loss_select(f"{key}.loss.{kind}", default=options[0], options=options)
+    optimizer = st.selectbox(
+        "Optimizer", tuple(OPTIMIZERS), key=f"{key}.optimizer", help="Plain SGD shows the gradient as it is."
+    )
+    lr = widgets.learning_rate_input(f"{key}.lr", default=d.lr)
+    st.markdown("**Mitigations**")
+    careful = st.toggle(
+        "Careful init", key=f"{key}.careful", help="Xavier for tanh/sigmoid/linear, He for the ReLU family"
+    )
+    clip = st.toggle("Gradient clipping (norm)", key=f"{key}.clip")
+    clip_norm = st.number_input(
+        "Max gradient norm", 1e-3, 1e6, 1.0, format="%g", key=f"{key}.clip_norm", disabled=not clip
+    )
+    batch_norm = st.toggle("Batch normalization", key=f"{key}.bn")
+    residual = st.toggle("Residual connections", key=f"{key}.residual")
+    return vs.VGConfig(
+        depth=int(depth),
+        width=int(width),
+        activation=activation,
+        init=init,
+        init_scale=float(init_scale),
+        loss=loss,
+        optimizer=optimizer,
+        lr=float(lr),
+        batch_size=batch_size,
+        dataset=dataset,
+        seed=seed,
+        careful_init=bool(careful),
+        clip=bool(clip),
+        clip_norm=float(clip_norm),
+        batch_norm=bool(batch_norm),
+        residual=bool(residual),
+    )
+
+
+# ----------------------------------------------------------------------------- page
+st.title("Vanishing and exploding gradients")
+st.caption(
+    "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
+    "then switch on a fix and watch it recover. A and B train side by side on one clock."
+)
+
+with st.sidebar:
+    st.subheader("Data and clock")
+    dataset = st.selectbox(
+        "Data set", vs.DATASETS, key="vg.dataset", format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)")
+    )
+    batch_size = int(st.number_input("Batch size", *vs.BATCH_RANGE, 32, key="vg.batch"))
+    seed = widgets.seed_input("vg.seed")
+    per_tick = int(st.slider("Steps per tick", 1, 50, 5, key="vg.per_tick"))
+    compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
+    tabs = st.tabs(["Configuration A", "Configuration B"])
+    configs = {}
+    for name, tab in zip(("A", "B"), tabs):
+        with tab:
+            configs[name] = config_controls(name, dataset, batch_size, seed)
+
+names = ("A", "B") if compare else ("A",)
+if not compare:
+    state.pop("vg.run.B", None)
+restarted = []
+for name in names:
+    try:
+        run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
+    except ValueError as error:
+        st.error(f"Configuration {name} cannot be built: {error}")
+        st.stop()
+    state[f"vg.run.{name}"] = run
+    if new:
+        restarted.append(name)
+if restarted:
+    # One clock: a new network for one configuration restarts the other from its step 0 too.
+    for name in names:
+        if name not in restarted:
+            vs.reset_run(state[f"vg.run.{name}"])
+    if state.get("vg.started"):
+        st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
+    state["vg.playing"] = False
+    follow_latest()
+state["vg.started"] = True
+runs = [state[f"vg.run.{name}"] for name in names]
+
+# ---- play controls (outside the live area: pressing one reruns the page and sets the timer)
+playing = bool(state.get("vg.playing", False))
+all_diverged = all(run.diverged for run in runs)
+play_col, step_col, reset_col, info_col = st.columns([1.2, 1.6, 1, 4], vertical_alignment="center")
+play_col.button(
+    "Pause" if playing else "Play",
+    icon=":material/pause:" if playing else ":material/play_arrow:",
+    on_click=toggle_play,
+    type="primary",
+    key="vg.play_button",
+    width="stretch",
+    disabled=all_diverged and not playing,
+)
+step_col.button(
+    f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+    on_click=advance_clicked,
+    args=(per_tick,),
+    key="vg.advance_button",
+    width="stretch",
+    disabled=all_diverged,
+)
+reset_col.button("Reset", on_click=reset_clicked, key="vg.reset_button", width="stretch")
+info_col.caption(
+    f"Each tick advances every configuration by {per_tick} steps of batch {batch_size}. "
+    "Pause, then drag the step slider to replay."
+)
+if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
+    st.info(
+        "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
+        "running size of its own gradient, so a layer whose gradient is 1e-8 still moves about "
+        "as far as one whose gradient is 1: the gradient charts still show the vanishing, the "
+        "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is.",
+        icon=":material/visibility_off:",
+    )
+for run in runs:
+    if run.config.careful_init and run.config.activation == "sigmoid":
+        st.caption(
+            f"{run.name}: careful init cannot rescue sigmoid. Its slope is at most 1/4, so with "
+            "Xavier's n·Var(W) = 1 the gradient still shrinks about 4× per layer; try batch norm "
+            "or residual connections."
+        )
+
+
+@st.fragment(run_every=TICK_SECONDS if playing else None)
+def live_area(names: tuple[str, ...], per_tick: int) -> None:
+    """While playing: advance every run ``per_tick`` steps. Always: draw the charts."""
+    runs = [state[f"vg.run.{name}"] for name in names]
+    playing = bool(state.get("vg.playing"))
+    if playing:
+        vs.advance(runs, per_tick)
+        if all(run.diverged for run in runs):
+            state["vg.playing"] = False
+            follow_latest()
+            st.rerun()  # the whole page, so that the timer stops
+    last = max(run.last_step for run in runs)
+
+    for run in runs:
+        report = vs.divergence_report(run)
+        if report is not None:
+            widgets.divergence_banner(report.step, report.message, report.loss_before)
+            st.caption(
+                f"{run.name} stopped at step {report.step}; its charts show step "
+                f"{run.last_finite_step}, the last state with finite numbers."
+            )
+
+    for run in runs:
+        if run.config.resolved_init()[0] == "zeros":
+            spread = vs.symmetry(run)
+            st.info(
+                f"**Zero init ({run.name}): symmetry is never broken.** Every neuron of a layer starts "
+                "with the same weights, so it computes the same output, receives the same gradient and "
+                "makes the same update: the neurons of a layer stay identical through training, and "
+                f"each layer works like a single neuron. Now, after {run.last_step + 1} steps, the largest "
+                f"difference between two neurons of one hidden layer is **{spread.max():.3g}**.",
+                icon=":material/content_copy:",
+            )
+
+    # The replay slider only while paused: a widget whose value the server moved at every
+    # tick would send the value back and rerun the area again and again.
+    if playing or last == 0:
+        requested = last
+        st.caption(
+            f"Live: step {last}. Pause to replay any step."
+            if playing
+            else "Step 0: the network as initialized. Press Play or Advance."
+        )
+    else:
+        if state.get("vg.step", last) > last or "vg.step" not in state:
+            state["vg.step"] = last
+        requested = st.slider("Step shown (replay)", 0, last, key="vg.step")
+    shown = {run.name: vs.shown_step(run, requested) for run in runs}
+    rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
+
+    st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
+    metric_cols = st.columns(1 + len(runs))
+    metric_cols[0].metric("Step shown", f"{requested} of {last}")
+    for col, run in zip(metric_cols[1:], runs):
+        row = rows[run.name]
+        score = vs.metrics_at(run, shown[run.name])
+        col.metric(
+            f"Batch loss {run.name} (step {row['step']})",
+            f"{row['loss']:.4g}",
+            help="The loss of the batch of that step (before its update).",
+        )
+        if score is not None:
+            col.caption(f"test {score['name']} {score['value']:.3f} (evaluated at step {score['step']})")
+
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(
+            norm_by_layer(
+                {run.name: rows[run.name] for run in runs},
+                title=f"Gradient per layer at step {requested}"
+                + "".join(f" ({n}: step {k})" for n, k in shown.items() if k != requested),
+            ),
+            key="vg.norm_chart",
+            width="stretch",
+            config=CHART_CONFIG,
+        )
+    with right:
+        q_col, m_col = st.columns(2)
+        quantity = q_col.radio(
+            "Heatmap of",
+            tuple(QUANTITIES),
+            format_func=QUANTITIES.get,
+            key="vg.heat_quantity",
+            horizontal=True,
+        )
+        mode = m_col.radio(
+            "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
+        )
+        st.plotly_chart(
+            layer_step_heatmap(
+                {run.name: vs.layer_history(run, quantity) for run in runs},
+                quantity=quantity,
+                mode=mode,
+                marker_step=requested if last > 0 else None,
+            ),
+            key="vg.heatmap",
+            width="stretch",
+            config=CHART_CONFIG,
+        )
+
+    ridge_cols = st.columns(len(runs))
+    for col, run in zip(ridge_cols, runs):
+        hist = vs.histogram_at(run, shown[run.name])
+        with col:
+            if hist is None:
+                st.caption(f"{run.name}: no histogram recorded yet.")
+                continue
+            st.plotly_chart(
+                histogram_ridges(
+                    hist["activation"],
+                    hist["activation_edges"],
+                    hist["gradient"],
+                    hist["gradient_log10_edges"],
+                    labels=vs.layer_labels(run, rows[run.name]),
+                    title=run.label,
+                    subtitle=f"histograms at step {hist['step']}",
+                ),
+                key=f"vg.ridge.{run.name}",
+                width="stretch",
+                config=CHART_CONFIG,
+            )
+
+    theory_col, ratio_col = st.columns(2)
+    with theory_col:
+        st.plotly_chart(
+            theory_chart({run.name: vs.theory_lines(run, rows[run.name]) for run in runs}),
+            key="vg.theory_chart",
+            width="stretch",
+            config=CHART_CONFIG,
+        )
+    with ratio_col:
+        st.plotly_chart(
+            update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
+            key="vg.ratio_chart",
+            width="stretch",
+            config=CHART_CONFIG,
+        )
+    st.plotly_chart(
+        loss_by_step(
+            {run.name: (run.history.steps, run.history.column("loss")) for run in runs},
+            marker_step=requested if last > 0 else None,
+        ),
+        key="vg.loss_chart",
+        width="stretch",
+        config=CHART_CONFIG,
+    )
+
+
+live_area(names, per_tick)
+
+st.subheader("How to read the charts")
+st.markdown(
+    """
+**dL/dz and dL/dW are different signals.** Backprop carries δ = dL/dz from the output toward
+the input; every layer multiplies it by its weights and by the activation's slope f′(z), so in
+a deep plain network it shrinks (vanishes) or grows (explodes) geometrically. The weight
+gradient is dL/dW = aᵀ δ: the backward signal *times the layer's input*. With a tiny init
+(normal(0.01)) the forward signal a shrinks toward the output while δ shrinks toward the input,
+and their product can be almost the same in every layer: ‖dL/dW‖ looks flat although δ has
+vanished. That is why the first chart draws both. Both are drawn per entry, as root mean squares
+(‖dL/dW‖/√(n_in·n_out) per weight, ‖δ‖/√(batch·n_out) per unit), so that the first layer (2
+inputs) and the output layer (1 unit) compare with the hidden ones; between hidden layers,
+which all have the same shape, this is ‖dL/dW‖ up to a constant.
+
+**The theory line.** Each layer multiplies the second moment of its signal by
+n_in·Var(W)·gain, where gain = E[f(z)²]/Var(z) is ½ for ReLU, 1 for linear and close to 1 for
+tanh near 0. He init (Var W = 2/n_in) makes the ReLU factor exactly 1; Xavier (Var W = 1/n for
+square layers) is right for tanh but halves a ReLU network's variance at every layer: after 30
+layers the spread is 2¹⁵ ≈ 30,000 times smaller. Backward, the factor is n_out·Var(W)·E[f′²].
+The prediction is for freshly drawn weights; as training shapes them the measurement drifts away.
+
+**Zero init** never breaks the symmetry between the neurons of a layer: they stay identical.
+
+**‖update‖/‖W‖ near 1e-3** per step is a common rule of thumb (far below: the layer is not
+learning; far above: it is being rewritten every step).
+
+**The heatmap** colours each step's layers relative to that step's median layer by default,
+so healthy late training, where every gradient shrinks together, stays neutral: orange layers
+lag behind (vanishing), blue ones run ahead (exploding). *Absolute* shows log10 of the norm
+itself, on a range fitted to what is on screen.
+
+**Optimizers.** Plain SGD is the default because Adam and RMSprop rescale every weight's step
+by its own gradient's size, which hides a vanishing gradient from the updates.
+"""
+)

@@ -1,0 +1,417 @@
+"""The Vanishing-gradients page: its config module (pages/vanishing_state.py) and AppTests of
+the controls, the mitigation toggles, the one clock of A and B, replay and divergence."""
+
+import base64
+import math
+
+import numpy as np
+import pytest
+
+from engine.history import History
+from engine.trainer import Trainer
+from pages import vanishing_state as vs
+from tests.app.conftest import chart_spec
+
+PAGE = "pages/vanishing.py"
+SMALL = {"vg.A.depth": 3, "vg.B.depth": 3, "vg.A.width": 8, "vg.B.width": 8}
+
+
+def decode(value):
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), value["dtype"])
+    return np.asarray(value)
+
+
+# ============================================================================ the config module
+def test_defaults_are_the_classic_contrast_and_validate():
+    a, b = vs.DEFAULTS["A"].validate(), vs.DEFAULTS["B"].validate()
+    assert (a.activation, a.resolved_init()) == ("sigmoid", ("normal", 1.0))
+    assert (b.activation, b.resolved_init()) == ("relu", ("he_normal", 1.0))
+    assert a.optimizer == b.optimizer == "sgd"  # Adam would hide the vanishing gradient
+    assert a.describe() == "sigmoid · normal(1) · 20×64"
+    assert b.describe() == "relu · he_normal · 20×64"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"depth": 1}, "depth must be a whole number from 2 to 100"),
+        ({"depth": 101}, "depth must be a whole number from 2 to 100"),
+        ({"depth": True}, "depth must be"),
+        ({"width": 3}, "width must be a whole number from 4 to 256"),
+        ({"width": 257}, "width must be"),
+        ({"batch_size": 0}, "batch_size must be"),
+        ({"seed": -1}, "seed must be"),
+        ({"activation": "softmax"}, "unknown activation 'softmax'"),
+        ({"init": "orthogonal"}, "unknown init"),
+        ({"optimizer": "lbfgs"}, "unknown optimizer"),
+        ({"dataset": "mnist"}, "unknown dataset"),
+        ({"loss": "cross_entropy"}, "unknown loss 'cross_entropy' for the circle data; choose one of: bce"),
+        ({"lr": -0.1}, "lr must be a finite number >= 0"),
+        ({"lr": math.nan}, "lr must be a finite number"),
+        ({"init_scale": math.inf}, "init_scale must be a finite number"),
+        ({"clip_norm": 0.0}, "clip_norm must be a finite number > 0"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_message(changes, message):
+    config = vs.VGConfig(**changes)
+    with pytest.raises(ValueError, match=message):
+        config.validate()
+    with pytest.raises(ValueError, match=message):
+        vs.start_run("A", config)
+
+
+def test_losses_fit_the_data():
+    assert vs.losses_for("circle") == ("bce", "mse", "sse")
+    assert vs.losses_for("digits") == ("cross_entropy", "mse", "sse")
+    assert vs.losses_for("sine") == ("mse", "sse")
+    assert set(vs.DATASETS) >= {"circle", "xor", "spiral", "digits"}
+
+
+@pytest.mark.parametrize(
+    ("activation", "scheme"),
+    [("tanh", "xavier_normal"), ("sigmoid", "xavier_normal"), ("linear", "xavier_normal"),
+     ("relu", "he_normal"), ("leaky_relu", "he_normal"), ("gelu", "he_normal"), ("elu", "he_normal")],
+)  # fmt: skip
+def test_careful_init_is_xavier_for_tanh_like_and_he_for_relu_like(activation, scheme):
+    config = vs.VGConfig(activation=activation, init="normal", init_scale=3.0, careful_init=True)
+    assert config.resolved_init() == (scheme, 1.0)
+    assert vs.build_network(config, 2, 1).init == scheme
+    assert vs.VGConfig(activation=activation, init="normal", init_scale=3.0).resolved_init() == (
+        "normal",
+        3.0,
+    )
+
+
+def test_the_four_classic_initializations():
+    assert vs.classic_init("zero", "relu") == ("zeros", 1.0)
+    assert vs.classic_init("too small", "relu") == ("normal", 0.01)
+    assert vs.classic_init("appropriate", "relu") == ("he_normal", 1.0)
+    assert vs.classic_init("appropriate", "tanh") == ("xavier_normal", 1.0)
+    assert vs.classic_init("too large", "tanh") == ("normal", 3.0)
+    with pytest.raises(ValueError, match="choose one of: zero, too small, appropriate, too large"):
+        vs.classic_init("huge", "tanh")
+
+
+def test_networks_for_the_2d_sets_and_digits():
+    net = vs.build_network(vs.VGConfig(depth=20, width=64), 2, 1)
+    assert net.sizes == [2] + [64] * 20 + [1] and net.activation_names[-1] == "sigmoid"
+    digits = vs.build_dataset("digits", 0)
+    config = vs.VGConfig(dataset="digits", loss="cross_entropy", batch_norm=True, residual=True)
+    net = vs.build_network(config, digits.n_features, digits.n_outputs)
+    assert net.sizes[0] == 64 and net.sizes[-1] == 10 and net.activation_names[-1] == "softmax"
+    assert net.batch_norm and net.residual and sum(net.skip) == 19  # hidden-to-hidden layers only
+
+
+def test_inputs_are_standardized_on_the_training_rows():
+    data = vs.build_dataset("moons", 3)
+    np.testing.assert_allclose(data.X_train.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(data.X_train.std(axis=0), 1.0)
+    digits = vs.build_dataset("digits", 0)
+    std = digits.X_train.std(axis=0)
+    assert np.all((np.abs(std - 1) < 1e-9) | (std < 1e-8))  # blank corner pixels are only centred
+    np.testing.assert_allclose(digits.X_train.mean(axis=0), 0.0, atol=1e-12)
+
+
+def test_a_run_starts_at_step_0_with_a_capped_history_and_no_kept_last_step():
+    run = vs.start_run("A", vs.VGConfig(depth=4, width=8))
+    assert run.last_step == 0 and run.last_finite_step == 0 and not run.diverged
+    assert run.trainer.last_step is None
+    assert run.history.max_bytes == vs.HISTORY_MAX_BYTES
+    assert run.history.histogram_every == vs.HISTOGRAM_EVERY and run.history.detail_every == vs.DETAIL_EVERY
+    assert run.label == "A: sigmoid · normal(1) · 4×8"
+
+
+def test_live_settings_apply_to_the_running_trainer_and_others_restart():
+    config = vs.VGConfig(depth=3, width=8)
+    run, new = vs.sync_run(None, "A", config)
+    assert new
+    vs.advance([run], 7)
+    trainer = run.trainer
+    same, new = vs.sync_run(run, "A", vs.VGConfig(depth=3, width=8, lr=0.5, clip=True, clip_norm=2.0))
+    assert same is run and not new and run.trainer is trainer and run.last_step == 7
+    assert trainer.optimizer.lr == 0.5 and trainer.optimizer.clip_norm == 2.0
+    vs.advance([run], 1)
+    assert math.isnan(run.history.summary(7)["grad_norm_before_clip"])  # no clipping before
+    assert math.isfinite(run.history.summary(8)["grad_norm_before_clip"])  # from the next step on
+    optimizer = trainer.optimizer
+    vs.sync_run(run, "A", vs.VGConfig(depth=3, width=8, lr=0.5, optimizer="adam"))
+    assert trainer.optimizer is not optimizer and trainer.optimizer.name == "adam"
+    for change in ({"depth": 4}, {"batch_norm": True}, {"residual": True}, {"careful_init": True},
+                   {"activation": "tanh"}, {"seed": 1}, {"dataset": "xor"}, {"batch_size": 16}):  # fmt: skip
+        rebuilt, new = vs.sync_run(run, "A", vs.VGConfig(**{"depth": 3, "width": 8, **change}))
+        assert new and rebuilt is not run and rebuilt.last_step == 0, change
+
+
+def test_advance_is_one_clock_and_a_diverged_run_stops():
+    healthy = vs.start_run("A", vs.VGConfig(depth=3, width=8))
+    exploding = vs.start_run("B", vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=20))
+    assert vs.advance([healthy, exploding], 10) == 10
+    assert healthy.last_step == 10
+    assert exploding.diverged and exploding.last_step == 1 and exploding.last_finite_step == 0
+    assert (
+        vs.shown_step(exploding, 10) == 0
+        and vs.shown_step(healthy, 4) == 4
+        and vs.shown_step(healthy, 99) == 10
+    )
+    vs.reset_run(exploding)
+    assert not exploding.diverged and exploding.last_step == 0
+
+
+def test_view_rows_are_per_weight_and_per_unit_root_mean_squares():
+    run = vs.start_run("A", vs.VGConfig(depth=3, width=8))
+    row = vs.view_row(run, 0)
+    step = run.history.detail(0)  # step 0 is on the detail stride
+    for l in range(4):
+        assert row["grad_W_rms"][l] == pytest.approx(math.sqrt(np.mean(step.grad_W[l] ** 2)))
+        assert row["delta_rms"][l] == pytest.approx(math.sqrt(np.mean(step.delta[l] ** 2)))
+        assert row["act_var"][l] == pytest.approx(np.var(step.a[l + 1]))
+    vs.advance([run], 12)
+    steps, values = vs.layer_history(run, "delta_rms")
+    assert list(steps) == list(range(13)) and values.shape == (13, 4)
+    np.testing.assert_allclose(values[0], row["delta_rms"])
+    with pytest.raises(ValueError, match="unknown quantity"):
+        vs.layer_history(run, "loss")
+    hist = vs.histogram_at(run, 12)
+    assert hist["step"] == 10 and hist["activation"].shape == (4, vs.BINS)
+    assert hist["activation_edges"][-1] == pytest.approx(1.05)  # sigmoid: fine bins on [-1.05, 1.05]
+
+
+def test_summary_and_histogram_at_a_thinned_step_use_the_latest_before_it():
+    config = vs.VGConfig(depth=2, width=4)
+    data = vs.build_dataset("circle", 0)
+    net = vs.build_network(config, 2, 1)
+    history = History(
+        max_bytes=60_000, keep_recent=0, detail_every=None, histogram_every=5, summary_share=0.9
+    )
+    trainer = Trainer(net, vs.build_optimizer(config), data, batch_size=32, history=history)
+    run = vs.Run("A", config, trainer, theory=None)
+    vs.advance([run], 3000)
+    steps = run.history.steps
+    missing = next(k for k in range(3000) if k not in set(steps.tolist()))
+    row = vs.summary_at(run, missing)
+    assert row["step"] == steps[np.searchsorted(steps, missing) - 1]
+    hist_steps = run.history.histograms()["step"]
+    hole = next(k for k in range(0, 3000, 5) if k not in set(hist_steps.tolist()))
+    assert vs.histogram_at(run, hole)["step"] == hist_steps[np.searchsorted(hist_steps, hole) - 1]
+
+
+def test_theory_lines_and_layer_labels():
+    run = vs.start_run("B", vs.VGConfig(activation="relu", init="he_normal", depth=6, width=32))
+    row = vs.view_row(run, 0)
+    lines = vs.theory_lines(run, row)
+    assert lines["theory_variance"].shape == (7,) and lines["theory_delta"][-1] == pytest.approx(
+        row["delta_rms"][-1]
+    )
+    labels = vs.layer_labels(run, row)
+    assert labels[0].startswith("layer 1") and labels[-1] == "layer 7 (output)"
+    assert any("dead" in text for text in labels[1:-1])  # some ReLU units are off for the whole batch
+    bn = vs.start_run("B", vs.VGConfig(activation="relu", depth=6, width=32, batch_norm=True))
+    assert vs.theory_lines(bn, vs.view_row(bn, 0))["theory_delta"] is None
+
+
+def test_history_memory_cap_holds_for_a_deep_run():
+    run = vs.start_run("A", vs.VGConfig(depth=100, width=16, batch_size=16))
+    vs.advance([run], 300)
+    assert run.history.nbytes <= vs.HISTORY_MAX_BYTES
+    assert len(run.history) > 0 and run.trainer.last_step is None
+
+
+# ============================================================================ AppTest
+def texts(elements) -> str:
+    return " ".join(e.value for e in elements)
+
+
+def test_page_runs_with_the_defaults(load_page):
+    at = load_page(PAGE)
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Vanishing and exploding gradients"
+    assert "**A** = sigmoid · normal(1) · 20×64" in texts(at.markdown)
+    assert "**B** = relu · he_normal · 20×64" in texts(at.markdown)
+    assert at.button(key="vg.play_button").label == "Play"
+    assert len(at.get("plotly_chart")) == 7
+    norm = chart_spec(at, 0)
+    assert norm["layout"]["yaxis"]["type"] == "log"
+    assert [t["name"] for t in norm["data"]] == ["A: dL/dW", "A: dL/dz", "B: dL/dW", "B: dL/dz"]
+    assert len(decode(norm["data"][0]["x"])) == 21
+    assert "Step 0: the network as initialized" in texts(at.caption)
+    assert "test accuracy" in texts(at.caption) and "(evaluated at step 0)" in texts(at.caption)
+
+
+def test_advance_steps_both_configurations_and_the_heatmap_grows(load_page):
+    at = load_page(PAGE, **SMALL)
+    heat = chart_spec(at, 1)
+    assert len(decode(heat["data"][0]["x"])) == 1
+    at.button(key="vg.advance_button").click().run()
+    assert at.metric[0].value == "5 of 5"
+    assert at.slider(key="vg.step").value == 5
+    heat = chart_spec(at, 1)
+    assert [len(decode(t["x"])) for t in heat["data"] if t["type"] == "heatmap"] == [6, 6]
+    assert at.session_state["vg.run.A"].last_step == at.session_state["vg.run.B"].last_step == 5
+    at.slider(key="vg.per_tick").set_value(20).run()
+    at.button(key="vg.advance_button").click().run()
+    assert at.metric[0].value == "25 of 25"
+
+
+def test_play_and_pause_set_the_timer_state(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.button(key="vg.play_button").click().run()
+    assert at.session_state["vg.playing"] is True
+    assert at.button(key="vg.play_button").label == "Pause"
+    assert "Live: step" in texts(at.caption)  # no replay slider while playing
+    at.button(key="vg.play_button").click().run()
+    assert at.session_state["vg.playing"] is False
+    assert at.button(key="vg.play_button").label == "Play"
+
+
+def test_replay_slider_picks_the_step_the_charts_show(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.slider(key="vg.per_tick").set_value(10).run()
+    at.button(key="vg.advance_button").click().run()
+    at.slider(key="vg.step").set_value(3).run()
+    assert at.metric[0].value == "3 of 10"
+    assert "step 3" in chart_spec(at, 0)["layout"]["title"]["text"]
+    assert any(shape["x0"] == 3 for shape in chart_spec(at, 1)["layout"]["shapes"])
+    assert "(step 3)" in at.metric[1].label
+
+
+def test_a_new_network_restarts_both_on_one_clock_and_live_settings_do_not(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.button(key="vg.advance_button").click().run()
+    run_b = at.session_state["vg.run.B"]
+    at.number_input(key="vg.A.lr").set_value(0.5).run()
+    assert (
+        at.session_state["vg.run.A"].last_step == 5
+        and at.session_state["vg.run.A"].trainer.optimizer.lr == 0.5
+    )
+    at.slider(key="vg.A.depth").set_value(4).run()
+    assert not at.exception
+    assert at.session_state["vg.run.A"].network.n_layers == 5
+    assert at.session_state["vg.run.A"].last_step == 0
+    assert at.session_state["vg.run.B"] is run_b and run_b.last_step == 0  # B restarted with it
+    assert at.metric[0].value == "0 of 0"
+
+
+@pytest.mark.parametrize(
+    ("toggle", "check"),
+    [
+        ("careful", lambda run: run.network.init == "xavier_normal"),
+        ("bn", lambda run: run.network.batch_norm),
+        ("residual", lambda run: run.network.residual and any(run.network.skip)),
+        ("clip", lambda run: run.trainer.optimizer.clip_norm == 1.0),
+    ],
+)
+def test_each_mitigation_toggle_reaches_the_engine(load_page, toggle, check):
+    at = load_page(PAGE, **SMALL)
+    assert not check(at.session_state["vg.run.A"])
+    at.toggle(key=f"vg.A.{toggle}").set_value(True).run()
+    assert not at.exception
+    run = at.session_state["vg.run.A"]
+    assert check(run)
+    assert not check(at.session_state["vg.run.B"]) or toggle == "careful"  # B is unchanged
+
+
+def test_careful_init_for_sigmoid_says_it_cannot_rescue_it(load_page):
+    at = load_page(PAGE, **SMALL, **{"vg.A.careful": True})
+    assert "careful init cannot rescue sigmoid" in texts(at.caption)
+
+
+def test_classic_init_buttons_set_the_scheme_and_scale(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.button(key="vg.A.classic.too large").click().run()
+    assert at.selectbox(key="vg.A.init").value == "normal"
+    assert at.number_input(key="vg.A.init.scale").value == 3.0
+    at.button(key="vg.B.classic.too small").click().run()
+    assert at.session_state["vg.run.B"].config.resolved_init() == ("normal", 0.01)
+    at.button(key="vg.B.classic.appropriate").click().run()
+    assert at.session_state["vg.run.B"].network.init == "he_normal"
+
+
+def test_zero_init_says_the_neurons_stay_identical(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.button(key="vg.A.classic.zero").click().run()
+    at.button(key="vg.advance_button").click().run()
+    info = texts(at.info)
+    assert "Zero init (A): symmetry is never broken" in info
+    assert "stay identical through training" in info and "is **0**" in info
+
+
+def test_exploding_shows_the_divergence_banner_with_step_and_layer_and_the_last_finite_state(load_page):
+    at = load_page(PAGE, **{"vg.A.activation": "relu", "vg.A.width": 64, "vg.B.depth": 3})
+    at.button(key="vg.A.classic.too large").click().run()
+    at.button(key="vg.advance_button").click().run()
+    assert not at.exception
+    banner = texts(at.error)
+    assert "Training diverged at step 1" in banner
+    assert "configuration A: the forward pass overflowed in layer 14" in banner
+    assert "A stopped at step 1; its charts show step 0, the last state with finite numbers." in texts(
+        at.caption
+    )
+    norm = chart_spec(at, 0)
+    assert np.all(np.isfinite(decode(norm["data"][0]["y"])))  # A's last finite state
+    assert norm["layout"]["title"]["text"] == "Gradient per layer at step 5 (A: step 0)"
+    assert len(at.get("plotly_chart")) == 7
+    assert at.session_state["vg.run.B"].last_step == 5  # B goes on
+
+
+def test_a_huge_learning_rate_also_diverges_with_a_message(load_page):
+    # linear: nothing saturates or dies, so a step too large feeds on itself
+    at = load_page(PAGE, **SMALL, **{"vg.compare": False, "vg.A.activation": "linear", "vg.A.careful": True})
+    at.number_input(key="vg.A.lr").set_value(1e6).run()
+    at.button(key="vg.advance_button").click().run()
+    assert not at.exception
+    assert "Training diverged" in texts(at.error) and "layer" in texts(at.error)
+    assert at.button(key="vg.play_button").disabled and at.button(key="vg.advance_button").disabled
+    at.button(key="vg.reset_button").click().run()
+    assert not at.error and not at.button(key="vg.advance_button").disabled
+
+
+def test_adam_gets_the_note_that_it_hides_vanishing_gradients(load_page):
+    at = load_page(PAGE, **SMALL)
+    assert "Adam and RMSprop hide vanishing gradients" not in texts(at.info)
+    at.selectbox(key="vg.B.optimizer").set_value("adam").run()
+    assert "Adam and RMSprop hide vanishing gradients" in texts(at.info)
+
+
+def test_compare_off_shows_a_alone(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.toggle(key="vg.compare").set_value(False).run()
+    assert "vg.run.B" not in at.session_state
+    assert [t["name"] for t in chart_spec(at, 0)["data"]] == ["A: dL/dW", "A: dL/dz"]
+    assert len(at.get("plotly_chart")) == 6  # one ridgeline fewer
+
+
+def test_heatmap_quantity_and_colour_mode(load_page):
+    at = load_page(PAGE, **SMALL)
+    assert "relative to each step's median layer" in chart_spec(at, 1)["layout"]["title"]["text"]
+    at.radio(key="vg.heat_quantity").set_value("update_ratio").run()
+    at.radio(key="vg.heat_mode").set_value("absolute").run()
+    title = chart_spec(at, 1)["layout"]["title"]["text"]
+    assert "‖update‖/‖W‖ over training" in title
+
+
+def test_digits_data_and_its_losses(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.selectbox(key="vg.dataset").set_value("digits").run()
+    assert not at.exception
+    assert at.selectbox(key="vg.A.loss.digits").value == "cross_entropy"
+    net = at.session_state["vg.run.A"].network
+    assert net.sizes[0] == 64 and net.sizes[-1] == 10
+
+
+def test_a_100_layer_network_works(load_page):
+    at = load_page(PAGE, **{"vg.A.depth": 100, "vg.compare": False})
+    at.button(key="vg.advance_button").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["vg.run.A"].network.n_layers == 101
+    assert len(decode(chart_spec(at, 0)["data"][0]["x"])) == 101
+
+
+def test_metrics_at_gives_the_latest_evaluation_before_the_step():
+    run = vs.start_run("A", vs.VGConfig(depth=3, width=8))
+    first = vs.metrics_at(run, 0)
+    assert first["step"] == 0 and first["name"] == "accuracy" and 0 <= first["value"] <= 1
+    vs.advance([run], 10)  # the trainer evaluates when a run starts: at step 1
+    assert vs.metrics_at(run, 5)["step"] == 1 and vs.metrics_at(run, 0)["step"] == 0
+    regression = vs.start_run("A", vs.VGConfig(depth=3, width=8, dataset="sine", loss="mse"))
+    assert vs.metrics_at(regression, 0)["name"] == "R²"
