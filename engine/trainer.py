@@ -21,8 +21,10 @@ is ``output > 0.5`` against ``target > 0.5``, otherwise ``argmax`` of the output
 ``argmax`` of the one-hot target; for regression the coefficient of determination
 ``R^2 = 1 - sum (y - t)^2 / sum (t - mean t)^2`` per output column, averaged over the columns
 (a constant column scores 1 if predicted exactly, else 0, as scikit-learn's ``r2_score``).
-It runs when ``run`` starts at a step with no evaluation yet (step 0, or after
-``reset``/``resume_from``) and after every step ``t`` with ``t % eval_every == 0``. An empty
+It runs when the first ``run`` after construction, ``reset`` or ``resume_from`` starts (at
+a step with no evaluation yet), and after every step ``t`` with ``t % eval_every == 0``;
+later ``run`` calls do not evaluate where they start, so many short runs (a page's ticks)
+cost no extra evaluations. An empty
 test set gives NaN test metrics. Both sets go through one ``forward`` call (in chunks of rows
 when a deep network's forward values would pass ``EVAL_CHUNK_BYTES``).
 
@@ -178,6 +180,7 @@ class Trainer:
         self.last_step = None
         self.last_metrics: dict[str, float] | None = None
         self._epoch, self._position = 0, 0
+        self._fresh_start = True  # the next run evaluates the state it starts from
         self._perm_epoch, self._perm = -1, None
         self._last_loss = math.nan
 
@@ -273,8 +276,10 @@ class Trainer:
         optimizer = self._optimizer
         optimizer.validate()
         net, history, every = self.network, self.history, self._eval_every
-        if history.last_metrics_step != net.steps_taken:
-            self.evaluate()
+        at = net.steps_taken
+        if history.last_metrics_step != at and (self._fresh_start or at % every == 0):
+            self.evaluate()  # where training starts, or an interval step a new interval left out
+        self._fresh_start = False
         taken = 0
         for _ in range(n_steps):
             X, Y, epoch, position, after = self._next_batch()
@@ -378,6 +383,7 @@ class Trainer:
         history.truncate(step.index)
         self._optimizer.reset()
         self.divergence = None
+        self._fresh_start = True
         self._epoch, self._position = epoch, position
         before = history.summary(step.index - 1)
         self._last_loss = before["loss"] if before is not None else math.nan

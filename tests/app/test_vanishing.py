@@ -411,7 +411,7 @@ def test_metrics_at_gives_the_latest_evaluation_before_the_step():
     run = vs.start_run("A", vs.VGConfig(depth=3, width=8))
     first = vs.metrics_at(run, 0)
     assert first["step"] == 0 and first["name"] == "accuracy" and 0 <= first["value"] <= 1
-    vs.advance([run], 10)  # the trainer evaluates when a run starts: at step 1
-    assert vs.metrics_at(run, 5)["step"] == 1 and vs.metrics_at(run, 0)["step"] == 0
+    vs.advance([run], 10)  # no evaluation before step EVAL_EVERY
+    assert vs.metrics_at(run, 5)["step"] == 0 and vs.metrics_at(run, 0)["step"] == 0
     regression = vs.start_run("A", vs.VGConfig(depth=3, width=8, dataset="sine", loss="mse"))
     assert vs.metrics_at(regression, 0)["name"] == "R²"

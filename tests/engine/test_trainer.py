@@ -173,7 +173,7 @@ def test_evaluation_is_recorded_at_step_zero_and_every_interval():
     trainer.run(10)
     trainer.run(3)
     m = trainer.history.metrics()
-    assert m["step"].tolist() == [0, 4, 8, 10, 12]  # 10: the start of the second run
+    assert m["step"].tolist() == [0, 4, 8, 12]  # the second run does not evaluate where it starts
     assert np.isnan(m["train_r2"]).all()
     net = trainer.network
     out_train, out_test = net.predict(data.X_train), net.predict(data.X_test)
@@ -189,6 +189,18 @@ def test_evaluation_is_recorded_at_step_zero_and_every_interval():
     assert m["test_loss"][-1] == pytest.approx(
         net.loss_value(data.X_test, data.Y_test, training=False), rel=1e-12
     )
+
+
+def test_after_reset_or_resume_the_next_run_evaluates_where_it_starts():
+    trainer = make_trainer(blobs(), batch_size=8, eval_every=4)
+    trainer.run(7)
+    trainer.resume_from(6)
+    trainer.run(1)
+    assert trainer.history.metrics()["step"].tolist() == [0, 4, 6]
+    trainer.reset()
+    trainer.run(2)
+    trainer.run(1)
+    assert trainer.history.metrics()["step"].tolist() == [0]
 
 
 def test_evaluation_in_chunks_gives_the_same_metrics(monkeypatch):
