@@ -90,7 +90,7 @@ def bench_one_step(repeats: int = 40) -> None:
         run.trainer.evaluate()
         evaluations.append(time.perf_counter() - t0)
     ms = 1e3 * statistics.median(evaluations)
-    print(f"   of which Trainer.evaluate (400 points)    {ms:7.2f} ms, at the start of every run() call")
+    print(f"   Trainer.evaluate (400 points)             {ms:7.2f} ms, every {vs.EVAL_EVERY} steps")
     print(f"   one full Step (forward, backward, update) {step_bytes(step) / 1e6:7.1f} MB")
 
 
