@@ -151,6 +151,26 @@ def log_axis(arrays, **settings) -> dict:
     return axis
 
 
+def _finish_by_layer(
+    fig: go.Figure, notes: list[str], title: str, height: int, n_layers: int, y_title: str, legend_y: float
+) -> go.Figure:
+    """The common frame of a chart of one value per layer: layers ``1 .. n_layers`` on x with
+    the input and output sides labelled, a log y axis fitted to every trace, the notes."""
+    _side_labels(fig)
+    _notes_annotation(fig, notes)
+    fig.update_layout(
+        **theme.base_layout(
+            title=dict(text=title, x=0.01, y=0.98),
+            height=height,
+            margin=dict(l=10, r=10, t=60, b=10),
+            xaxis=_layer_axis(n_layers),
+            yaxis=log_axis([t.y for t in fig.data], title=y_title),
+            legend=dict(orientation="h", y=legend_y, x=0, font=dict(size=11)),
+        )
+    )
+    return fig
+
+
 def _layer_axis(n_layers: int, max_ticks: int = 12) -> dict:
     return dict(
         title="layer",
@@ -202,19 +222,7 @@ def norm_by_layer(
             note = _left_out_note(label, name, n_zero, n_bad)
             if note:
                 notes.append(note)
-    _side_labels(fig)
-    _notes_annotation(fig, notes)
-    fig.update_layout(
-        **theme.base_layout(
-            title=dict(text=title, x=0.01, y=0.98),
-            height=height,
-            margin=dict(l=10, r=10, t=60, b=10),
-            xaxis=_layer_axis(n_layers),
-            yaxis=log_axis([t.y for t in fig.data], title="rms per weight / per unit (log)"),
-            legend=dict(orientation="h", y=-0.22, x=0, font=dict(size=11)),
-        )
-    )
-    return fig
+    return _finish_by_layer(fig, notes, title, height, n_layers, "rms per weight / per unit (log)", -0.22)
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -628,19 +636,7 @@ def update_ratio_chart(
         note = _left_out_note(label, "the ratio", n_zero, n_bad)
         if note:
             notes.append(note)
-    _side_labels(fig)
-    _notes_annotation(fig, notes)
-    fig.update_layout(
-        **theme.base_layout(
-            title=dict(text=title, x=0.01, y=0.98),
-            height=height,
-            margin=dict(l=10, r=10, t=60, b=10),
-            xaxis=_layer_axis(n_layers),
-            yaxis=log_axis([t.y for t in fig.data], title="ratio (log scale)"),
-            legend=dict(orientation="h", y=-0.2, x=0, font=dict(size=11)),
-        )
-    )
-    return fig
+    return _finish_by_layer(fig, notes, title, height, n_layers, "ratio (log scale)", -0.2)
 
 
 # --------------------------------------------------------------------------- loss
