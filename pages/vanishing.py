@@ -5,7 +5,8 @@ play and watches the gradient shrink toward the input (or blow up); then switche
 mitigation (careful init, batch norm, residual connections, clipping) and sees it recover.
 Two configurations, A and B, train side by side on one clock (same data, same seed).
 
-Layout: settings in the sidebar (shared data and clock, then one tab per configuration);
+Layout: settings in the sidebar (shared data and clock, then one tab per configuration;
+"your CSV" adds a file uploader, parsed in ``vanishing_state.choose_data``);
 play / advance / reset outside the live area; the live area is a fragment that reruns on a
 timer while playing, advancing both runs and redrawing the charts.
 """
@@ -31,7 +32,7 @@ from viz.gradients import (
 TICK_SECONDS = 0.8  # the live area's rerun interval while playing
 CHART_CONFIG = {"displayModeBar": False}
 HEATMAP_MODE_TEXT = {"relative": "relative to the step's median layer", "absolute": "absolute"}
-DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)"}
+DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)", vs.CSV: "your CSV (upload a file)"}
 
 state = st.session_state
 
@@ -73,7 +74,9 @@ def set_classic_init(name: str, case: str) -> None:
 
 
 # ----------------------------------------------------------------------------- widgets
-def config_controls(name: str, dataset: str, batch_size: int, seed: int) -> vs.VGConfig:
+def config_controls(
+    name: str, dataset: str, csv: vs.CsvData | None, batch_size: int, seed: int
+) -> vs.VGConfig:
     """One configuration's widgets (keys ``vg.A.*`` / ``vg.B.*``), read into a VGConfig."""
     d = vs.DEFAULTS[name]
     key = f"vg.{name}"
@@ -87,9 +90,10 @@ def config_controls(name: str, dataset: str, batch_size: int, seed: int) -> vs.V
             case, key=f"{key}.classic.{case}", on_click=set_classic_init, args=(name, case), width="stretch"
         )
     init, init_scale = widgets.init_select(f"{key}.init", default=d.init)
-    kind = "digits" if dataset == "digits" else "regression" if dataset in vs.REGRESSION_SETS else "binary"
-    options = vs.losses_for(dataset)
-    loss = widgets.loss_select(f"{key}.loss.{kind}", default=options[0], options=options)
+    options = vs.losses_for(dataset, csv)
+    loss = widgets.loss_select(
+        f"{key}.loss.{vs.loss_kind(dataset, csv)}", default=options[0], options=options
+    )
     optimizer = st.selectbox(
         "Optimizer", tuple(OPTIMIZERS), key=f"{key}.optimizer", help="Plain SGD shows the gradient as it is."
     )
@@ -116,6 +120,7 @@ def config_controls(name: str, dataset: str, batch_size: int, seed: int) -> vs.V
         batch_size=batch_size,
         dataset=dataset,
         seed=seed,
+        csv=csv,
         careful_init=bool(careful),
         clip=bool(clip),
         clip_norm=float(clip_norm),
@@ -133,18 +138,38 @@ st.caption(
 
 with st.sidebar:
     st.subheader("Data and clock")
-    dataset = st.selectbox(
-        "Data set", vs.DATASETS, key="vg.dataset", format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)")
+    selected = st.selectbox(
+        "Data set", vs.DATA_CHOICES, key="vg.dataset", format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)")
     )
+    upload = None
+    if selected == vs.CSV:
+        upload = st.file_uploader("Your CSV file", type="csv", key="vg.csv.file")
+        st.caption(vs.CSV_FORMAT)
+        st.download_button(
+            f"Example CSV ({vs.CSV_EXAMPLE_SET})",
+            vs.example_csv(),
+            file_name=f"{vs.CSV_EXAMPLE_SET}.csv",
+            mime="text/csv",
+            key="vg.csv.example",
+            icon=":material/download:",
+        )
     batch_size = int(st.number_input("Batch size", *vs.BATCH_RANGE, 32, key="vg.batch"))
     seed = widgets.seed_input("vg.seed")
+    data = vs.choose_data(state, selected, upload, seed)
     per_tick = int(st.slider("Steps per tick", 1, 50, 5, key="vg.per_tick"))
     compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
     tabs = st.tabs(["Configuration A", "Configuration B"])
     configs = {}
     for name, tab in zip(("A", "B"), tabs):
         with tab:
-            configs[name] = config_controls(name, dataset, batch_size, seed)
+            configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
+
+if data.error is not None:
+    st.error(f"**Your CSV cannot be used:** {data.error}. {data.note}", icon=":material/error:")
+elif data.note is not None:
+    st.info(data.note, icon=":material/upload_file:")
+elif data.csv is not None:
+    st.caption(f"Data: {data.csv.describe()}.")
 
 names = ("A", "B") if compare else ("A",)
 if not compare:
