@@ -7,13 +7,14 @@ Conventions (as scikit-learn's MLP): ``X`` is ``(batch, n_in)``, rows are sample
     s[l]   = gamma[l] * (z[l] - mu) / sqrt(var + eps) + beta[l]    (batch norm, hidden only)
            = z[l]                                                   (otherwise)
     h[l]   = f_l(s[l])
-    a[l+1] = h[l] + a[l]     with a residual (skip) connection, else h[l]
+    a[l+1] = a[l] + r h[l]   with a residual (skip) connection (r = residual_scale), else h[l]
 
 ``a[0]`` is ``X``; ``a[L]`` is the output. The backward pass is the chain rule, layer by
 layer from the output:
 
     da[L]    = dL/dy                                   (from the loss)
-    dL/ds[l] = da[l+1] * f_l'(s[l])                    (fused with the loss at the output)
+    dL/ds[l] = da[l+1] * f_l'(s[l])                    (fused with the loss at the output;
+                                                        times r with a skip)
     delta[l] = dL/dz[l] = dL/ds[l]                     (no batch norm)
              = inv_std/B * (B dxh - sum dxh - xh sum(dxh xh)),  dxh = gamma dL/ds  (batch norm)
     grad_W[l] = a[l].T @ delta[l]      grad_b[l] = sum over rows of delta[l]
@@ -190,7 +191,11 @@ class Network:
     - ``init``/``init_scale``/``bias_init``: see ``engine.init``; same seed, same network.
     - ``batch_norm``: normalize every hidden layer's ``z`` over the batch (training mode),
       with learnable ``gamma``/``beta`` and running statistics for evaluation.
-    - ``residual``: ``a[l+1] = f(s[l]) + a[l]`` for each hidden-to-hidden layer of equal width.
+    - ``residual``: ``a[l+1] = a[l] + residual_scale * f(s[l])`` for each hidden-to-hidden
+      layer of equal width. With ``residual_scale = 1`` the variance of ``a`` adds up layer
+      after layer (doubling per layer for ReLU with He init), so a deep residual network
+      without batch norm overflows; ``1/sqrt(number of skips)`` keeps it of order one
+      (the "scaled residual" of Hayou et al. 2021; Fixup and SkipInit are relatives).
     """
 
     def __init__(
@@ -205,6 +210,7 @@ class Network:
         seed: int | None = None,
         batch_norm: bool = False,
         residual: bool = False,
+        residual_scale: float = 1.0,
     ) -> None:
         sizes = self._check_sizes(sizes)
         if init not in INITS:
@@ -217,7 +223,9 @@ class Network:
             init_weights(init, n_in, n_out, rng, init_scale) for n_in, n_out in zip(sizes[:-1], sizes[1:])
         ]
         biases = [np.full(n_out, float(bias_init)) for n_out in sizes[1:]]
-        self._setup(weights, biases, activation, output_activation, loss, batch_norm, residual)
+        self._setup(
+            weights, biases, activation, output_activation, loss, batch_norm, residual, residual_scale
+        )
         self.init = init
         self.init_scale = init_scale
         self.seed = seed
@@ -232,6 +240,7 @@ class Network:
         loss: str = "sse",
         batch_norm: bool = False,
         residual: bool = False,
+        residual_scale: float = 1.0,
     ) -> Network:
         """Build a network from given weights ``W[l]: (n_in, n_out)`` and biases ``b[l]: (n_out,)``.
 
@@ -257,7 +266,7 @@ class Network:
             if b[l].shape != (w.shape[1],):
                 raise ValueError(f"biases[{l}] has shape {b[l].shape}; expected ({w.shape[1]},)")
         net = cls.__new__(cls)
-        net._setup(W, b, activation, output_activation, loss, batch_norm, residual)
+        net._setup(W, b, activation, output_activation, loss, batch_norm, residual, residual_scale)
         net.init, net.init_scale, net.seed = "given", 1.0, None
         return net
 
@@ -275,7 +284,15 @@ class Network:
                 raise ValueError(f"sizes[{i}] must be an integer >= 1, got {n!r}")
         return [int(n) for n in sizes]
 
-    def _setup(self, weights, biases, activation, output_activation, loss, batch_norm, residual):
+    def _setup(
+        self, weights, biases, activation, output_activation, loss, batch_norm, residual, residual_scale
+    ):
+        if (
+            isinstance(residual_scale, bool)
+            or not isinstance(residual_scale, Real)
+            or not (math.isfinite(residual_scale) and residual_scale > 0)
+        ):
+            raise ValueError(f"residual_scale must be a finite number > 0, got {residual_scale!r}")
         self.weights: list[np.ndarray] = weights
         self.biases: list[np.ndarray] = biases
         self.sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
@@ -303,6 +320,7 @@ class Network:
         self.loss = loss
         self.batch_norm = bool(batch_norm)
         self.residual = bool(residual)
+        self.residual_scale = float(residual_scale)
         L = len(weights)
         self.bn_layers = [self.batch_norm and l < L - 1 for l in range(L)]
         self.skip = [
@@ -324,7 +342,8 @@ class Network:
     def describe(self) -> str:
         """A one-line summary such as ``2-8-8-1 tanh/sigmoid, bce``."""
         hidden = sorted(set(self.activation_names[:-1])) or ["-"]
-        extras = [x for x, on in (("batch norm", self.batch_norm), ("residual", self.residual)) if on]
+        residual = "residual" if self.residual_scale == 1.0 else f"residual x{self.residual_scale:.3g}"
+        extras = [x for x, on in (("batch norm", self.batch_norm), (residual, self.residual)) if on]
         text = f"{'-'.join(map(str, self.sizes))} {'/'.join(hidden)}/{self.activation_names[-1]}, {self.loss}"
         return text + (f" ({', '.join(extras)})" if extras else "")
 
@@ -390,7 +409,7 @@ class Network:
                     inv_std = 1.0 / np.sqrt(self.running_var[l] + BN_EPS)
                     s = self.gammas[l] * (s - self.running_mean[l]) * inv_std + self.betas[l]
                 h = act.function(s)
-                a = h + a if self.skip[l] else h
+                a = a + self.residual_scale * h if self.skip[l] else h
             return a
 
     def _forward(self, X: np.ndarray, training: bool) -> Trace:
@@ -413,7 +432,7 @@ class Network:
             z.append(z_l)
             s.append(s_l)
             h.append(h_l)
-            a.append(h_l + a[l] if self.skip[l] else h_l)
+            a.append(a[l] + self.residual_scale * h_l if self.skip[l] else h_l)
         return Trace(a, z, s, h, bn, training)
 
     # ------------------------------------------------------------------ backward
@@ -441,6 +460,8 @@ class Network:
                 ds = loss_fn.fused_delta(y, z_out, Y)
             else:
                 ds = da[l + 1] * self.activations[l].derivative(trace.s[l], trace.h[l])
+                if self.skip[l] and self.residual_scale != 1.0:
+                    ds = ds * self.residual_scale
             stats = trace.bn[l]
             if stats is None:
                 dz = ds

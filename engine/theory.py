@@ -20,8 +20,9 @@ so the gradient shrinks (vanishes) or grows (explodes) geometrically unless
 ``n Var(W) E[f'^2]`` is 1. With batch normalization the activation's input ``s[l]`` has
 unit variance whatever ``q[l]`` is (``gamma = 1``, ``beta = 0`` at initialization), and the
 backward pass through it divides by the batch standard deviation, ``sqrt(q[l])``. With a
-residual connection ``a[l+1] = f(s[l]) + a[l]`` the moments add (``da[l]`` gets
-``da[l+1]`` added), which keeps the gradient from vanishing.
+residual connection ``a[l+1] = a[l] + r f(s[l])`` the moments add (``da[l]`` gets
+``da[l+1]`` added), which keeps the gradient from vanishing; with ``r = 1`` they add up to
+``depth`` times a layer's, hence ``r = 1/sqrt(skips)`` for deep nets without batch norm.
 
 ``E[f]``, ``E[f^2]`` and ``E[f'^2]`` under ``N(0, q)`` are exact for ``linear``, ``relu`` and
 ``leaky_relu`` and computed numerically for the others (``gaussian_expectations``: the
@@ -163,6 +164,7 @@ class SignalTheory:
     backward_factor: np.ndarray
     batch_norm: tuple[bool, ...]
     skip: tuple[bool, ...]
+    residual_scale: float = 1.0
 
     @property
     def n_layers(self) -> int:
@@ -174,7 +176,8 @@ class SignalTheory:
 
         With ``m_l = n_{l+1}`` units, going down from the output:
         ``E[da[l+1]^2] = m_{l+1} Var(W[l+1]) E[delta[l+1]^2] (+ E[da[l+2]^2] with a skip)`` and
-        ``E[delta[l]^2] = E[da[l+1]^2] E[f'(s[l])^2] (/ q_batch[l] with batch norm)``.
+        ``E[delta[l]^2] = E[da[l+1]^2] E[f'(s[l])^2] (/ q_batch[l] with batch norm; times r^2 with a
+        skip, r = residual_scale)``.
         """
         L = self.n_layers
         units = self.units
@@ -184,6 +187,8 @@ class SignalTheory:
         with np.errstate(all="ignore"):
             for l in range(L - 2, -1, -1):
                 e = e_da_next * self.slope[l]
+                if self.skip[l]:
+                    e = e * self.residual_scale**2
                 if self.batch_norm[l]:
                     e = e / self.q_batch[l]
                 e_delta[l] = e
@@ -219,6 +224,7 @@ def signal_theory(
     batch_norm: list[bool] | None = None,
     skip: list[bool] | None = None,
     input_variance: float | None = None,
+    residual_scale: float = 1.0,
 ) -> SignalTheory:
     """The forward recursion of the module docstring for ``sizes = [n_0, ..., n_L]``.
 
@@ -230,8 +236,8 @@ def signal_theory(
 
         q[l] = n_l Var(W[l]) E[a[l]^2];   q_s[l] = 1 (batch norm) or q[l];   q_batch[l] = n_l Var(W[l]) v[l]
         plain:    E[a[l+1]] = E[f],        E[a[l+1]^2] = E[f^2],   v[l+1] = Var f
-        residual: E[a[l+1]] = E[f] + E[a[l]],   E[a[l+1]^2] = E[f^2] + E[a[l]^2] + 2 E[f] E[a[l]],
-                  v[l+1] = Var f + v[l]
+        residual: E[a[l+1]] = r E[f] + E[a[l]],   v[l+1] = r^2 Var f + v[l],
+                  E[a[l+1]^2] = r^2 E[f^2] + E[a[l]^2] + 2 r E[f] E[a[l]]   (r = residual_scale)
 
     with ``f = f(z)``, ``z ~ N(0, q_s[l])``.
     """
@@ -258,8 +264,9 @@ def signal_theory(
             out["q_batch"][l] = fan_in[l] * weight_var[l] * v_a
             out["factor"][l] = mom.second / e_a if e_a > 0 else math.nan
             if sk[l]:
-                m_a, e_a = mom.mean + m_a, mom.second + e_a + 2.0 * mom.mean * m_a
-                v_a = mom.variance + v_a
+                r = float(residual_scale)
+                m_a, e_a = r * mom.mean + m_a, r * r * mom.second + e_a + 2.0 * r * mom.mean * m_a
+                v_a = r * r * mom.variance + v_a
             else:
                 m_a, e_a, v_a = mom.mean, mom.second, mom.variance
             out["mean"][l], out["second"][l] = m_a, e_a
@@ -272,6 +279,7 @@ def signal_theory(
         variance=variance,
         batch_norm=bn,
         skip=sk,
+        residual_scale=float(residual_scale),
         **out,
     )
 
@@ -293,6 +301,7 @@ def network_theory(
         network.bn_layers,
         network.skip,
         input_variance,
+        network.residual_scale,
     )
 
 

@@ -48,9 +48,10 @@ def min_batch_variance(net: Network, X: np.ndarray) -> float:
 
 @pytest.mark.parametrize(
     "activation, loss, batch_norm, residual",
-    list(itertools.product(HIDDEN_ACTIVATIONS, LOSSES, [False, True], [False, True])),
+    list(itertools.product(HIDDEN_ACTIVATIONS, LOSSES, [False, True], [None, 1.0, 0.5])),
 )
 def test_every_activation_loss_and_layer_kind(activation, loss, batch_norm, residual):
+    """``residual``: None (no skips) or the residual scale r of ``a[l+1] = a[l] + r f(s[l])``."""
     rng = np.random.default_rng(7)
     net = Network(
         [3, 4, 4, 4, 3],
@@ -60,7 +61,8 @@ def test_every_activation_loss_and_layer_kind(activation, loss, batch_norm, resi
         bias_init=0.1,  # keeps ReLU units off their kink at exactly 0
         seed=1,
         batch_norm=batch_norm,
-        residual=residual,
+        residual=residual is not None,
+        residual_scale=residual or 1.0,
     )
     X = rng.normal(size=(5, 3))
     Y = targets_for(loss, rng, 5, 3)
@@ -83,7 +85,7 @@ def test_every_activation_loss_and_layer_kind(activation, loss, batch_norm, resi
     activations=st.data(),
     loss=st.sampled_from(sorted(LOSSES)),
     batch_norm=st.booleans(),
-    residual=st.booleans(),
+    residual=st.sampled_from([None, 1.0, 0.3]),
     seed=st.integers(0, 2**16),
 )
 def test_random_networks(widths, batch, activations, loss, batch_norm, residual, seed):
@@ -101,7 +103,8 @@ def test_random_networks(widths, batch, activations, loss, batch_norm, residual,
         bias_init=0.1,
         seed=seed,
         batch_norm=batch_norm,
-        residual=residual,
+        residual=residual is not None,
+        residual_scale=residual or 1.0,
     )
     X = rng.normal(size=(batch, sizes[0]))
     Y = targets_for(loss, rng, batch, n_out)

@@ -154,6 +154,26 @@ def test_residual_connection_adds_the_input():
     np.testing.assert_allclose(trace.a[1], np.tanh(trace.z[0]))  # input width differs: no skip
 
 
+def test_residual_scale_multiplies_the_branch_and_its_gradient():
+    X, Y = toy_batch()
+    plain = Network([2, 4, 4, 4, 1], activation="tanh", residual=True, seed=0)
+    scaled = Network([2, 4, 4, 4, 1], activation="tanh", residual=True, residual_scale=0.25, seed=0)
+    trace = scaled.forward(X)
+    np.testing.assert_allclose(trace.a[2], trace.a[1] + 0.25 * np.tanh(trace.z[1]))
+    assert "residual x0.25" in scaled.describe() and "residual)" in plain.describe()
+    step = scaled.train_step(X, Y, lr=0.0)
+    # dL/ds[1] = r * dL/da[2] * tanh'(s[1]); da[1] = delta[1] @ W[1].T + da[2]
+    expected = 0.25 * step.da[2] * (1 - np.tanh(step.z[1]) ** 2)
+    np.testing.assert_allclose(step.delta[1], expected)
+    np.testing.assert_allclose(step.da[1], step.delta[1] @ scaled.weights[1].T + step.da[2])
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), True, "1"])
+def test_residual_scale_must_be_a_positive_number(bad):
+    with pytest.raises(ValueError, match="residual_scale must be a finite number > 0"):
+        Network([2, 4, 4, 1], residual=True, residual_scale=bad)
+
+
 def test_batch_norm_training_and_running_statistics():
     net = Network([2, 6, 1], activation="relu", batch_norm=True, seed=0)
     X, Y = toy_batch(batch=32)

@@ -221,3 +221,24 @@ def test_neuron_spread_is_zero_exactly_for_identical_neurons():
     W2[1, 2] += 0.25
     assert neuron_spread([W2], [b])[0] == 0.25
     assert neuron_spread([W], [np.array([0.0, 0.0, -0.5])])[0] == 0.5
+
+
+def test_unscaled_skips_explode_a_deep_relu_net_and_scaled_ones_keep_it_near_the_theory(data):
+    """``a[l+1] = a[l] + r relu(z[l])`` with He init: the variance adds ``r^2`` times a layer's
+    at every skip, so with r = 1 it doubles per layer (2^29 after 30 layers), while
+    r = 1/sqrt(skips) keeps it within an order of magnitude of the input's (ReLU's positive mean
+    still accumulates); the theory follows both."""
+    X, _ = data
+    skips = DEPTH - 1  # the first hidden layer has no skip (its input is X)
+    spreads = {}
+    for r in (1.0, 1 / math.sqrt(skips)):
+        net = Network([WIDTH] + [WIDTH] * DEPTH + [1], activation="relu", init="he_normal", loss="mse",
+                      residual=True, residual_scale=r, seed=0)  # fmt: skip
+        assert sum(net.skip) == skips
+        measured = np.array([a.var() for a in net.forward(X).a[1:-1]])
+        theory = network_theory(net, float(X.mean()), float((X * X).mean()))
+        ratio = measured / theory.variance[:DEPTH]
+        assert ratio.min() > 0.3 and ratio.max() < 3, (r, ratio.min(), ratio.max())
+        spreads[r] = math.sqrt(measured[-1]) / X.std()
+    assert spreads[1.0] > 1e3
+    assert spreads[1 / math.sqrt(skips)] < 10
