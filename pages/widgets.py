@@ -6,6 +6,8 @@ choices live in its own slot of ``st.session_state``.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from engine import HIDDEN_ACTIVATIONS, INITS, LOSSES
@@ -85,9 +87,9 @@ def number_choice(
     raw = st.session_state.get(key, options[0])
     problem = None
     try:
-        value = parse_number(raw, label, limit=max(abs(minimum), abs(maximum)))
+        value = parse_number(raw, label, limit=math.inf)
         if not minimum <= value <= maximum:
-            raise ValueError(f"{label}: {value:g} is outside {minimum:g} to {maximum:g}")
+            raise ValueError(f"{label}: {value:g} is outside the range {minimum:g} to {maximum:g}")
     except ValueError as error:
         problem = f"{error}; kept the last valid value."
         value = st.session_state.get(last_key, options[0])
