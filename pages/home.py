@@ -8,7 +8,9 @@ st.title("Backprop Lab")
 st.markdown(
     "See error backpropagation happen: every forward value, every gradient of the chain rule "
     "and every weight update of a real network, computed by hand in NumPy and drawn live. "
-    "Negative numbers are **:orange[orange]**, positive ones **:blue[blue]**, on every chart."
+    "On every chart a signed value (a weight, an activation, a gradient, an update) is "
+    "**:orange[orange]** below zero and **:blue[blue]** above; in curves, blue is the training "
+    "set and orange the test set."
 )
 
 for page in PAGES:

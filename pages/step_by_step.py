@@ -36,8 +36,8 @@ PHASE_TEXT = {
     "backward": "**Backward.** The chain rule runs from the output to the input: "
     "δ = dL/dz = dL/da · f'(z), and dL/dw = δ · (the input on that edge). "
     "Neurons show δ, edges dL/dw.",
-    "update": "**Update.** Every weight moves against its gradient: w' = w − η · dL/dw. "
-    "Edges show the change.",
+    "update": "**Update.** Every weight and bias moves against its gradient: w' = w − η · dL/dw, "
+    "b' = b − η · dL/db. Edges show the change Δw, neurons the change Δb of their bias.",
 }
 OUTPUTS_FOR_LOSS = {
     "sse": ("sigmoid", "linear", "tanh"),
@@ -182,55 +182,58 @@ if errors:
 if step.diverged:
     widgets.divergence_banner(len(state["sbs.losses"]), step.divergence.message)
 
-# ---- phase controls
-left, middle, right, apply_col = st.columns([1, 5, 1, 3], vertical_alignment="bottom")
-left.button("◀ Back", on_click=move_phase, args=(-1,), width="stretch")
-phase = middle.select_slider("Phase", PHASES, key="sbs.phase", label_visibility="collapsed")
-right.button("Next ▶", on_click=move_phase, args=(1,), width="stretch")
-new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
-new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
-apply_col.button(
-    "Apply the update → next step",
-    type="primary",
-    on_click=apply_update,
-    args=(new_weights, new_biases, step.loss),
-    disabled=step.diverged,
-    width="stretch",
+# ---- phase controls: the four phases, one at a time
+back_col, slider_col, next_col = st.columns([1.2, 5, 1.2], vertical_alignment="center")
+back_col.button("◀ Back", on_click=move_phase, args=(-1,), width="stretch", help="The previous phase")
+phase = slider_col.select_slider("Phase", PHASES, key="sbs.phase", label_visibility="collapsed")
+next_col.button("Next ▶", on_click=move_phase, args=(1,), width="stretch", help="The next phase")
+st.caption(
+    " → ".join(f"**{k + 1} {name}**" if name == phase else f"{k + 1} {name}" for k, name in enumerate(PHASES))
 )
 st.markdown(PHASE_TEXT[phase])
 
-# ---- diagram and the arithmetic of the selected neuron or weight
-diagram_col, math_col = st.columns([3, 2])
+# ---- the diagram beside the loss; below them the arithmetic of the selected neuron or weight
+diagram_col, loss_col = st.columns([3, 2])
 items = all_selectable(sizes)
-with math_col:
-    default_item = ("neuron", len(sizes) - 1, 0)
-    item = st.selectbox(
-        "Explain",
-        items,
-        index=items.index(default_item),
-        format_func=lambda i: describe(i, sizes),
-        key=f"sbs.item.{'-'.join(map(str, sizes))}",  # one selection per architecture
-    )
-    layer_activation = output_activation if item[0] == "neuron" and item[1] == len(sizes) - 1 else activation
-    if item[0] == "weight":
-        layer_activation = output_activation if item[1] == len(sizes) - 2 else activation
-        lines = weight_equations(step, item[1], item[2], item[3], phase, layer_activation, lr)
-    else:
-        lines = neuron_equations(step, item[1], item[2], phase, layer_activation, loss, lr)
-    for line in lines:
-        st.latex(line)
-    st.metric("Loss before this step", f"{step.loss:.6g}")
+default_item = ("neuron", len(sizes) - 1, 0)
+item = st.selectbox(
+    "Explain the arithmetic of",
+    items,
+    index=items.index(default_item),
+    format_func=lambda i: describe(i, sizes),
+    key=f"sbs.item.{'-'.join(map(str, sizes))}",  # one selection per architecture
+)
+layer_activation = output_activation if item[0] == "neuron" and item[1] == len(sizes) - 1 else activation
+if item[0] == "weight":
+    layer_activation = output_activation if item[1] == len(sizes) - 2 else activation
+    lines = weight_equations(step, item[1], item[2], item[3], phase, layer_activation, lr)
+else:
+    lines = neuron_equations(step, item[1], item[2], phase, layer_activation, loss, lr)
+for line in lines:
+    st.latex(line)
 with diagram_col:
     selection = Selection(item[0], tuple(item[1:]))
     st.plotly_chart(step_diagram(step, phase, selection=selection), key="sbs.diagram", width="stretch")
-
-# ---- loss history
-losses = [*state["sbs.losses"], step.loss]
-st.plotly_chart(
-    loss_curve(np.arange(len(losses)), np.array(losses), title="Loss at each step (the last one is now)"),
-    key="sbs.losses_chart",
-    width="stretch",
-)
+with loss_col:
+    st.metric("Loss before this step", f"{step.loss:.6g}")
+    new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
+    new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
+    st.button(
+        "Apply the update",
+        type="primary",
+        on_click=apply_update,
+        args=(new_weights, new_biases, step.loss),
+        disabled=step.diverged,
+        width="stretch",
+        icon=":material/skip_next:",
+        help="Add Δw and Δb to the weights and biases, and start the next step's forward pass.",
+    )
+    losses = [*state["sbs.losses"], step.loss]
+    st.plotly_chart(
+        loss_curve(np.arange(len(losses)), np.array(losses), title="Loss at each step", height=220),
+        key="sbs.losses_chart",
+        width="stretch",
+    )
 
 values_tab, edit_tab, check_tab = st.tabs(
     ["Values per layer", "Edit the network", "Gradient check"], key="sbs.tab", on_change="rerun"

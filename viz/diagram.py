@@ -2,7 +2,8 @@
 
 Edge colour is the sign of the value shown (orange < 0 <= blue) and edge width its
 magnitude, relative to the largest magnitude in the figure (linear, or log-scaled over four
-decades). Neuron fill is the value shown at that neuron on the same diverging scale.
+decades), stated under the diagram (``edge_scale_note``). Neuron fill is the value shown at
+that neuron on the same diverging scale, named by the colour bar's title.
 Hovering a neuron or the middle of an edge gives the exact numbers.
 
 To keep the browser fast, edges are drawn as a few traces (one per sign and width bucket,
@@ -53,6 +54,14 @@ class Selection:
 
     kind: str
     index: tuple[int, ...]
+
+
+def edge_scale_note(edge_label: str, scale: float, log_scale: bool) -> str:
+    """The edge legend: ``edges: w (blue ≥ 0, orange < 0), width ∝ |w|, widest 0.55``."""
+    if not np.isfinite(scale) or scale == 0:
+        return f"edges: {edge_label}, all 0"
+    width = "width ∝ log |" if log_scale else "width ∝ |"
+    return f"edges: {edge_label} (blue ≥ 0, orange < 0), {width}{edge_label}|, widest {scale:.3g}"
 
 
 def network_diagram(
@@ -156,10 +165,23 @@ def network_diagram(
     )
     if selection is not None:
         _highlight(fig, selection, positions)
+    fig.add_annotation(
+        text=edge_scale_note(edge_label, scale, log_scale),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font=dict(size=11, color=theme.MUTED),
+        name="edge scale",
+    )
     fig.update_layout(
         **theme.base_layout(
             title=dict(text=title or "", x=0.01),
-            height=height or max(260, 80 * max(sizes) + 60),
+            height=height or max(280, 80 * max(sizes) + 80),
+            margin=dict(l=10, r=10, t=40, b=30),
             xaxis=dict(visible=False, range=[-0.5, len(sizes) - 0.5]),
             yaxis=dict(visible=False, range=[-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 0.8]),
             hovermode="closest",
@@ -203,8 +225,9 @@ def phase_values(step: Step, phase: str, sample: int | None = 0):
     """What each phase shows: (edge values, edge label, node values, node label).
 
     forward: weights and activations ``a``; loss: weights and, at the output, dL/dy;
-    backward: dL/dW and deltas dL/dz; update: the change added to each weight and the
-    activations. ``sample`` picks one row of the batch (None: mean over the batch).
+    backward: dL/dW and deltas dL/dz; update: the change added to each weight and to each
+    neuron's bias (``Δb``; inputs have none). ``sample`` picks one row of the batch (None:
+    mean over the batch; the update is the batch's either way).
     """
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}; choose one of: {', '.join(PHASES)}")
@@ -220,7 +243,7 @@ def phase_values(step: Step, phase: str, sample: int | None = 0):
         return step.weights, "w", nodes, "dL/dy"
     if phase == "backward":
         return step.grad_W, "dL/dw", [None] + [row(d) for d in step.delta], "δ = dL/dz"
-    return step.update_W, "Δw", [row(a) for a in step.a], "a"
+    return step.update_W, "Δw", [None, *step.update_b], "Δb"
 
 
 def step_diagram(

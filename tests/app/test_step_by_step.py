@@ -145,3 +145,17 @@ def test_removing_the_hidden_layer_keeps_the_explanation_valid(load_page):
     at.number_input(key="sbs.n_hidden").set_value(0).run()
     assert not at.exception
     assert at.selectbox(key="sbs.item.2-2").value == ("neuron", 1, 0)
+
+
+def test_each_phase_names_what_the_diagram_colours(load_page):
+    at = load_page(PAGE)
+    expected = {"forward": ("a", "w"), "loss": ("dL/dy", "w"), "backward": ("δ = dL/dz", "dL/dw"),
+                "update": ("Δb", "Δw")}  # fmt: skip
+    for number, (phase, (node_label, edge_label)) in enumerate(expected.items(), start=1):
+        at.select_slider(key="sbs.phase").set_value(phase).run()
+        assert f"**{number} {phase}**" in " ".join(c.value for c in at.caption)  # where we are
+        diagram = chart_spec(at, 0)
+        neurons = next(t for t in diagram["data"] if t.get("name") == "neurons")
+        assert neurons["marker"]["colorbar"]["title"]["text"] == node_label
+        note = diagram["layout"]["annotations"][0]["text"]
+        assert note.startswith(f"edges: {edge_label} (blue ≥ 0, orange < 0), width ∝ |{edge_label}|")

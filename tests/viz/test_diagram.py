@@ -5,7 +5,15 @@ import pytest
 
 from engine import Network
 from viz import theme
-from viz.diagram import MAX_WIDTH, MIN_WIDTH, edge_widths, network_diagram, phase_values, step_diagram
+from viz.diagram import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    edge_scale_note,
+    edge_widths,
+    network_diagram,
+    phase_values,
+    step_diagram,
+)
 
 
 def edge_traces(fig):
@@ -63,8 +71,11 @@ def test_phases_pick_the_right_arrays():
     edges, label, nodes, node_label = phase_values(step, "backward")
     assert label == "dL/dw" and edges is step.grad_W
     np.testing.assert_array_equal(nodes[1], step.delta[0][0])
-    edges, label, _, _ = phase_values(step, "update")
-    assert edges is step.update_W
+    edges, label, nodes, node_label = phase_values(step, "update")
+    assert edges is step.update_W and node_label == "Δb"
+    assert nodes[0] is None  # inputs have no bias
+    np.testing.assert_array_equal(nodes[1], step.update_b[0])
+    np.testing.assert_array_equal(nodes[2], step.update_b[1])
     with pytest.raises(ValueError, match="unknown phase"):
         phase_values(step, "sideways")
     fig = step_diagram(step, "forward")
@@ -78,3 +89,14 @@ def test_few_traces_even_for_a_large_network():
     weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:])]
     fig = network_diagram(sizes, weights, [None] * len(sizes))
     assert len(fig.data) <= 2 * 8 + 2
+
+
+def test_the_edge_scale_is_stated_under_the_diagram():
+    W = np.array([[0.5, -0.25]])
+    fig = network_diagram([1, 2], [W], [None, None], edge_label="Δw")
+    notes = [a.text for a in fig.layout.annotations]
+    assert notes == ["edges: Δw (blue ≥ 0, orange < 0), width ∝ |Δw|, widest 0.5"]
+    assert edge_scale_note("w", 0.0, False) == "edges: w, all 0"
+    assert "width ∝ log |dL/dw|" in edge_scale_note("dL/dw", 2e-3, True)
+    colorbar = next(t for t in fig.data if t.name == "neurons").marker.colorbar
+    assert colorbar.title.text == "a"
