@@ -58,6 +58,14 @@ NUMBERS = {
 }
 
 
+ROW_PIXELS, MAX_ROWS_SHOWN = 35, 30
+
+
+def table_height(n_rows: int) -> int:
+    """Pixels for a dataframe showing up to ``MAX_ROWS_SHOWN`` rows and its header unscrolled."""
+    return (min(n_rows, MAX_ROWS_SHOWN) + 1) * ROW_PIXELS + 3
+
+
 # ----------------------------------------------------------------------------- state changes
 def reset_network(sizes, init, init_scale, seed, example=False) -> None:
     """New parameters (the worked example, or seeded random ones) and a fresh history."""
@@ -270,4 +278,11 @@ if check_tab.open:  # finite differences run only when the tab is looked at
             f"**{report.max_relative_error:.1e}**"
             + (" — they agree." if agree else " — they differ: is an input sitting on a ReLU kink?")
         )
-        st.dataframe(gradcheck_table(report, sizes), hide_index=True, width="stretch", column_config=NUMBERS)
+        table = gradcheck_table(report, sizes)
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=table_height(len(table)),
+            column_config=NUMBERS,
+        )
