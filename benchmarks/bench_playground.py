@@ -8,8 +8,10 @@ One redraw is what the page's fragment does per tick while playing: ``advance`` 
 (new at every tick), the loss/accuracy curves and the gradient-norm chart (new at every fifth
 tick: the page redraws them at most once a second at 5 ticks a second), and every chart turned
 into the JSON that ``st.plotly_chart`` sends (``Figure.to_dict`` then ``plotly.io.to_json``).
-The page stacks two slots per chart (``live_chart``: the previous figure stays under the new
-one while the browser draws it), so each tick serializes eight figures, four of them unchanged.
+The page stacks three slots per chart (``live_chart``: the last figures stay under the new one
+while the browser draws it, so a chart is never blank), so each tick serializes twelve figures,
+those of the slots that did not change included. (While playing every tick trains, so the page
+does not compare a new figure with the last one; it does when paused.)
 
 Bytes per redraw: the JSON of every new figure, plus that of every unchanged one smaller than
 Streamlit's message cache threshold (``global.minCachedMessageSize``, 10 KB: larger unchanged
@@ -51,6 +53,7 @@ STEPS_PER_REDRAW = 10
 CURVES_EVERY = 5  # ticks (CURVE_SECONDS / TICK_SECONDS in pages/playground.py)
 CACHE_THRESHOLD = 10_000  # bytes: Streamlit's global.minCachedMessageSize
 CHARTS = ("boundary", "diagram", "metric", "gradnorm")
+SLOTS = 3  # pages/playground.py's SLOTS (the page runs Streamlit when imported)
 
 
 def serialize(fig) -> str:
@@ -59,14 +62,14 @@ def serialize(fig) -> str:
 
 
 class PageModel:
-    """The fragment's work per tick, with the two stacked slots of every chart."""
+    """The fragment's work per tick, with the stacked slots of every chart."""
 
     def __init__(self, config: PlaygroundConfig) -> None:
         self.config = config
         self.trainer = build_trainer(config)
         self.grid = boundary_grid(config.features)
-        self.slots = {name: [None, None] for name in CHARTS}  # figures
-        self.top = dict.fromkeys(CHARTS, 1)
+        self.slots = {name: [None] * SLOTS for name in CHARTS}  # figures
+        self.ages = {name: list(range(SLOTS)) for name in CHARTS}
         self.ticks = 0
 
     def tick(self) -> tuple[dict, dict]:
@@ -103,18 +106,21 @@ class PageModel:
             new["metric"] = metric_figure(history.metrics())
             new["gradnorm"] = gradient_norm_figure(history.steps, history.column("grad_W_norm"))
         t3 = time.perf_counter()
-        for name, fig in new.items():
-            self.top[name] = 1 - self.top[name]
-            self.slots[name][self.top[name]] = fig
+        for name, fig in new.items():  # live_chart: a new figure replaces the oldest one
+            ages = self.ages[name]
+            oldest = ages.index(SLOTS - 1)
+            self.ages[name] = [0 if i == oldest else age + 1 for i, age in enumerate(ages)]
+            self.slots[name][oldest] = fig
         sent = {}
         for name in CHARTS:
             for slot, fig in enumerate(self.slots[name]):
                 if fig is None:
                     continue
                 size = len(serialize(fig).encode())
-                changed = name in new and slot == self.top[name]
+                changed = name in new and self.ages[name][slot] == 0
                 if changed or size < CACHE_THRESHOLD:
-                    sent[f"{name}{'' if changed else ' (unchanged)'}"] = size
+                    key = f"{name}{'' if changed else ' (unchanged)'}"
+                    sent[key] = sent.get(key, 0) + size
         t4 = time.perf_counter()
         self.ticks += 1
         times = dict(train=t1 - t0, boundary=t2 - t1, figures=t3 - t2, serialize=t4 - t3, total=t4 - t0)
@@ -134,7 +140,9 @@ def bench(config: PlaygroundConfig, label: str, n_ticks: int = 60, warmup_steps:
     print(f"{label}: sizes {config.sizes}, {config.n_points} points, {STEPS_PER_REDRAW} steps per redraw")
     print(
         "  ms per redraw (median of {}): {total:.1f} = train {train:.1f} + boundary pass {boundary:.2f} "
-        "+ build figures {figures:.1f} + serialize 8 charts {serialize:.1f};".format(n_ticks, **median)
+        "+ build figures {figures:.1f} + serialize {slots}x4 charts {serialize:.1f};".format(
+            n_ticks, slots=SLOTS, **median
+        )
         + f" {statistics.median(curve_ticks):.1f} (median) on the ticks that also redraw the curves"
     )
     print(f"  => {1e3 / median['total']:.0f} redraws per second on one core (target >= 20)")

@@ -40,13 +40,14 @@ from pages.playground_state import (
     advance,
     apply_live_settings,
     build_trainer,
-    changed_reset_fields,
     divergence_explanation,
     from_query,
-    metrics_at,
+    live_steps,
     replay_options,
+    reset_note,
     to_query,
     validate,
+    view_of,
 )
 from viz.playground import (
     NODE_LABELS,
@@ -61,8 +62,9 @@ from viz.playground import (
 
 TICK_SECONDS = 0.2  # the fragment's rerun interval while playing
 CURVE_SECONDS = 1.0  # while playing, the curves are redrawn at most this often (the browser's work)
-VIEW_TEXT = {"weights": "weights w", "gradients": "gradients dL/dw", "update": "last update Δw"}
-NODE_TEXT = {"activation": "activation a", "delta": "delta δ"}
+VIEW_TEXT = {"weights": "weights", "gradients": "gradients", "update": "update"}  # short: narrow columns
+NODE_TEXT = {"activation": "activation", "delta": "delta δ"}
+NODE_SYMBOL = {"activation": "a", "delta": "δ"}
 REG_TEXT = {"none": "none", "l1": "L1", "l2": "L2"}
 DISPLAY_KEYS = ("pg.test", "pg.disc", "pg.view", "pg.nodes", "pg.logw")  # widgets in the fragment
 
@@ -150,9 +152,17 @@ def go_live() -> None:
     state.pop("pg.replay", None)
 
 
-def set_playing(on: bool) -> None:
-    """Play or pause (idempotent: a click that reaches the server twice does no harm)."""
-    state["pg.playing"] = on
+def play() -> None:
+    """Start the timer. Play and Pause are two buttons with a callback each (not one toggle
+    whose argument is fixed when drawn), so a late or repeated click can only do what it says."""
+    state["pg.playing"] = True
+    state.pop("pg.reset_note", None)
+    state.pop("pg.resumed", None)  # training moves on from the resumed step
+    go_live()
+
+
+def pause() -> None:
+    state["pg.playing"] = False
     go_live()
 
 
@@ -160,6 +170,7 @@ def single_step() -> None:
     state["pg.playing"] = False
     advance(state["pg.trainer"], 1)
     state.pop("pg.reset_note", None)
+    state.pop("pg.resumed", None)
     go_live()
 
 
@@ -168,6 +179,7 @@ def reset_training() -> None:
     state["pg.trainer"].evaluate()
     state["pg.playing"] = False
     state.pop("pg.reset_note", None)
+    state.pop("pg.resumed", None)
     go_live()
 
 
@@ -176,13 +188,21 @@ def regenerate_data() -> None:
 
 
 def resume_from_replay() -> None:
+    """Continue from the replayed step; keep its recorded Step to show until training moves on
+    (the history forgets it, and the trainer's ``last_step`` is the step before)."""
     k = state.get("pg.replay")
     trainer = state["pg.trainer"]
-    if k is not None and k < trainer.step:
-        trainer.resume_from(int(k))
-        if trainer.history.last_metrics_step != trainer.step:
-            trainer.evaluate()
-        st.toast(f"Resumed from step {k}: later steps are forgotten.")
+    if k is not None and k < live_steps(trainer):
+        step = trainer.history.detail(int(k))
+        try:
+            trainer.resume_from(int(k))
+        except ValueError as error:
+            st.toast(f"Cannot resume from step {k}: {error}.", icon=":material/error:")
+        else:
+            if trainer.history.last_metrics_step != trainer.step:
+                trainer.evaluate()
+            state["pg.resumed"] = step
+            st.toast(f"Resumed from step {k}: later steps are forgotten.")
     go_live()
 
 
@@ -201,32 +221,63 @@ def pick_unit_from_click(chart_key: str) -> None:
             state["pg.map"] = units[index]
 
 
-# ----------------------------------------------------------------------------- live charts
-STACK_CSS = (
-    ".st-key-pg-{name}-stack {{display: grid !important; grid-template-columns: minmax(0, 1fr);}} "
-    ".st-key-pg-{name}-stack > div {{grid-area: 1 / 1; min-width: 0;}} "
-    ".st-key-pg-{name}-slot{top} {{z-index: 2;}}"
+SLOTS = 3  # figures kept per live chart (see live_chart)
+# The style of every live chart, the same text in every run (never re-sent): a chart's slots share
+# one grid cell. Which one is on top is the small style sheet ``live_chart`` writes per chart.
+STACK = 'div[class*="st-key-pg-stack-"]'
+LIVE_CSS = (
+    "<style>"
+    f"{STACK} {{display: grid !important; grid-template-columns: minmax(0, 1fr);}} "
+    f"{STACK} > div {{grid-area: 1 / 1; min-width: 0;}} "
+    'div[class*="st-key-pg-slot-"] {position: relative;}'
+    "</style>"
 )
 
 
-def live_chart(name: str, figure, **chart_args) -> None:
-    """``st.plotly_chart`` without a blank frame at each redraw.
+def _json_of(stack: dict, figure) -> str:
+    """The JSON of ``figure``, the youngest of ``stack``, made once."""
+    if stack["json"] is None:
+        stack["json"] = figure.to_json()
+    return stack["json"]
 
-    Streamlit remounts a Plotly chart whose figure changed, and the browser can paint the empty
-    chart before Plotly has drawn the new one: during play every chart would blink. So each
-    chart has two slots stacked on top of each other (CSS grid, one cell): a new figure goes to
-    the slot not updated last and is raised on top, the other slot keeps the previous figure
-    (unchanged, so not remounted and not resent) and shows through until the new one is drawn.
-    A figure object that is already shown (the curves between their refreshes) changes nothing.
+
+def live_chart(name: str, figure, *, new: bool = False, **chart_args) -> None:
+    """``st.plotly_chart`` for a chart that changes while playing, without a blank frame.
+
+    Streamlit gives a Plotly chart a new identity whenever its figure changes (the figure is part
+    of the element's id, with or without a key), so the browser throws the old chart away and
+    draws the new one from scratch: it paints at least one frame before Plotly has drawn (the
+    chart is drawn after the browser paints, and stays hidden until its first draw reports its
+    size). A lone chart therefore blinks at every redraw. So each chart keeps its last ``SLOTS``
+    figures in slots stacked in one grid cell: a new figure replaces the oldest, the others are
+    re-sent unchanged (same id: the browser keeps them as they are, and Streamlit does not
+    resend their data), and a style sheet puts the youngest slot on top: until its chart is drawn
+    it is transparent, and the next younger one shows through.
+    The one showing is replaced only after two younger figures arrived, so a browser that takes
+    up to two ticks to draw a chart never shows it blank. A figure equal to the youngest one
+    (the same state drawn again, as on Pause) changes nothing; ``new`` says that ``figure`` is
+    known to differ (a tick that trained), which spares comparing it.
     """
-    stack = state.setdefault(f"pg.stack.{name}", {"top": 1, "figures": [None, None]})
-    if figure is not stack["figures"][stack["top"]]:
-        stack["top"] = 1 - stack["top"]
-        stack["figures"][stack["top"]] = figure
-    st.html(f"<style>{STACK_CSS.format(name=name, top=stack['top'])}</style>")
-    with st.container(key=f"pg.{name}-stack"):
+    stack = state.setdefault(
+        f"pg.stack.{name}", {"figures": [None] * SLOTS, "json": None, "ages": list(range(SLOTS))}
+    )
+    youngest = stack["figures"][stack["ages"].index(0)]
+    if figure is not youngest and (new or youngest is None or figure.to_json() != _json_of(stack, youngest)):
+        oldest = stack["ages"].index(SLOTS - 1)
+        stack["ages"] = [0 if i == oldest else age + 1 for i, age in enumerate(stack["ages"])]
+        stack["figures"][oldest] = figure
+        stack["json"] = None  # the youngest's JSON, made when first needed
+    # youngest on top: until its chart is drawn it is transparent, and the next younger shows through
+    st.html(
+        "<style>"
+        + " ".join(
+            f".st-key-pg-slot-{name}-{i} {{z-index: {SLOTS - age};}}" for i, age in enumerate(stack["ages"])
+        )
+        + "</style>"
+    )
+    with st.container(key=f"pg.stack-{name}"):
         for slot, shown_figure in enumerate(stack["figures"]):
-            with st.container(key=f"pg.{name}-slot{slot}"):
+            with st.container(key=f"pg.slot-{name}-{slot}"):
                 if shown_figure is not None:
                     key = f"pg.{name}_chart{slot}"
                     args = dict(chart_args)
@@ -248,8 +299,10 @@ if "pg.config" not in state:
     start_session()
 # Widgets not drawn in a run lose their state (another page, a hidden layer): put it back.
 restore_widgets(state["pg.config"])
+st.html(LIVE_CSS)
+notices = st.container()  # the link's notices and the settings' problems, above the controls
 for notice in state.pop("pg.notices", []):
-    st.warning(f"Link: {notice}", icon=":material/link_off:")
+    notices.warning(f"Link: {notice}", icon=":material/link_off:")
 
 with st.sidebar:
     st.subheader("Data")
@@ -349,24 +402,24 @@ config, problems = validate(
     )
 )
 if not features:
-    st.warning(f"Choose at least one input feature; still using {', '.join(applied.features)}.")
+    notices.warning(f"Choose at least one input feature; still using {', '.join(applied.features)}.")
 for problem_text in problems:
-    st.warning(problem_text)
+    notices.warning(problem_text)
 
-# Data or architecture changed: rebuild from step 0 and say so. Live settings: next step.
-changed = changed_reset_fields(applied, config)
-if changed:
+# Data or architecture changed: rebuild from step 0 and say what is new. Live settings: next step.
+note = reset_note(applied, config)
+if note:
     try:
         trainer = build_trainer(config)
     except ValueError as error:
-        st.error(f"These settings cannot be trained: {error}. Showing the previous network.")
+        notices.error(f"These settings cannot be trained: {error}. Showing the previous network.")
         config = applied
     else:
         state["pg.trainer"] = trainer
         state["pg.grid"] = boundary_grid(config.features)
         state["pg.playing"] = False
+        state.pop("pg.resumed", None)
         go_live()
-        note = f"Changed the {', '.join(changed)}: new data and network, training restarted at step 0."
         state["pg.reset_note"] = note
         st.toast(note)
 else:
@@ -381,21 +434,32 @@ batch_note.caption(
     else f"{config.batch_size} of {config.n_train} training points per step."
 )
 
-# ---- controls
+# ---- controls: the same elements, of the same size, playing or paused (no jump on Pause)
 playing = bool(state["pg.playing"])
 diverged = trainer.divergence is not None
-play_col, step_col, reset_col, speed_col = st.columns([1.3, 1, 1, 4], vertical_alignment="bottom")
-play_col.button(
-    "Pause" if playing else "Play",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
-    on_click=set_playing,
-    args=(not playing,),
-    type="primary",
-    width="stretch",
-    disabled=diverged and not playing,
-    key="pg.play_button",
-    help="Training diverged: reset, or replay an earlier step and resume from it" if diverged else None,
-)
+if trainer.step > 0:
+    state.pop("pg.reset_note", None)  # it described step 0 of the rebuilt network
+play_col, step_col, reset_col, speed_col = st.columns([1, 1, 1, 2.4], vertical_alignment="bottom")
+if playing:
+    play_col.button(
+        "Pause",
+        icon=":material/pause:",
+        on_click=pause,
+        type="primary",
+        width="stretch",
+        key="pg.pause_button",
+    )
+else:
+    play_col.button(
+        "Play",
+        icon=":material/play_arrow:",
+        on_click=play,
+        type="primary",
+        width="stretch",
+        disabled=diverged,
+        key="pg.play_button",
+        help="Training diverged: reset, or replay an earlier step and resume from it" if diverged else None,
+    )
 step_col.button(
     "Step",
     icon=":material/skip_next:",
@@ -413,97 +477,100 @@ reset_col.button(
     help="Back to step 0: the same data and initial weights",
 )
 speed_col.select_slider("Steps per redraw", SPEEDS, key="pg.speed")
+note_box = st.container()
 if "pg.reset_note" in state:
-    st.caption(state["pg.reset_note"])
+    note_box.caption(state["pg.reset_note"])
 
-# ---- replay (while paused): any step held in full, and resume from it
-now = trainer.step
-if not playing and now > 0:
+# ---- replay: any step held in full, and resume from it (a disabled placeholder while playing)
+now = live_steps(trainer)
+slider_col, resume_col = st.columns([3, 1], vertical_alignment="bottom")
+replay_help = "The last 50 steps and every 10th step are kept in full."
+if playing or now == 0:
+    slider_col.select_slider(
+        "Replay a recorded step",
+        ["live"],
+        format_func=lambda _: "pause to replay a step" if playing else "no step yet",
+        disabled=True,
+        help=replay_help,
+    )
+    replay_now = True
+else:
     options = replay_options(trainer.history, now)
     if state.get("pg.replay") not in options:
         state["pg.replay"] = now
-    slider_col, resume_col = st.columns([5, 1], vertical_alignment="bottom")
     slider_col.select_slider(
         "Replay a recorded step",
         options,
         key="pg.replay",
         format_func=lambda k: f"now (step {k})" if k == now else f"step {k}",
-        help="The last 50 steps and every 10th step are kept in full.",
+        help=replay_help,
     )
-    resume_col.button(
-        "Resume from here",
-        on_click=resume_from_replay,
-        disabled=state["pg.replay"] == now,
-        width="stretch",
-        key="pg.resume_button",
-        help="Continue training from the replayed step; later steps are forgotten.",
-    )
+    replay_now = state["pg.replay"] == now
+resume_col.button(
+    "Resume here",
+    icon=":material/history:",
+    on_click=resume_from_replay,
+    disabled=replay_now,
+    width="stretch",
+    key="pg.resume_button",
+    help="Continue training from the replayed step; later steps are forgotten.",
+)
 
 
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def training_area(base: PlaygroundConfig) -> None:
-    """Advance while playing, then draw: counters, boundary, diagram, curves."""
+    """Advance while playing, then draw: counters, notices, boundary, diagram, curves. Every run
+    draws the same elements in the same order (notices go in a container that is always there)."""
     trainer = state["pg.trainer"]
     restore_widgets(base, DISPLAY_KEYS)
-    if state["pg.playing"]:
+    trained = state["pg.playing"]
+    if trained:
         advance(trainer, base.speed)
         if trainer.divergence is not None:
             state["pg.playing"] = False
-            st.rerun()
-    history, network = trainer.history, trainer.network
-    now = trainer.step
-    replay = state.get("pg.replay")
-    replaying = not state["pg.playing"] and replay is not None and replay < now
-    div = divergence_explanation(trainer)
-
-    # What is shown: a replayed step, or the live network (and the last step it took).
-    if replaying:
-        step = history.detail(int(replay)) or history.nearest_detail(int(replay))
-        replay = step.index
-        weights, biases = step.weights, step.biases
-        shown = f"at step {replay}"
-    else:
-        last = trainer.last_step
-        if div is not None:
-            last = history.nearest_detail(div[0] - 1) if div[0] > 0 else None
-        step = last
-        weights, biases = network.weights, network.biases
-        plural = "step" if now == 1 else "steps"
-        shown = f"after {now} {plural}" if div is None else f"before step {div[0]} (last finite)"
+            st.rerun()  # the whole page: Play and Step turn disabled, the timer stops
+    history = trainer.history
+    view = view_of(trainer, None if state["pg.playing"] else state.get("pg.replay"), state.get("pg.resumed"))
 
     task_score = "accuracy" if base.problem == "classification" else "r2"
-    metrics = metrics_at(history, replay if replaying else now)
     cols = st.columns(5)
-    cols[0].metric("Step", f"{replay if replaying else now}")
-    epoch = (history.detail_meta(int(replay)) or (0, 0))[0] if replaying else trainer.epoch
-    cols[1].metric("Epoch", f"{epoch}")
-    evaluated = f"Evaluated on the whole set at step {int(metrics['step'])}" if "step" in metrics else None
+    cols[0].metric("Step", f"{view.steps}")
+    cols[1].metric("Epoch", f"{view.epoch}")
+    evaluated = (
+        f"Train and test metrics: the whole sets, evaluated at step {int(view.metrics['step'])}"
+        + (" (the last finite evaluation)" if view.diverged else "")
+        if "step" in view.metrics
+        else None
+    )
     for col, name, label in (
         (cols[2], "train_loss", "Train loss"),
         (cols[3], "test_loss", "Test loss"),
         (cols[4], f"test_{task_score}", "Test accuracy" if task_score == "accuracy" else "Test R²"),
     ):
-        value = metrics.get(name)
+        value = view.metrics.get(name)
         text = "–" if value is None else f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
-        col.metric(label, text, help=evaluated)
+        col.metric(label, text, help=evaluated if name == "train_loss" else None)
 
-    if div is not None:
-        widgets.divergence_banner(div[0], div[1], div[2])
-        st.caption(
-            "Why: each update overshot the minimum by more than it corrected, so the weights, and "
-            "with them the gradients, grew geometrically until they overflowed. Lower the learning "
-            "rate (or set gradient clipping), then **Reset**, or replay an earlier step and **Resume "
-            "from here**."
-        )
-    if replaying:
-        st.info(
-            f"Replaying step {replay} of {now}: its boundary, weights, gradients and update. "
-            "**Resume from here** continues training from this state.",
-            icon=":material/history:",
-        )
+    with st.container():  # always present, so the charts below keep their place
+        div = divergence_explanation(trainer)
+        if div is not None:
+            widgets.divergence_banner(div[0], div[1], div[2])
+            st.caption(
+                "Why: each update overshot the minimum by more than it corrected, so the weights, and "
+                "with them the gradients, grew geometrically until they overflowed. Lower the learning "
+                "rate (or set gradient clipping), then **Reset**, or replay an earlier step and "
+                "**Resume here**."
+            )
+        if view.replaying:
+            st.info(
+                f"Replaying step {view.steps} of {live_steps(trainer)}: its boundary, weights, gradients "
+                "and update. **Resume here** continues training from this state.",
+                icon=":material/history:",
+            )
 
     grid = state["pg.grid"]
-    boundary = evaluate_boundary(network, grid, weights, biases)
+    network = trainer.network
+    boundary = evaluate_boundary(network, grid, view.weights, view.biases)
     sizes = network.sizes
     names = unit_names(grid.features, sizes)
     units = [(k, u) for k in range(len(sizes)) for u in range(sizes[k])]
@@ -522,7 +589,7 @@ def training_area(base: PlaygroundConfig) -> None:
         diagram_box = st.container()
         curve_boxes = (curve_box, curve_box)
     else:
-        boundary_box, diagram_box = st.columns([5, 6])
+        boundary_box, diagram_box = st.columns(2)
         curve_boxes = st.columns(2)
     with boundary_box:
         unit = st.selectbox(
@@ -533,8 +600,8 @@ def training_area(base: PlaygroundConfig) -> None:
             help="Or click a unit in the diagram.",
         )
         t1, t2 = st.columns(2)
-        t1.toggle("Show test data", key="pg.test")
-        t2.toggle("Discretize output", key="pg.disc")
+        t1.toggle("Test points", key="pg.test")  # short labels: a narrow column must not cut them
+        t2.toggle("Discretize", key="pg.disc")
         is_output = unit == output_unit
         name = "output" if is_output else names[unit[0]][unit[1]]
         live_chart(
@@ -549,20 +616,32 @@ def training_area(base: PlaygroundConfig) -> None:
                 discretize=bool(state["pg.disc"]),
                 unit=None if is_output else unit,
                 unit_name=name,
-                title=f"{'Output' if is_output else 'Unit ' + name} {shown}",
+                title=f"{'Output' if is_output else 'Unit ' + name} {view.caption}",
             ),
+            new=trained,
         )
     with diagram_box:
-        view = st.segmented_control(
+        # A full-width diagram has room for its three controls side by side; a half-width one
+        # stacks them (side by side they would be cut on a 1024-pixel screen).
+        view_col, node_col, log_col = (
+            st.columns([5, 4, 3], vertical_alignment="bottom") if wide else (st.container(),) * 3
+        )
+        edges_shown = view_col.segmented_control(
             "Edges show", VIEWS, key="pg.view", format_func=VIEW_TEXT.get, required=True
         )
-        v2, v3 = st.columns([3, 2], vertical_alignment="bottom")
-        node_colour = v2.segmented_control(
+        node_colour = node_col.segmented_control(
             "Units coloured by", tuple(NODE_LABELS), key="pg.nodes", format_func=NODE_TEXT.get, required=True
         )
-        log_widths = v3.toggle("Log-scaled widths", key="pg.logw")
-        edges, nodes = diagram_values(step, weights, view, node_colour)
-        where = f"step {step.index}" if step is not None else "no step yet"
+        log_widths = log_col.toggle("Log widths", key="pg.logw")
+        edges, nodes = diagram_values(view.step, view.weights, edges_shown, node_colour)
+        where = f"step {view.step.index}" if view.step is not None else "no step yet"
+        edges_at = "now" if edges_shown == "weights" and not view.replaying else where
+        edge_symbol, node_symbol = VIEW_LABELS[edges_shown], NODE_SYMBOL[node_colour]
+        title = (
+            f"Edges {edge_symbol}, units {node_symbol} ({where})"
+            if edges_at == where
+            else f"Edges {edge_symbol} ({edges_at}), units {node_symbol} ({where})"
+        )
         live_chart(
             "diagram",
             playground_diagram(
@@ -570,21 +649,21 @@ def training_area(base: PlaygroundConfig) -> None:
                 names,
                 edges,
                 nodes,
-                edge_label=VIEW_LABELS[view],
+                edge_label=VIEW_LABELS[edges_shown],
                 node_label=NODE_LABELS[node_colour],
                 maps=boundary.maps,
                 classification=classification,
                 log_scale=log_widths,
                 selected=unit,
                 width_hint=1050 if wide else 540,
-                title=f"Edges: {VIEW_TEXT[view]} ({'now' if view == 'weights' and not replaying else where})"
-                f"; badges: {NODE_TEXT[node_colour]} ({where})",
+                title=title,
             ),
+            new=trained,
             on_select=pick_unit_from_click,
             selection_mode="points",
         )
 
-    marker = int(replay) if replaying else None
+    marker = view.steps if view.replaying else None
     if not state["pg.playing"] or time.monotonic() - state.get("pg.curves_at", 0.0) >= CURVE_SECONDS:
         state["pg.curves"] = (
             metric_figure(history.metrics(), classification=classification, marker_step=marker),
@@ -602,11 +681,13 @@ def training_area(base: PlaygroundConfig) -> None:
 training_area(config)
 
 st.markdown(
-    "**What to look for.** Orange is negative, blue positive, everywhere. *Edges show gradients*: the "
-    "thick edges are where the loss is most sensitive, and they change as the boundary moves. The "
-    "gradient-norm chart shows each layer's ‖dL/dW‖ on a log scale: a layer whose line sinks "
-    "decades below the others has stopped learning (try sigmoid with 6 layers). Raise the learning "
-    "rate while it runs: it applies at the next step. Try 3 or 10 on *plane* to see divergence."
+    "**What to look for.** On the edges and the units' badges, orange is a negative value and blue "
+    "a positive one (weights, gradients, updates, activations). In the maps orange is the low side "
+    "(class 0), and in the curves orange is the test set. *Edges show gradients*: the thick edges "
+    "are where the loss is most sensitive, and they change as the boundary moves. The gradient-norm "
+    "chart shows each layer's ‖dL/dW‖ on a log scale: a layer whose line sinks decades below the "
+    "others has stopped learning (try sigmoid with 6 layers). Raise the learning rate while it "
+    "runs: it applies at the next step. Try 3 or 10 on *plane* to see divergence."
 )
 
 with st.sidebar, st.expander("Share these settings", icon=":material/link:"):

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimizer
+from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
 from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
 from engine.history import History
 from engine.optim import Optimizer
@@ -160,6 +160,13 @@ RESET_FIELDS = {
     "seed": "seed",
     "regression_loss": "loss",
 }
+# What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
+# unchanged), the network (new initial weights or loss on the same data), or both (the input
+# features change the data's columns and the input layer). The data set rebuilds the network
+# too when it switches between classification and regression (``changed_parts``).
+DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "features")
+NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
+                  "regression_loss")  # fmt: skip
 # Settings applied to the running trainer at its next step.
 LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm")
 
@@ -433,6 +440,33 @@ def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) ->
     ]
 
 
+def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, bool]:
+    """``(data, network)``: whether going from ``old`` to ``new`` gives new data, a new network."""
+    differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
+    if "regression_loss" in differ and new.problem == "classification" == old.problem:
+        differ.remove("regression_loss")  # unused for classification
+    data = any(name in DATA_FIELDS for name in differ)
+    network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
+    return data, network
+
+
+def reset_note(old: PlaygroundConfig, new: PlaygroundConfig) -> str | None:
+    """The sentence that says what a settings change rebuilt (None if it rebuilt nothing): the
+    settings changed, then whether the data, the network or both are new."""
+    changed = changed_reset_fields(old, new)
+    if not changed:
+        return None
+    data, network = changed_parts(old, new)
+    what = (
+        "new data and a new network"
+        if data and network
+        else "new data, the same initial weights"
+        if data
+        else "a new network, the same data"
+    )
+    return f"Changed the {', '.join(changed)}: {what}; training restarted at step 0."
+
+
 # ---------------------------------------------------------------------------- trainer glue
 def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
     """The optimizer the settings describe: ``optimizer`` with ``lr``, the L1 or L2 penalty
@@ -554,11 +588,106 @@ def divergence_explanation(trainer: Trainer) -> tuple[int, str, float | None] | 
     return div.step, message, last
 
 
-def metrics_at(history: History, step: int) -> dict[str, float]:
-    """The latest evaluation at or before ``step`` (``step``, ``train_loss``, ...), or ``{}``."""
+def metrics_at(history: History, step: int, finite: bool = False) -> dict[str, float]:
+    """The latest evaluation at or before ``step`` (``step``, ``train_loss``, ...), or ``{}``.
+
+    With ``finite``, the latest one whose train and test losses are both finite (a diverging
+    network's last evaluations can overflow to inf before a training step does)."""
     table = history.metrics()
     i = int(np.searchsorted(table["step"], step, side="right")) - 1
+    if finite:
+        ok = np.isfinite(table["train_loss"][: i + 1]) & np.isfinite(table["test_loss"][: i + 1])
+        i = int(np.flatnonzero(ok)[-1]) if ok.any() else -1
     return {name: float(column[i]) for name, column in table.items()} if i >= 0 else {}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the training area shows, from one trainer state.
+
+    ``steps``: the parameters shown are those after this many steps (the Step metric);
+    ``step``: the recorded ``Step`` whose gradients, update and activations are drawn (None
+    before the first step); ``weights``/``biases``: the parameters shown; ``metrics``: the
+    evaluation shown (``metrics_at``); ``epoch``; ``replaying``; ``diverged``; ``caption``:
+    words for the charts' titles (``after 3 steps``, ``at step 3``, ``before step 105 (last
+    finite)``).
+    """
+
+    steps: int
+    step: Step | None
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    metrics: dict[str, float]
+    epoch: int
+    replaying: bool
+    diverged: bool
+    caption: str
+
+
+def live_steps(trainer: Trainer) -> int:
+    """The step count the live view stands at: ``trainer.step``, or after a divergence the
+    steps before the diverged one (which applied nothing: its parameters are the last finite)."""
+    return trainer.divergence.step if trainer.divergence is not None else trainer.step
+
+
+def view_of(trainer: Trainer, replay: int | None = None, resumed: Step | None = None) -> View:
+    """What to show for ``trainer``: a replayed step, the last finite state, or the live one.
+
+    - ``replay`` (a step below ``trainer.step``): the parameters that recorded step started from,
+      its gradients and update, and the evaluation at or before it (the nearest held step if
+      ``replay`` itself is not held).
+    - Diverged: the last finite parameters (those after ``divergence.step`` steps), the last
+      finite step's values and the latest finite evaluation at or before it, so that nothing
+      shown contradicts the divergence banner.
+    - Live: the network now, with the values of its last step. Right after a resume from step
+      ``k`` that is ``resumed``, the recorded step ``k`` (the trainer's history no longer holds
+      it and its ``last_step`` is the step before, or None), until training moves on.
+    """
+    history, network, now = trainer.history, trainer.network, trainer.step
+    if replay is not None and replay < live_steps(trainer):
+        step = history.detail(int(replay)) or history.nearest_detail(int(replay))
+        if step is not None:
+            meta = history.detail_meta(step.index) or (0, 0)
+            return View(
+                steps=step.index,
+                step=step,
+                weights=list(step.weights),
+                biases=list(step.biases),
+                metrics=metrics_at(history, step.index),
+                epoch=meta[0],
+                replaying=True,
+                diverged=False,
+                caption=f"at step {step.index}",
+            )
+    weights, biases = list(network.weights), list(network.biases)
+    div = trainer.divergence
+    if div is not None:
+        last = None
+        if div.step > 0:
+            last = history.detail(div.step - 1) or history.nearest_detail(div.step - 1)
+        return View(
+            steps=div.step,
+            step=last,
+            weights=weights,
+            biases=biases,
+            metrics=metrics_at(history, div.step, finite=True),
+            epoch=trainer.epoch,
+            replaying=False,
+            diverged=True,
+            caption=f"before step {div.step} (last finite)",
+        )
+    step = resumed if resumed is not None and resumed.index == now else trainer.last_step
+    return View(
+        steps=now,
+        step=step,
+        weights=weights,
+        biases=biases,
+        metrics=metrics_at(history, now),
+        epoch=trainer.epoch,
+        replaying=False,
+        diverged=False,
+        caption=f"after {now} {'step' if now == 1 else 'steps'}",
+    )
 
 
 def replay_options(history: History, now: int, limit: int = 400) -> list[int]:

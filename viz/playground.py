@@ -33,6 +33,7 @@ MAP_PIXELS = 25  # neuron maps are downsampled to at most this many pixels a sid
 VIEW_LABELS = {"weights": "w", "gradients": "dL/dw", "update": "Δw"}
 NODE_LABELS = {"activation": "a", "delta": "δ = dL/dz"}
 _MID = "#f7f7f7"
+LABEL_BACKGROUND = "rgba(255,255,255,0.85)"  # behind a unit's name in the diagram
 
 
 # ---------------------------------------------------------------------------- colours and maps
@@ -166,6 +167,27 @@ def _layout(**settings) -> dict:
     return theme.base_layout(template="none", **settings)
 
 
+TITLE_CHARS = 36  # characters of a title that fit a half-width chart on a 1024-pixel screen
+
+
+def _title_lines(title: str | None) -> list[str]:
+    """A title in lines of at most ``TITLE_CHARS`` where it can (broken at spaces), at most two."""
+    if not title or len(title) <= TITLE_CHARS:
+        return [title or ""]
+    cut = title.rfind(" ", 0, TITLE_CHARS + 1)
+    return [title] if cut <= 0 else [title[:cut], title[cut + 1 :]]
+
+
+def _title(title: str | None) -> dict:
+    """A chart title that is not cut in a narrow column: a long one takes two lines."""
+    return dict(text="<br>".join(_title_lines(title)), x=0.01)
+
+
+def _title_margin(title: str | None) -> int:
+    """The top margin for ``_title(title)``: pixels for its lines (10 without a title)."""
+    return 10 if not title else 20 + 20 * len(_title_lines(title))
+
+
 def _step_marker(step: int | None) -> list[dict]:
     if step is None:
         return []
@@ -183,6 +205,13 @@ def _step_marker(step: int | None) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------- decision boundary
+# Below the square plot: the x axis, a horizontal colour bar, then the legend at the bottom of the
+# figure. Nothing to the side, so a narrow column (a 1024-pixel screen) still gets a large square.
+BOUNDARY_BOTTOM = 120  # pixels
+BOUNDARY_COLORBAR = dict(orientation="h", thickness=10, len=0.75, x=0, xanchor="left", yref="container")
+COLORBAR_LIFT = 28  # pixels from the bottom of the figure to the colour bar (the legend is below)
+
+
 def boundary_figure(
     boundary: Boundary,
     raw_train: np.ndarray,
@@ -225,7 +254,8 @@ def boundary_figure(
             zmax=centre + scale,
             colorscale=theme.DIVERGING,
             showscale=True,
-            colorbar=dict(thickness=10, len=0.8, title=dict(text=label, side="right")),
+            colorbar=BOUNDARY_COLORBAR
+            | dict(y=COLORBAR_LIFT / height, yanchor="bottom", title=dict(text=label, side="right")),
             zsmooth=False,
             hovertemplate=f"x1 %{{x:.2f}}, x2 %{{y:.2f}}<br>{label} %{{z:.4g}}<extra></extra>",
             name=unit_name,
@@ -257,14 +287,14 @@ def boundary_figure(
             )
         )
     layout = _layout(
-        title=dict(text=title or "", x=0.01),
+        title=_title(title),
         height=height,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        margin=dict(l=10, r=10, t=_title_margin(title), b=BOUNDARY_BOTTOM),
         xaxis=dict(title="x1", range=[lo, hi], constrain="domain", showgrid=False, zeroline=False),
         yaxis=dict(
             title="x2", range=[lo, hi], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False
         ),
-        legend=dict(orientation="h", y=-0.02, yanchor="top", x=0),
+        legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0),
         uirevision="boundary",
     )
     return go.Figure(data=data, layout=layout)
@@ -333,14 +363,15 @@ def playground_diagram(
       centred on 0, symmetric about the largest ``|value|``). Without maps the badge is the
       unit itself.
     - Hover: every unit (its name, its value) and the middle of every edge (the exact value).
-      Names are also written above the units when there is room.
+      Names are also written above the units when there is room, as annotations on a pale
+      background (above every edge, so crossing edges never hide them).
     - ``selected = (k, u)`` gets a red frame (the unit whose map is shown large).
     """
     sizes = list(sizes)
     positions = neuron_positions(sizes)
     rows = max(sizes)
     height = height or int(min(700, max(300, 90 * rows + 70)))
-    px_y = (height - 50) / (rows + 0.4)  # pixels per unit of y
+    px_y = (height - _title_margin(title) - 10) / (rows + 0.4)  # pixels per unit of y
     px_x = width_hint / (len(sizes) + 0.3)  # pixels per unit of x
     side = float(min(54.0, 0.6 * px_y, 0.45 * px_x))  # a map's side, pixels
     box_x, box_y = side / px_x, side / px_y  # ... in data units
@@ -448,21 +479,26 @@ def playground_diagram(
             name="node values",
         )
     )
+    annotations = []
     if px_y >= 44:  # names above the units when there is room; always in the hover
-        data.append(
+        # Annotations, not a text trace: they are drawn above every trace and image, on a pale
+        # background, so edges crossing a name do not hide it (a deep, wide net has many).
+        label_y = ys + (0.5 * box_y + 3 / px_y if maps is not None else 0.25)
+        annotations = [
             dict(
-                type="scatter",
-                x=xs,
-                y=ys + (0.5 * box_y + 8 / px_y if maps is not None else 0.25),
-                mode="text",
-                text=labels,
-                textposition="top center",
-                textfont=dict(size=11, color=theme.TEXT),
-                hoverinfo="skip",
-                showlegend=False,
-                name="labels",
+                x=float(x),
+                y=float(y),
+                xref="x",
+                yref="y",
+                text=name,
+                showarrow=False,
+                yanchor="bottom",
+                font=dict(size=11, color=theme.TEXT),
+                bgcolor=LABEL_BACKGROUND,
+                borderpad=1,
             )
-        )
+            for x, y, name in zip(xs, label_y, labels)
+        ]
     if selected is not None:
         k, u = selected
         data.append(
@@ -502,13 +538,14 @@ def playground_diagram(
                     )
                 )
     layout = _layout(
-        title=dict(text=title or "", x=0.01),
+        title=_title(title),
         height=height,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        margin=dict(l=10, r=10, t=_title_margin(title), b=10),
         xaxis=dict(visible=False, range=[-0.45, len(sizes) - 0.55], fixedrange=True),
         yaxis=dict(visible=False, range=[-(rows - 1) / 2 - 0.6, (rows - 1) / 2 + 0.8], fixedrange=True),
         hovermode="closest",
         images=images,
+        annotations=annotations,
         dragmode=False,
         uirevision="diagram",
     )
@@ -516,6 +553,35 @@ def playground_diagram(
 
 
 # ---------------------------------------------------------------------------- curves
+CURVE_HEIGHT = 320  # pixels, with one row of legend entries (more rows add to it)
+LEGEND_ROW = 20  # pixels per row of legend entries
+LEGEND_PER_ROW = 3  # entries a row in a narrow column (half of a 1024-pixel screen's main area)
+CURVE_LEGEND = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0, font=dict(size=11))
+
+
+def _curve_frame(n_entries: int, height: int | None) -> dict:
+    """Height, margins and legend of a curve chart whose legend of ``n_entries`` sits at the bottom
+    of the figure, below the x axis title, in a bottom margin with room for all its rows (so it
+    never runs into the axis); the plot keeps its height however many rows there are."""
+    rows = max(1, -(-n_entries // LEGEND_PER_ROW))
+    extra = (rows - 1) * LEGEND_ROW
+    return dict(
+        height=(height or CURVE_HEIGHT) + extra,
+        margin=dict(l=10, r=10, t=40, b=48 + rows * LEGEND_ROW),
+        legend=CURVE_LEGEND,
+    )
+
+
+GRADIENT_NORM_TITLE = "‖dL/dW‖ per layer (log scale)"
+R2_FLOOR = -1.0  # R² below this is drawn at it (the hover tells the value): a bad fit has no bound
+# (the R² axis labels its lowest tick "≤ −1")
+
+
+def _lines_mode(n: int) -> str:
+    """Markers while there are few points (one point alone is a marker, never nothing)."""
+    return "lines+markers" if n < 30 else "lines"
+
+
 def layer_colours(n: int) -> list[str]:
     """``n`` ordered colours, input side dark blue to output side orange (``theme`` hues)."""
     if n == 1:
@@ -535,7 +601,7 @@ def gradient_norm_figure(
     grad_norms: np.ndarray,
     *,
     marker_step: int | None = None,
-    height: int = 300,
+    height: int | None = None,
 ) -> go.Figure:
     """``||dL/dW[l]||`` (Frobenius norm, data loss) per layer against the step, on a log scale.
 
@@ -553,24 +619,23 @@ def gradient_norm_figure(
     for l, colour in zip(range(n_layers), layer_colours(n_layers)):
         y = _log10_f32(norms[:, l])
         lines.append(y)
-        name = f"layer {l + 1}" + (" (output)" if l == n_layers - 1 else "")
+        name = f"layer {l + 1}" + (" (out)" if l == n_layers - 1 else "")
         data.append(
             dict(
                 type="scatter",
                 x=x,
                 y=y,
-                mode="lines+markers" if len(x) < 30 else "lines",
+                mode=_lines_mode(len(x)),
                 name=name,
                 line=dict(color=colour, width=2),
                 hovertemplate=f"‖dL/dW‖ 10<sup>%{{y:.2f}}</sup><extra>{name}</extra>",
             )
         )
     layout = _layout(
-        title=dict(text="Gradient norm per layer ‖dL/dW‖ (log scale)", x=0.01),
-        height=height,
+        title=dict(text=GRADIENT_NORM_TITLE, x=0.01),
+        **_curve_frame(n_layers, height),
         xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
         yaxis=_decade_axis(lines),
-        legend=dict(orientation="h", y=-0.25, x=0),
         shapes=_step_marker(marker_step),
         hovermode="x unified",
         uirevision="grad-norms",
@@ -596,10 +661,14 @@ def metric_figure(
     *,
     classification: bool = True,
     marker_step: int | None = None,
-    height: int = 300,
+    height: int | None = None,
 ) -> go.Figure:
     """Train (blue) and test (orange, dashed) loss against the step, and on the right axis the
-    accuracy (classification) or R^2 (regression), dotted, on ``[0, 1]`` / ``[-1, 1]``.
+    accuracy (classification) or R^2 (regression), dotted, on ``[0, 1]`` / ``[-1, 1]``: an
+    R^2 below ``R2_FLOOR`` (a poor or diverging fit, unbounded below) is drawn at the floor,
+    with its value in the hover (``customdata``). While there are few points every line also
+    has markers, so the single point of step 0 shows. The legend names the two loss lines
+    (colour: train or test); the right axis's title says its lines are the dotted ones.
 
     ``metrics`` is ``History.metrics()``: ``step (m,)``, ``train_loss``, ``test_loss``,
     ``train_accuracy``... each ``(m,)``. When the losses span more than four decades (a
@@ -622,7 +691,7 @@ def metric_figure(
                 type="scatter",
                 x=x,
                 y=y,
-                mode="lines+markers" if len(x) < 30 else "lines",
+                mode=_lines_mode(len(x)),
                 name=f"{part} loss",
                 line=dict(color=colour, width=2, dash=dash),
                 hovertemplate=("10<sup>%{y:.2f}</sup>" if log_y else "%{y:.4g}")
@@ -630,34 +699,41 @@ def metric_figure(
             )
         )
     for part, colour in (("train", theme.TRAIN), ("test", theme.TEST)):
+        values = np.asarray(metrics[f"{part}_{score}"], dtype=np.float64)[keep] if len(x) else np.empty(0)
+        shown = values
+        if not classification:  # a finite R² below the floor is drawn at it; inf and NaN leave a gap
+            shown = np.where(np.isfinite(values), np.maximum(values, R2_FLOOR), np.nan)
         data.append(
             dict(
                 type="scatter",
                 x=x,
-                y=_f32(metrics[f"{part}_{score}"][keep]) if len(x) else [],
-                mode="lines",
+                y=_f32(shown),
+                customdata=_f32(values),
+                mode=_lines_mode(len(x)),
                 name=f"{part} {score_name}",
                 line=dict(color=colour, width=1.5, dash="dot"),
+                marker=dict(size=5),
                 yaxis="y2",
-                hovertemplate=f"%{{y:.3f}}<extra>{part} {score_name}</extra>",
+                showlegend=False,  # the legend says train/test by colour; the axis title says dotted
+                hovertemplate=f"%{{customdata:.3f}}<extra>{part} {score_name}</extra>",
             )
         )
     layout = _layout(
         title=dict(text=f"Loss and {score_name}", x=0.01),
-        height=height,
+        **_curve_frame(2, height),
         xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
         yaxis=_decade_axis(lines, title="loss (log scale)")
         if log_y
         else dict(title="loss", gridcolor=theme.NEUTRAL, rangemode="tozero"),
         yaxis2=dict(
-            title=score_name,
+            title=f"{score_name} (dotted)",
             overlaying="y",
             side="right",
-            range=[0, 1.02] if classification else [-1, 1.02],
-            tickvals=[0, 0.25, 0.5, 0.75, 1] if classification else [-1, -0.5, 0, 0.5, 1],
+            range=[0, 1.02] if classification else [R2_FLOOR - 0.02, 1.02],
+            tickvals=[0, 0.25, 0.5, 0.75, 1] if classification else [R2_FLOOR, -0.5, 0, 0.5, 1],
+            ticktext=None if classification else ["≤ −1", "−0.5", "0", "0.5", "1"],
             showgrid=False,
         ),
-        legend=dict(orientation="h", y=-0.25, x=0),
         shapes=_step_marker(marker_step),
         hovermode="x unified",
         uirevision="metrics",

@@ -21,14 +21,18 @@ from pages.playground_state import (
     advance,
     apply_live_settings,
     build_trainer,
+    changed_parts,
     changed_reset_fields,
     divergence_explanation,
     from_query,
+    live_steps,
     metrics_at,
     replay_options,
+    reset_note,
     shown,
     to_query,
     validate,
+    view_of,
 )
 
 PAGE = "pages/playground.py"
@@ -216,14 +220,81 @@ def test_replay_options_and_metrics_at():
     assert metrics_at(trainer.history, 2000)["step"] == 2000.0
 
 
+def test_reset_note_says_whether_the_data_the_network_or_both_are_new():
+    assert reset_note(DEFAULTS, DEFAULTS.replace(lr=1.0)) is None
+    network = reset_note(DEFAULTS, DEFAULTS.replace(hidden=(3, 3)))
+    assert network == "Changed the hidden layers: a new network, the same data; training restarted at step 0."
+    data = reset_note(DEFAULTS, DEFAULTS.replace(noise=10, data_seed=3))
+    assert "noise, data (regenerated): new data, the same initial weights" in data
+    for both in (
+        DEFAULTS.replace(features=("x1", "x2", "x1^2")),  # the data's columns and the input layer
+        DEFAULTS.replace(dataset="plane"),  # classification to regression: a new output and loss
+        DEFAULTS.replace(noise=10, seed=4),
+    ):
+        assert "new data and a new network" in reset_note(DEFAULTS, both)
+    assert changed_parts(DEFAULTS, DEFAULTS.replace(dataset="xor")) == (True, False)
+    assert changed_parts(
+        DEFAULTS.replace(dataset="sine"), DEFAULTS.replace(dataset="sine", regression_loss="sse")
+    ) == (
+        False,
+        True,
+    )
+
+
+def diverged():
+    trainer = build_trainer(DEFAULTS.replace(dataset="plane", lr=10.0))
+    for _ in range(100):
+        advance(trainer, 10)
+        if trainer.divergence:
+            return trainer
+    raise AssertionError("did not diverge")
+
+
+def test_after_a_divergence_the_view_shows_the_last_finite_state_and_its_metrics():
+    trainer = diverged()
+    div = trainer.divergence
+    assert not math.isfinite(metrics_at(trainer.history, trainer.step)["train_loss"])  # what was shown
+    view = view_of(trainer)
+    assert view.diverged and view.steps == div.step == live_steps(trainer)
+    assert view.caption == f"before step {div.step} (last finite)"
+    assert math.isfinite(view.metrics["train_loss"]) and math.isfinite(view.metrics["test_loss"])
+    assert math.isfinite(view.metrics["test_r2"]) and view.metrics["step"] <= div.step
+    assert view.step.index == div.step - 1 and math.isfinite(view.step.loss)
+    finite = metrics_at(trainer.history, trainer.step, finite=True)
+    assert (finite["step"], finite["train_loss"]) == (view.metrics["step"], view.metrics["train_loss"])
+
+
+def test_after_resume_the_view_shows_the_resumed_steps_recorded_values():
+    trainer = build_trainer(DEFAULTS)
+    advance(trainer, 5)
+    for k in (3, 0):
+        step = trainer.history.detail(k)
+        trainer.resume_from(k)
+        view = view_of(trainer, resumed=step)
+        assert view.step is step and view.steps == k and view.caption == f"after {k} steps"
+        assert view_of(trainer).step is trainer.last_step  # without it: the step before, or None
+        advance(trainer, 5)
+        assert view_of(trainer, resumed=step).step is trainer.last_step  # training moved on
+
+
+def test_a_replayed_view_is_the_recorded_step():
+    trainer = build_trainer(DEFAULTS)
+    advance(trainer, 5)
+    view = view_of(trainer, replay=2)
+    assert view.replaying and view.steps == 2 and view.step is trainer.history.detail(2)
+    assert all(w is v for w, v in zip(view.weights, trainer.history.detail(2).weights))
+    assert view.metrics["step"] == metrics_at(trainer.history, 2)["step"] and view.caption == "at step 2"
+    assert not view_of(trainer, replay=5).replaying  # "now"
+
+
 # ============================================================================ the page
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
 
 
 def chart(at, name):
-    """The figure JSON a chart shows: the top one of its two stacked slots (see ``live_chart``)."""
-    top = at.session_state[f"pg.stack.{name}"]["top"]
+    """The figure JSON a chart shows: its youngest slot's (see ``live_chart``)."""
+    top = at.session_state[f"pg.stack.{name}"]["ages"].index(0)
     element = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"pg.{name}_chart{top}"))
     return json.loads(element.proto.spec)
 
@@ -253,6 +324,11 @@ def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page)
     assert boundary["data"][0]["z"]["shape"] in ("50, 50", [50, 50])
 
 
+def slot_ids(at, name):
+    """The element ids of a chart's slots (an id changes exactly when its figure does)."""
+    return sorted(c.proto.id for c in at.get("plotly_chart") if f"pg.{name}_chart" in c.proto.id)
+
+
 def test_step_play_pause_and_reset(load_page):
     at = load_page(PAGE)
     step_button(at).click().run()
@@ -261,7 +337,7 @@ def test_step_play_pause_and_reset(load_page):
     assert at.session_state["pg.playing"] and metric(at, "Step") == "11"
     at.run()
     assert metric(at, "Step") == "21"
-    at.button(key="pg.play_button").click().run()  # pause
+    at.button(key="pg.pause_button").click().run()  # pause
     assert not at.session_state["pg.playing"]
     at.run()
     assert metric(at, "Step") == "21"
@@ -270,6 +346,55 @@ def test_step_play_pause_and_reset(load_page):
     assert metric(at, "Step") == "0" and trainer(at).step == 0
     step_button(at).click().run()
     np.testing.assert_array_equal(trainer(at).history.summary(0)["W_norm"], first)  # same initial weights
+
+
+def test_pause_redraws_nothing_and_a_tick_after_it_does_not_restart_play(load_page):
+    at = load_page(PAGE)
+    at.button(key="pg.play_button").click().run()
+    at.run()  # a tick of the fragment's timer
+    playing = {name: slot_ids(at, name) for name in ("boundary", "diagram")}
+    assert not at.button(key="pg.pause_button").disabled
+    assert "pg.play_button" not in [b.key for b in at.button]  # one callback per button: no toggle
+    at.button(key="pg.pause_button").click().run()
+    assert not at.session_state["pg.playing"] and metric(at, "Step") == "20"
+    # the same state draws the same figures: the charts keep their identity, the browser redraws nothing
+    assert {name: slot_ids(at, name) for name in ("boundary", "diagram")} == playing
+    at.run()  # a tick that was already on its way
+    assert not at.session_state["pg.playing"] and metric(at, "Step") == "20"
+    assert "pg.pause_button" not in [b.key for b in at.button]
+
+
+def test_playing_and_paused_show_the_same_controls(load_page):
+    """No jump on Pause: the replay row is there (disabled) while playing, the same height."""
+
+    def controls(at):
+        return (
+            [s.label for s in at.select_slider],
+            [b.label for b in at.button if b.key != "pg.play_button" and b.key != "pg.pause_button"],
+        )
+
+    at = load_page(PAGE)
+    at.button(key="pg.play_button").click().run()
+    playing = controls(at)
+    assert at.select_slider[1].label == "Replay a recorded step" and at.select_slider[1].disabled
+    assert at.button(key="pg.resume_button").disabled
+    at.button(key="pg.pause_button").click().run()
+    assert controls(at) == playing
+    assert not at.select_slider(key="pg.replay").disabled
+
+
+def test_each_live_chart_keeps_its_last_three_figures_and_replaces_the_oldest(load_page):
+    at = load_page(PAGE)
+    seen = [slot_ids(at, "boundary")]
+    for _ in range(4):
+        step_button(at).click().run()
+        seen.append(slot_ids(at, "boundary"))
+    assert [len(ids) for ids in seen] == [1, 2, 3, 3, 3]  # the oldest figure gives way to the new one
+    assert len(set(seen[3]) & set(seen[4])) == 2
+    stack = at.session_state["pg.stack.boundary"]
+    assert sorted(stack["ages"]) == [0, 1, 2]
+    assert chart(at, "boundary")["layout"]["title"]["text"] == "Output after 4 steps"  # the youngest
+    assert len(at.get("plotly_chart")) == 12
 
 
 def test_speed_is_the_number_of_steps_per_redraw(load_page):
@@ -375,6 +500,21 @@ def test_architecture_and_data_changes_reset_and_say_so(load_page, change, check
     assert check(trainer(at))
     assert any("training restarted at step 0" in t.value for t in at.toast)
     assert any("training restarted at step 0" in c.value for c in at.caption)
+
+
+def test_the_reset_note_says_what_is_new_and_goes_when_training_moves_on(load_page):
+    at = load_page(PAGE)
+    at.number_input(key="pg.width1").set_value(5).run()
+    notes = [c.value for c in at.caption if "training restarted" in c.value]
+    assert notes == ["Changed the hidden layers: a new network, the same data; training restarted at step 0."]
+    at.button(key="pg.play_button").click().run()  # playing: the note described step 0
+    assert not [c for c in at.caption if "training restarted" in c.value]
+    at.button(key="pg.pause_button").click().run()
+    assert not [c for c in at.caption if "training restarted" in c.value]
+    at.slider(key="pg.noise").set_value(20).run()
+    assert any("new data, the same initial weights" in c.value for c in at.caption)
+    step_button(at).click().run()
+    assert not [c for c in at.caption if "training restarted" in c.value]
 
 
 def test_noise_and_regenerate_change_the_points(load_page):
@@ -521,6 +661,15 @@ def test_divergence_stops_training_and_keeps_the_last_finite_state():
     import base64
 
     assert np.isfinite(np.frombuffer(base64.b64decode(heat["bdata"]), heat["dtype"])).all()
+    # the numbers agree with the banner: the step before the diverged one, finite losses
+    div = trainer(at).divergence
+    assert metric(at, "Step") == str(div.step)
+    for label in ("Train loss", "Test loss", "Test R²"):
+        assert math.isfinite(float(metric(at, label))), label
+    r2 = chart(at, "metric")["data"][2]["y"]
+    values = np.frombuffer(base64.b64decode(r2["bdata"]), r2["dtype"])
+    assert np.isfinite(values).sum() >= 2 and values[np.isfinite(values)].min() >= -1.0  # drawn, on the axis
+    assert f"before step {div.step}" in chart(at, "boundary")["layout"]["title"]["text"]
     at.button(key="pg.reset_button").click().run()
     assert not at.error and not at.button(key="pg.play_button").disabled
 
@@ -541,8 +690,32 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     at.button(key="pg.resume_button").click().run()
     assert trainer(at).step == 1 and metric(at, "Step") == "1"
     assert at.select_slider(key="pg.replay").value == 1  # "now" again
+    # the diagram shows the replayed step's values until training moves on, not "no step yet"
+    diagram = chart(at, "diagram")
+    assert diagram["layout"]["title"]["text"].endswith("units a (step 1)")
+    badges = next(t for t in diagram["data"] if t.get("name") == "node values")
+    assert len(badges["x"]["bdata"] if isinstance(badges["x"], dict) else badges["x"]) > 0
     step_button(at).click().run()
     assert trainer(at).step == 2
+    assert chart(at, "diagram")["layout"]["title"]["text"].endswith("units a (step 1)")  # the new step 1
+
+
+def test_resume_from_step_0_keeps_the_badges(load_page):
+    at = load_page(PAGE)
+    for _ in range(3):
+        step_button(at).click().run()
+    at.select_slider(key="pg.replay").set_value(0).run()
+    at.button(key="pg.resume_button").click().run()
+    assert trainer(at).step == 0 and trainer(at).last_step is None
+    title = chart(at, "diagram")["layout"]["title"]["text"]
+    assert "no step yet" not in title and title.endswith("(step 0)")
+    assert any(t.get("name") == "node values" for t in chart(at, "diagram")["data"])
+
+
+def test_the_colour_words_say_where_orange_means_negative(load_page):
+    text = " ".join(m.value for m in load_page(PAGE).markdown if "What to look for" in m.value)
+    assert "everywhere" not in text
+    assert "orange is a negative value" in text and "orange is the test set" in text
 
 
 def test_settings_are_per_session_not_module_globals():

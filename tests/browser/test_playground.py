@@ -18,15 +18,41 @@ def button(page: Page, key: str):
 
 
 def top_chart(page: Page, name: str):
-    """The chart on top of the two stacked slots of chart ``name`` (the page's ``live_chart``)."""
+    """The youngest of the stacked slots of chart ``name`` (the page's ``live_chart``): on top."""
     slot = page.evaluate(
-        """(name) => [0, 1].find(k => {
-            const el = document.querySelector(`.st-key-pg-${name}-slot${k}`);
-            return el && getComputedStyle(el).zIndex === '2';
-        })""",
+        """(name) => {
+            const slots = [...document.querySelectorAll(`[class*="st-key-pg-slot-${name}-"]`)];
+            const z = (el) => +getComputedStyle(el).zIndex;
+            const top = slots.reduce((a, b) => (z(b) > z(a) ? b : a));
+            return top.className.match(/st-key-pg-slot-[\\w-]+/)[0];
+        }""",
         name,
     )
-    return page.locator(f".st-key-pg-{name}-slot{slot}")
+    return page.locator(f".{slot}")
+
+
+# Once per animation frame (just before the browser paints), for each chart: is what is on top at
+# its centre a drawn, visible Plotly chart? Counts the frames where some chart was blank.
+BLANK_PROBE = """() => {
+  const s = {frames: 0, blank: 0, values: new Set(), why: []};
+  window.__probe = s;
+  function tick() {
+    s.frames++;
+    for (const name of ['boundary', 'diagram', 'metric', 'gradnorm']) {
+      const stack = document.querySelector('.st-key-pg-stack-' + name);
+      const r = stack && stack.getBoundingClientRect();
+      const hit = r && document.elementsFromPoint(r.x + r.width / 2, r.y + Math.min(r.height / 2, 150))
+        .map(e => e.closest('.js-plotly-plot')).find(e => e);
+      if (!hit || !hit.querySelector('.main-svg') || getComputedStyle(hit).visibility === 'hidden') {
+        s.blank++; s.why.push(name); break;
+      }
+    }
+    const m = document.querySelector('[data-testid="stMetricValue"]');
+    if (m) s.values.add(m.textContent);
+    if (!s.stop) requestAnimationFrame(tick);
+  }
+  requestAnimationFrame(tick);
+}"""
 
 
 def metric(page: Page, label: str):
@@ -45,21 +71,30 @@ def test_play_pause_replay_and_click_a_unit(page, app_url):
     step, loss = metric(page, "Step"), metric(page, "Train loss")
     expect(step).to_have_text("0")
     for name in ("boundary", "diagram", "metric", "gradnorm"):
-        expect(page.locator(f".st-key-pg-{name}-stack .main-svg").first).to_be_visible()
+        expect(page.locator(f".st-key-pg-stack-{name} .main-svg").first).to_be_visible()
     loss_before = number(loss)
 
     button(page, "play_button").click()  # the fragment reruns on its own timer
-    expect(button(page, "play_button")).to_contain_text("Pause")
+    expect(button(page, "pause_button")).to_contain_text("Pause")
     expect(step).not_to_have_text("0", timeout=15_000)
     first = number(step)
-    expect(step).not_to_have_text(re.compile(rf"^{int(first)}$"), timeout=15_000)  # still advancing
+    page.evaluate(BLANK_PROBE)
+    page.wait_for_function("() => window.__probe.values.size >= 6", timeout=60_000)  # five redraws
+    probe = page.evaluate("() => { window.__probe.stop = true; return {...window.__probe, values: null}; }")
+    assert probe["frames"] > 5 and probe["blank"] == 0, probe  # no chart ever painted blank
     page.screenshot(path=str(ARTIFACTS / "playground_playing.png"))
-    button(page, "play_button").click()
+    replay_box = page.get_by_test_id("stSlider").filter(has_text="Replay a recorded step").bounding_box()
+    button(page, "pause_button").click()
     expect(button(page, "play_button")).to_contain_text("Play", timeout=15_000)
     wait_until_idle(page)
     paused = number(step)
-    time.sleep(1.0)  # nothing runs while paused
+    time.sleep(1.0)  # nothing runs while paused, and a tick that was on its way did not restart play
     assert number(step) == paused > first > 0
+    expect(button(page, "play_button")).to_contain_text("Play")
+    # no jump: the replay row was there while playing, at the same place and size
+    assert (
+        page.get_by_test_id("stSlider").filter(has_text="Replay a recorded step").bounding_box() == replay_box
+    )
     assert number(loss) != loss_before
     assert_no_exception(page)
 
@@ -98,4 +133,35 @@ def test_a_link_that_diverges_shows_the_banner_and_keeps_the_last_finite_state(p
     expect(button(page, "play_button")).to_be_disabled()
     heatmap = top_chart(page, "boundary").locator(".heatmaplayer image")
     expect(heatmap).to_have_count(1)  # the boundary of the last finite network is drawn
+    for label in ("Train loss", "Test loss", "Test R²"):  # the last finite values, as the banner says
+        assert "inf" not in metric(page, label).text_content()
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1440, 900)], ids=["1024x768", "1440x900"])
+def test_nothing_is_cut_on_a_small_or_a_common_screen(page, app_url, size):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(f"{app_url}/playground?view=gradients&nodes=delta&test=1")
+    wait_until_idle(page)
+    button(page, "step_button").click()  # titles with a step number in them
+    expect(metric(page, "Step")).to_have_text("1")
+    wait_until_idle(page)
+    page.screenshot(path=str(ARTIFACTS / f"playground_{size[0]}x{size[1]}.png"), full_page=True)
+    cut = page.evaluate(
+        """() => {
+          const cut = [];  // text that overflows the box that clips it (cut, or ended with an ellipsis)
+          const main = document.querySelector('[data-testid="stMain"]');
+          for (const el of main.querySelectorAll('*')) {
+            if (el.closest('.js-plotly-plot') || !el.offsetParent || !el.textContent.trim()) continue;
+            if (getComputedStyle(el).overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
+              cut.push(el.textContent.slice(0, 40));
+          }
+          for (const plot of main.querySelectorAll('.js-plotly-plot')) {  // a chart's title
+            const title = plot.querySelector('.gtitle');
+            if (title && title.getBoundingClientRect().right > plot.getBoundingClientRect().right + 1)
+              cut.push(title.textContent);
+          }
+          return cut;
+        }"""
+    )
+    assert cut == []

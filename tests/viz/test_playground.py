@@ -13,6 +13,7 @@ from engine.boundary import Boundary, boundary_grid, evaluate_boundary
 from viz import theme
 from viz.diagram import MAX_WIDTH, MIN_WIDTH
 from viz.playground import (
+    LABEL_BACKGROUND,
     MAP_LEVELS,
     MAX_CURVE_POINTS,
     boundary_figure,
@@ -129,8 +130,26 @@ def test_each_unit_gets_its_map_and_the_selected_one_a_frame():
         assert len(palette) == MAP_LEVELS
     frame = next(t for t in fig.data if t.name == "selected")
     assert (frame.x[0], frame.y[0]) == (1.0, -1.0)  # layer 1, third unit
-    labels = next(t for t in fig.data if t.name == "labels")
-    assert list(labels.text) == ["x1", "x2", "h11", "h12", "h13", "y1"]
+    labels = fig.layout.annotations
+    assert [a.text for a in labels] == ["x1", "x2", "h11", "h12", "h13", "y1"]
+
+
+def test_unit_names_are_drawn_above_the_edges_on_a_background():
+    """In a deep, wide net edges cross the names: they are annotations (Plotly draws those above
+    every trace and image) on a pale background, not a text trace among the edge traces."""
+    sizes = [7, 8, 8, 8, 8, 8, 8, 1]
+    features = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
+    net = Network(sizes, activation="tanh", loss="bce", seed=0)
+    boundary = evaluate_boundary(net, boundary_grid(features, resolution=20))
+    names = unit_names(features, sizes)
+    fig = playground_diagram(sizes, names, net.weights, [None] * 8, maps=boundary.maps, width_hint=1050)
+    assert not [t for t in fig.data if t.mode and "text" in t.mode]  # no names among the traces
+    labels = fig.layout.annotations
+    assert len(labels) == sum(sizes)
+    assert {a.bgcolor for a in labels} == {LABEL_BACKGROUND} and not any(a.showarrow for a in labels)
+    assert labels[7].text == "h11" and labels[7].yanchor == "bottom"
+    x, y = fig.layout.images[7].x, fig.layout.images[7].y  # h11's map: its name sits just above it
+    assert labels[7].x == x and labels[7].y > y
 
 
 def test_map_image_colours_and_orientation():
@@ -207,6 +226,28 @@ def test_discretize_test_points_and_a_units_map():
     assert (unit.data[0].zmin, unit.data[0].zmax) == (-3.0, 3.0)
 
 
+def test_the_colour_bar_is_below_the_square_not_beside_it():
+    """Nothing to the side of the square: in a narrow column the square keeps the width."""
+    out = np.linspace(0.01, 0.99, 16).reshape(4, 4)
+    fig = boundary_figure(small_boundary(out), np.zeros((1, 2)), np.zeros(1), title="Output")
+    bar = fig.data[0].colorbar
+    assert bar.orientation == "h" and bar.yref == "container" and 0 < bar.y < 0.2
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.margin.r <= 10
+
+
+def test_a_long_title_takes_two_lines_instead_of_being_cut():
+    out = np.linspace(0.01, 0.99, 16).reshape(4, 4)
+    short = boundary_figure(small_boundary(out), np.zeros((1, 2)), np.zeros(1), title="Output after 3 steps")
+    long_title = "Unit sin x1 before step 12345 (last finite)"
+    long = boundary_figure(small_boundary(out), np.zeros((1, 2)), np.zeros(1), title=long_title)
+    assert short.layout.title.text == "Output after 3 steps"
+    assert long.layout.title.text == "Unit sin x1 before step 12345 (last<br>finite)"
+    assert long.layout.margin.t == short.layout.margin.t + 20
+    diagram = playground_diagram([1, 1], [["x1"], ["y1"]], [np.ones((1, 1))], [None, None], title=long_title)
+    assert "<br>" in diagram.layout.title.text
+
+
 def test_a_diverged_output_is_scaled_rather_than_lost_in_float32():
     out = np.array([[1e150, -2e150], [3e149, 0.0]])
     fig = boundary_figure(small_boundary(out), np.zeros((1, 2)), np.zeros(1), classification=False)
@@ -222,7 +263,7 @@ def test_gradient_norms_one_log_line_per_layer():
     norms = np.column_stack([np.full(1000, 1e-3), np.full(1000, 10.0)])
     norms[500, 0] = 0.0  # a layer that stopped learning: a gap, not -inf
     fig = gradient_norm_figure(steps, norms, marker_step=400)
-    assert [t.name for t in fig.data] == ["layer 1", "layer 2 (output)"]
+    assert [t.name for t in fig.data] == ["layer 1", "layer 2 (out)"]
     for trace, expected in zip(fig.data, (-3.0, 1.0)):
         assert len(trace.x) <= MAX_CURVE_POINTS and trace.x[-1] == 999
         assert trace.y.dtype == np.float32
@@ -264,6 +305,54 @@ def test_metric_curves_turn_logarithmic_for_a_diverging_run():
     np.testing.assert_allclose(fig.data[0].y, [0.0, 10.0, 300.0])
     assert np.isnan(fig.data[1].y[2])
     assert fig.data[2].name == "train R²"
+
+
+def test_an_r2_below_minus_one_is_drawn_at_the_floor_with_its_value_in_the_hover():
+    """R² has no lower bound (a diverging fit reaches -1e295): below -1 it would leave the axis and
+    nothing would be drawn. It is drawn at -1 (the tick reads ≤ −1); inf and NaN leave a gap."""
+    metrics = {
+        "step": np.array([0, 10, 20, 30]),
+        "train_loss": np.array([1.0, 0.5, 0.4, 0.3]),
+        "test_loss": np.array([1.0, 0.6, 0.5, 0.4]),
+        "train_r2": np.array([-4.2, 0.3, -1e200, -np.inf]),
+        "test_r2": np.array([-0.5, 0.2, np.nan, 0.9]),
+    }
+    fig = metric_figure(metrics, classification=False)
+    train, test = fig.data[2], fig.data[3]
+    np.testing.assert_allclose(train.y[:3], [-1.0, 0.3, -1.0], rtol=1e-6)
+    assert np.isnan(train.y[3])
+    np.testing.assert_allclose(train.customdata[:2], [-4.2, 0.3], rtol=1e-6)  # the hover: the value
+    np.testing.assert_allclose(test.y[[0, 1, 3]], [-0.5, 0.2, 0.9], rtol=1e-6)
+    assert np.isnan(test.y[2])
+    axis = fig.layout.yaxis2
+    assert axis.range[0] < -1 and axis.ticktext[0] == "≤ −1"
+
+
+@pytest.mark.parametrize("classification", [True, False])
+def test_the_single_point_of_step_0_is_drawn_on_every_curve(classification):
+    score = "accuracy" if classification else "r2"
+    metrics = {"step": np.array([0]), "train_loss": np.array([0.7]), "test_loss": np.array([0.8])}
+    metrics |= {f"train_{score}": np.array([0.5]), f"test_{score}": np.array([0.4])}
+    fig = metric_figure(metrics, classification=classification)
+    assert len(fig.data) == 4
+    for trace in fig.data:  # a line through one point draws nothing: markers do
+        assert "markers" in trace.mode and len(trace.x) == 1 and np.isfinite(trace.y).all()
+    many = {k: np.repeat(v, 100) for k, v in metrics.items()}
+    many["step"] = np.arange(100)
+    assert {t.mode for t in metric_figure(many, classification=classification).data} == {"lines"}
+
+
+def test_curve_legends_sit_below_the_axis_and_get_room_for_every_row():
+    fig = metric_figure(
+        {"step": np.array([0, 1]), "train_loss": np.ones(2), "test_loss": np.ones(2),
+         "train_accuracy": np.ones(2), "test_accuracy": np.ones(2)}
+    )  # fmt: skip
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["train loss", "test loss"]
+    assert "dotted" in fig.layout.yaxis2.title.text
+    two = gradient_norm_figure(np.arange(3), np.ones((3, 2)))
+    seven = gradient_norm_figure(np.arange(3), np.ones((3, 7)))  # three rows of entries
+    assert seven.layout.margin.b - two.layout.margin.b == seven.layout.height - two.layout.height > 0
 
 
 def test_downsample_keeps_the_ends_and_a_bounded_count():
