@@ -8,7 +8,8 @@ Run from the repository root: ``python benchmarks/bench_vanishing.py``.
    (``pages.vanishing_state``: summaries every step, histograms every 5th, detail every 100th,
    16 MB cap), median of many; plus the size of one full ``Step``.
 2. One tick of the page's live area for that run (A) next to the default B (20 x 64): 5 steps
-   of each, then the six figures the page draws, and the bytes of their JSON.
+   of each (an evaluation every ``EVAL_EVERY`` steps included), then the step both show and the
+   seven figures the page draws, and the bytes of their JSON.
 3. Memory of a 100-layer run of 2,000 steps with the page's history cap: ``History.nbytes``
    against the cap, and what tracemalloc saw allocated during the run and still held, and at
    its peak.
@@ -90,7 +91,10 @@ def bench_one_step(repeats: int = 40) -> None:
         run.trainer.evaluate()
         evaluations.append(time.perf_counter() - t0)
     ms = 1e3 * statistics.median(evaluations)
-    print(f"   Trainer.evaluate (400 points)             {ms:7.2f} ms, every {vs.EVAL_EVERY} steps")
+    print(
+        f"   Trainer.evaluate (400 points)             {ms:7.2f} ms, every {vs.EVAL_EVERY} steps "
+        f"({ms / vs.EVAL_EVERY:.2f} ms per step)"
+    )
     print(f"   one full Step (forward, backward, update) {step_bytes(step) / 1e6:7.1f} MB")
 
 
@@ -106,7 +110,8 @@ def bench_tick(repeats: int = 10) -> None:
         vs.advance(runs, 5)
         t1 = time.perf_counter()
         k = max(run.last_step for run in runs)
-        rows = {run.name: vs.view_row(run, vs.shown_step(run, k)) for run in runs}
+        shown = vs.shown_steps(runs, k)
+        rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
         figures = {
             "norm by layer": norm_by_layer(rows),
             "heatmap": layer_step_heatmap({run.name: vs.layer_history(run, "grad_W_rms") for run in runs}),
@@ -114,8 +119,9 @@ def bench_tick(repeats: int = 10) -> None:
             "update ratio": update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
             "loss": loss_by_step({run.name: (run.history.steps, run.history.column("loss")) for run in runs}),
         }
+        hists = vs.histograms_at(runs, shown)
         for run in runs:
-            hist = vs.histogram_at(run, vs.shown_step(run, k))
+            hist = hists[run.name]
             figures[f"ridges {run.name}"] = histogram_ridges(
                 hist["activation"],
                 hist["activation_edges"],

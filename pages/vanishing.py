@@ -8,14 +8,19 @@ Two configurations, A and B, train side by side on one clock (same data, same se
 Layout: settings in the sidebar (shared data and clock, then one tab per configuration;
 "your CSV" adds a file uploader, parsed in ``vanishing_state.choose_data``);
 play / advance / reset outside the live area; the live area is a fragment that reruns on a
-timer while playing, advancing both runs and redrawing the charts.
+timer while playing, advancing both runs and redrawing the charts. Everything that steps or
+reads the runs holds the session's lock (``vanishing_state.runs_lock``): a click's full rerun
+can start in a new script thread while the timer's run is still training. Every run that has
+not diverged shows the same step (``vanishing_state.shown_steps``). Charts that need width (the
+layer x step heatmap, theory's two panels, the loss curve) take the full width; two per row
+otherwise, each readable at 1024 pixels wide with the sidebar open.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from engine import OPTIMIZERS
+from engine import INITS, OPTIMIZERS
 from pages import vanishing_state as vs
 from pages import widgets
 from viz.gradients import (
@@ -42,28 +47,41 @@ def active_runs() -> list[vs.Run]:
     return [state[f"vg.run.{name}"] for name in ("A", "B") if f"vg.run.{name}" in state]
 
 
+def runs_lock():
+    """Held by whatever steps or reads the runs (``vanishing_state.runs_lock``): a click's
+    full rerun can start in a new thread while the live area's timer run still trains."""
+    return vs.runs_lock(state)
+
+
 def follow_latest() -> None:
-    runs = active_runs()
-    if runs:
-        state["vg.step"] = max(run.last_step for run in runs)
+    with runs_lock():
+        runs = active_runs()
+        if runs:
+            state["vg.step"] = max(run.last_step for run in runs)
 
 
-def toggle_play() -> None:
-    state["vg.playing"] = not state.get("vg.playing", False)
+def set_playing(playing: bool) -> None:
+    """Play (True) or pause (False). The button passes the state it asks for rather than
+    toggling: Streamlit 1.67 can dispatch one click's callback twice when the click lands
+    while the live area's timer run is going (once in that fragment run, once in the full
+    rerun the click asks for), and a toggle would then undo itself, leaving Pause unheeded."""
+    state["vg.playing"] = playing
     follow_latest()
 
 
 def advance_clicked(n_steps: int) -> None:
     state["vg.playing"] = False
-    vs.advance(active_runs(), n_steps)
-    follow_latest()
+    with runs_lock():
+        vs.advance(active_runs(), n_steps)
+        follow_latest()
 
 
 def reset_clicked() -> None:
     state["vg.playing"] = False
-    for run in active_runs():
-        vs.reset_run(run)
-    follow_latest()
+    with runs_lock():
+        for run in active_runs():
+            vs.reset_run(run)
+        follow_latest()
 
 
 def set_classic_init(name: str, case: str) -> None:
@@ -71,6 +89,35 @@ def set_classic_init(name: str, case: str) -> None:
     state[f"vg.{name}.init"] = scheme
     state[f"vg.{name}.init.scale"] = scale
     state[f"vg.{name}.careful"] = False
+
+
+RESIDUAL_HELP = (
+    "Adds a skip around every hidden layer but the first: a[l+1] = a[l] + r·f(z[l]), the branch "
+    "scaled by r = 1/√(number of skips), e.g. 1/√19 ≈ 0.23 for 20 layers. Unscaled (r = 1), every "
+    "skip adds the branch's variance to the stream's, so a deep network's signal explodes; scaled, "
+    "the branches add up to about one layer's worth (Hayou et al. 2021, scaled residual). Works best "
+    "with zero-centred activations or with batch norm."
+)
+
+
+def init_controls(key: str, default: str) -> tuple[str, float]:
+    """The init scheme and its scale, as ``widgets.init_select``, but the defaults go into the
+    session state before the widgets exist and the widgets get none of their own: the classic
+    init buttons set these keys in a callback, and a widget created with a default value and
+    a value set through the Session State API makes Streamlit warn."""
+    state.setdefault(key, default)
+    state.setdefault(f"{key}.scale", 1.0)
+    scheme = st.selectbox("Initialization", INITS, key=key, help=widgets.INIT_HELP)
+    scale = st.number_input(
+        "Init scale" if scheme in ("normal", "uniform") else "Init gain",
+        min_value=0.0,
+        max_value=100.0,
+        step=0.1,
+        format="%g",
+        key=f"{key}.scale",
+        disabled=scheme == "zeros",
+    )
+    return scheme, float(scale)
 
 
 # ----------------------------------------------------------------------------- widgets
@@ -89,7 +136,7 @@ def config_controls(
         cases[i % 2].button(
             case, key=f"{key}.classic.{case}", on_click=set_classic_init, args=(name, case), width="stretch"
         )
-    init, init_scale = widgets.init_select(f"{key}.init", default=d.init)
+    init, init_scale = init_controls(f"{key}.init", d.init)
     options = vs.losses_for(dataset, csv)
     loss = widgets.loss_select(
         f"{key}.loss.{vs.loss_kind(dataset, csv)}", default=options[0], options=options
@@ -107,7 +154,7 @@ def config_controls(
         "Max gradient norm", 1e-3, 1e6, 1.0, format="%g", key=f"{key}.clip_norm", disabled=not clip
     )
     batch_norm = st.toggle("Batch normalization", key=f"{key}.bn")
-    residual = st.toggle("Residual connections", key=f"{key}.residual")
+    residual = st.toggle("Residual connections", key=f"{key}.residual", help=RESIDUAL_HELP)
     return vs.VGConfig(
         depth=int(depth),
         width=int(width),
@@ -174,51 +221,51 @@ elif data.csv is not None:
 names = ("A", "B") if compare else ("A",)
 if not compare:
     state.pop("vg.run.B", None)
-restarted = []
-for name in names:
-    try:
-        run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
-    except ValueError as error:
-        st.error(f"Configuration {name} cannot be built: {error}")
-        st.stop()
-    state[f"vg.run.{name}"] = run
-    if new:
-        restarted.append(name)
-if restarted:
-    # One clock: a new network for one configuration restarts the other from its step 0 too.
+with runs_lock():
+    restarted = []
     for name in names:
-        if name not in restarted:
-            vs.reset_run(state[f"vg.run.{name}"])
-    if state.get("vg.started"):
-        st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
-    state["vg.playing"] = False
-    follow_latest()
+        try:
+            run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
+        except ValueError as error:
+            st.error(f"Configuration {name} cannot be built: {error}")
+            st.stop()
+        state[f"vg.run.{name}"] = run
+        if new:
+            restarted.append(name)
+    if restarted:
+        # One clock: a new network for one configuration restarts the other from its step 0 too.
+        for name in names:
+            if name not in restarted:
+                vs.reset_run(state[f"vg.run.{name}"])
+        if state.get("vg.started"):
+            st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
+        state["vg.playing"] = False
+        follow_latest()
 state["vg.started"] = True
 runs = [state[f"vg.run.{name}"] for name in names]
 
 # ---- play controls (outside the live area: pressing one reruns the page and sets the timer)
 playing = bool(state.get("vg.playing", False))
 all_diverged = all(run.diverged for run in runs)
-play_col, step_col, reset_col, info_col = st.columns([1.2, 1.6, 1, 4], vertical_alignment="center")
-play_col.button(
-    "Pause" if playing else "Play",
-    icon=":material/pause:" if playing else ":material/play_arrow:",
-    on_click=toggle_play,
-    type="primary",
-    key="vg.play_button",
-    width="stretch",
-    disabled=all_diverged and not playing,
-)
-step_col.button(
-    f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
-    on_click=advance_clicked,
-    args=(per_tick,),
-    key="vg.advance_button",
-    width="stretch",
-    disabled=all_diverged,
-)
-reset_col.button("Reset", on_click=reset_clicked, key="vg.reset_button", width="stretch")
-info_col.caption(
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.button(
+        "Pause" if playing else "Play",
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        on_click=set_playing,
+        args=(not playing,),
+        type="primary",
+        key="vg.play_button",
+        disabled=all_diverged and not playing,
+    )
+    st.button(
+        f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+        on_click=advance_clicked,
+        args=(per_tick,),
+        key="vg.advance_button",
+        disabled=all_diverged,
+    )
+    st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
+st.caption(
     f"Each tick advances every configuration by {per_tick} steps of batch {batch_size}. "
     "Pause, then drag the step slider to replay."
 )
@@ -231,17 +278,18 @@ if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
         icon=":material/visibility_off:",
     )
 for run in runs:
-    if run.config.careful_init and run.config.activation == "sigmoid":
-        st.caption(
-            f"{run.name}: careful init cannot rescue sigmoid. Its slope is at most 1/4, so with "
-            "Xavier's n·Var(W) = 1 the gradient still shrinks about 4× per layer; try batch norm "
-            "or residual connections."
-        )
+    for note in vs.advice(run):
+        st.caption(note)
 
 
 @st.fragment(run_every=TICK_SECONDS if playing else None)
 def live_area(names: tuple[str, ...], per_tick: int) -> None:
     """While playing: advance every run ``per_tick`` steps. Always: draw the charts."""
+    with runs_lock():  # the whole area: no other thread steps the runs while it draws them
+        draw_live_area(names, per_tick)
+
+
+def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
     runs = [state[f"vg.run.{name}"] for name in names]
     playing = bool(state.get("vg.playing"))
     if playing:
@@ -251,15 +299,20 @@ def live_area(names: tuple[str, ...], per_tick: int) -> None:
             follow_latest()
             st.rerun()  # the whole page, so that the timer stops
     last = max(run.last_step for run in runs)
+    # The replay slider only while paused: a widget whose value the server moved at every
+    # tick would send the value back and rerun the area again and again.
+    replay = not playing and last > 0
+    if replay and (state.get("vg.step", last) > last or "vg.step" not in state):
+        state["vg.step"] = last
+    requested = int(state["vg.step"]) if replay else last
+    shown = vs.shown_steps(runs, requested)
+    step = vs.main_step(runs, requested, shown)
 
     for run in runs:
         report = vs.divergence_report(run)
         if report is not None:
             widgets.divergence_banner(report.step, report.message, report.loss_before)
-            st.caption(
-                f"{run.name} stopped at step {report.step}; its charts show step "
-                f"{run.last_finite_step}, the last state with finite numbers."
-            )
+            st.caption(vs.stopped_note(run, runs, shown))
 
     for run in runs:
         if run.config.resolved_init()[0] == "zeros":
@@ -273,25 +326,22 @@ def live_area(names: tuple[str, ...], per_tick: int) -> None:
                 icon=":material/content_copy:",
             )
 
-    # The replay slider only while paused: a widget whose value the server moved at every
-    # tick would send the value back and rerun the area again and again.
-    if playing or last == 0:
-        requested = last
+    if replay:
+        st.slider("Step shown (replay)", 0, last, key="vg.step")
+    else:
         st.caption(
             f"Live: step {last}. Pause to replay any step."
             if playing
             else "Step 0: the network as initialized. Press Play or Advance."
         )
-    else:
-        if state.get("vg.step", last) > last or "vg.step" not in state:
-            state["vg.step"] = last
-        requested = st.slider("Step shown (replay)", 0, last, key="vg.step")
-    shown = {run.name: vs.shown_step(run, requested) for run in runs}
+    note = vs.thinned_note(runs, requested, shown)
+    if note:
+        st.caption(note)
     rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
 
     st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
     metric_cols = st.columns(1 + len(runs))
-    metric_cols[0].metric("Step shown", f"{requested} of {last}")
+    metric_cols[0].metric("Step shown", f"{step} of {last}")
     for col, run in zip(metric_cols[1:], runs):
         row = rows[run.name]
         score = vs.metrics_at(run, shown[run.name])
@@ -302,50 +352,68 @@ def live_area(names: tuple[str, ...], per_tick: int) -> None:
         )
         if score is not None:
             col.caption(f"test {score['name']} {score['value']:.3f} (evaluated at step {score['step']})")
+    marker = step if last > 0 else None
 
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
             norm_by_layer(
                 {run.name: rows[run.name] for run in runs},
-                title=f"Gradient per layer at step {requested}"
-                + "".join(f" ({n}: step {k})" for n, k in shown.items() if k != requested),
+                title=f"Gradient per layer at step {step}"
+                + "".join(f" ({n}: step {k})" for n, k in shown.items() if k != step),
             ),
             key="vg.norm_chart",
             width="stretch",
             config=CHART_CONFIG,
         )
     with right:
-        q_col, m_col = st.columns(2)
-        quantity = q_col.radio(
-            "Heatmap of",
-            tuple(QUANTITIES),
-            format_func=QUANTITIES.get,
-            key="vg.heat_quantity",
-            horizontal=True,
-        )
-        mode = m_col.radio(
-            "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
-        )
         st.plotly_chart(
-            layer_step_heatmap(
-                {run.name: vs.layer_history(run, quantity) for run in runs},
-                quantity=quantity,
-                mode=mode,
-                marker_step=requested if last > 0 else None,
-            ),
-            key="vg.heatmap",
+            update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
+            key="vg.ratio_chart",
             width="stretch",
             config=CHART_CONFIG,
         )
 
+    q_col, m_col = st.columns(2)
+    quantity = q_col.radio(
+        "Heatmap of",
+        tuple(QUANTITIES),
+        format_func=QUANTITIES.get,
+        key="vg.heat_quantity",
+        horizontal=True,
+    )
+    mode = m_col.radio(
+        "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
+    )
+    st.plotly_chart(
+        layer_step_heatmap(
+            {run.name: vs.layer_history(run, quantity) for run in runs},
+            quantity=quantity,
+            mode=mode,
+            marker_step=marker,
+        ),
+        key="vg.heatmap",
+        width="stretch",
+        config=CHART_CONFIG,
+    )
+
+    ranges = sorted({f"{vs.activation_range(run.config):g}" for run in runs})
+    st.caption(
+        "**Histograms per layer**, input side at the bottom. Left, the activations: negative orange, "
+        f"positive blue; the end bins also count every value beyond ±{' or ±'.join(ranges)}, so "
+        "saturation and explosion show as mass at the edges. Right, log10 |dL/dW| of every weight: a "
+        "ridge sliding left is a vanishing gradient, one sliding right an exploding one."
+    )
+    hists = vs.histograms_at(runs, shown)
     ridge_cols = st.columns(len(runs))
     for col, run in zip(ridge_cols, runs):
-        hist = vs.histogram_at(run, shown[run.name])
+        hist = hists[run.name]
         with col:
             if hist is None:
                 st.caption(f"{run.name}: no histogram recorded yet.")
                 continue
+            st.caption(run.label)
+            hist_note = vs.histogram_note(shown[run.name], hist["step"])
             st.plotly_chart(
                 histogram_ridges(
                     hist["activation"],
@@ -353,33 +421,27 @@ def live_area(names: tuple[str, ...], per_tick: int) -> None:
                     hist["gradient"],
                     hist["gradient_log10_edges"],
                     labels=vs.layer_labels(run, rows[run.name]),
-                    title=run.label,
-                    subtitle=f"histograms at step {hist['step']}",
+                    title=f"{run.name}: histograms at step {hist['step']}",
                 ),
                 key=f"vg.ridge.{run.name}",
                 width="stretch",
                 config=CHART_CONFIG,
             )
+            if hist_note:
+                st.caption(hist_note)
 
-    theory_col, ratio_col = st.columns(2)
-    with theory_col:
-        st.plotly_chart(
-            theory_chart({run.name: vs.theory_lines(run, rows[run.name]) for run in runs}),
-            key="vg.theory_chart",
-            width="stretch",
-            config=CHART_CONFIG,
-        )
-    with ratio_col:
-        st.plotly_chart(
-            update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
-            key="vg.ratio_chart",
-            width="stretch",
-            config=CHART_CONFIG,
-        )
+    st.plotly_chart(
+        theory_chart({run.name: vs.theory_lines(run, rows[run.name]) for run in runs}),
+        key="vg.theory_chart",
+        width="stretch",
+        config=CHART_CONFIG,
+    )
+    for caveat in vs.theory_caveats(runs):
+        st.caption(caveat)
     st.plotly_chart(
         loss_by_step(
             {run.name: (run.history.steps, run.history.column("loss")) for run in runs},
-            marker_step=requested if last > 0 else None,
+            marker_step=marker,
         ),
         key="vg.loss_chart",
         width="stretch",
@@ -419,6 +481,19 @@ learning; far above: it is being rewritten every step).
 so healthy late training, where every gradient shrinks together, stays neutral: orange layers
 lag behind (vanishing), blue ones run ahead (exploding). *Absolute* shows log10 of the norm
 itself, on a range fitted to what is on screen.
+
+**Colours.** Orange and blue tell a sign only where a value has one: a negative or positive
+activation in the histograms, a layer below or above the step's median in the relative
+heatmap. In the line charts, blue circles are configuration A and dark grey diamonds B.
+
+**Residual connections** add each hidden layer's output to its input, a[l+1] = a[l] + r·f(z[l]),
+so the backward signal has a path around every layer's slope and weights. Each skip also adds
+the branch's variance to the stream's: unscaled (r = 1), a 20-layer ReLU network's activations
+double at every layer and training overflows within a few steps. This page scales the branch by
+r = 1/√(number of skips), so that all the branches together add about one layer's worth
+(Hayou et al. 2021). The sum keeps the branches' mean too: with sigmoid, whose outputs are all
+positive, the stream drifts; residual connections work best with zero-centred activations or
+with batch norm.
 
 **Optimizers.** Plain SGD is the default because Adam and RMSprop rescale every weight's step
 by its own gradient's size, which hides a vanishing gradient from the updates.

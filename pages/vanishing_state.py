@@ -11,6 +11,10 @@ He (Kaiming, ``Var W = 2 / n_in``) for the ReLU family ``relu``, ``leaky_relu``,
 ``gelu`` and ``softplus``. Normal draws, gain 1. For sigmoid this does not stop the
 vanishing: its slope is at most 1/4, so ``n Var(W) E[f'^2]`` stays far below 1.
 
+**Residual connections** (the "residual connections" toggle): ``a[l+1] = a[l] + r f(s[l])``
+around every hidden layer but the first, the branch scaled by ``r = 1 / sqrt(skips)``
+(``residual_scale``): unscaled, the variance adds up at every skip and a deep net explodes.
+
 **The four classic initializations** (``CLASSIC_INITS``): zero; too small ``normal(0.01)``;
 appropriate (the careful init of the activation); too large ``normal(3)``.
 
@@ -38,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from numbers import Integral, Real
@@ -87,7 +92,7 @@ HISTOGRAM_EVERY = 5
 DETAIL_EVERY = 100
 BINS = 40
 GRAD_LOG10_RANGE = (-16.0, 4.0)
-EVAL_EVERY = 100
+EVAL_EVERY = 20  # a 100-layer evaluation of 400 points costs about 30 ms: 1.5 ms per step
 
 # Settings that can change while a run goes on (the next step uses them); any other change
 # builds a new network.
@@ -450,9 +455,30 @@ def dataset_for(config: VGConfig) -> Dataset:
     return build_dataset(config.dataset, config.seed)
 
 
+def n_skips(config: VGConfig) -> int:
+    """How many residual connections the network of ``config`` has with ``residual`` on:
+    one around each hidden layer whose input is as wide as its output, i.e. every hidden
+    layer but the first (it reads the data, ``n_in`` wide), ``depth - 1``; 0 without
+    residual connections. (``Network.skip`` of the built network; the output layer never
+    has one.)"""
+    return max(config.depth - 1, 0) if config.residual else 0
+
+
+def residual_scale(config: VGConfig) -> float:
+    """The residual branch's scale ``r`` in ``a[l+1] = a[l] + r f(s[l])``: ``1 / sqrt(n_skips)``
+    (1 without skips). With ``r = 1`` every skip adds the branch's variance to the stream's,
+    so after ``k`` skips the variance is about ``k + 1`` times a layer's for tanh and doubles
+    per layer for ReLU with He init (a 20-layer ReLU net overflows within 3 steps); with ``r =
+    1/sqrt(k)`` the ``k`` branches add up to about one layer's variance, whatever the depth
+    (the "scaled residual" of Hayou et al. 2021, "Stable ResNet")."""
+    k = n_skips(config)
+    return 1.0 / math.sqrt(k) if k else 1.0
+
+
 def build_network(config: VGConfig, n_in: int, n_out: int) -> Network:
     """``Network([n_in] + [width] * depth + [n_out])`` with the configuration's activation,
-    loss (and its default output activation), resolved init, batch norm and residual."""
+    loss (and its default output activation), resolved init, batch norm and residual
+    connections, the branch scaled by ``residual_scale(config)``."""
     scheme, scale = config.resolved_init()
     return Network(
         [n_in] + [config.width] * config.depth + [n_out],
@@ -463,6 +489,7 @@ def build_network(config: VGConfig, n_in: int, n_out: int) -> Network:
         seed=config.seed,
         batch_norm=config.batch_norm,
         residual=config.residual,
+        residual_scale=residual_scale(config),
     )
 
 
@@ -585,6 +612,25 @@ def advance(runs: list[Run], n_steps: int) -> int:
     return taken
 
 
+LOCK_KEY = "vg.lock"
+
+
+def runs_lock(store: MutableMapping) -> threading.RLock:
+    """The session's lock around everything that steps or reads its runs (``store`` is the
+    session state; the lock is kept there under ``LOCK_KEY``).
+
+    Streamlit 1.67 may start the full rerun that a click asks for in a new script thread
+    while the live area's timer run is still inside ``advance`` in the old one (a script
+    stops only at its next Streamlit call). Without the lock the new run draws A after its
+    step and B halfway through its own (A at step 25, B at 22: the "different steps after
+    Pause"), and both threads can step the same ``Trainer``. Re-entrant: the live area's
+    body holds it while calling helpers that take it too."""
+    lock = store.get(LOCK_KEY)
+    if lock is None:
+        lock = store.setdefault(LOCK_KEY, threading.RLock())
+    return lock
+
+
 def reset_run(run: Run) -> None:
     """Back to the initial weights with an empty history, then step 0 again."""
     run.trainer.reset()
@@ -596,6 +642,64 @@ def shown_step(run: Run, requested: int) -> int:
     """The step a run shows when the replay slider is at ``requested``: at most its last
     finite step (the last finite state stays on screen after a divergence), at least 0."""
     return int(min(max(requested, 0), run.last_finite_step))
+
+
+def shown_steps(runs: list[Run], requested: int) -> dict[str, int]:
+    """The step each run shows when the replay slider is at ``requested``, by run name.
+
+    Every run that has not stopped before ``requested`` shows one and the same step: the
+    latest step at or before ``requested`` whose summary all of them still hold (old rows are
+    thinned to fit ``HISTORY_MAX_BYTES``, sooner for a deeper network, so a step one run
+    still holds may be gone from the other's). A run that diverged before ``requested``
+    shows its last finite step (``shown_step``), or the latest recorded step before it."""
+    going = [run for run in runs if run.last_finite_step >= requested]
+    common = None
+    if going:
+        steps = None
+        for run in going:
+            own = run.history.steps
+            own = own[own <= requested]
+            steps = own if steps is None else np.intersect1d(steps, own, assume_unique=True)
+        if len(steps):
+            common = int(steps[-1])
+    return {
+        run.name: common
+        if common is not None and run in going
+        else int(summary_at(run, shown_step(run, requested))["step"])
+        for run in runs
+    }
+
+
+def thinned_note(runs: list[Run], requested: int, shown: dict[str, int]) -> str | None:
+    """What the page says when the runs that go on show another step than the slider's
+    ``requested``, because it is no longer recorded (thinned); None when they show it. (A run
+    that stopped at a divergence has the divergence banner to say so.)"""
+    thinned = {shown[run.name] for run in runs if not _stopped(run, requested)} - {requested}
+    if not thinned:
+        return None
+    k = min(thinned)
+    return (
+        f"Step {requested} is no longer recorded (older steps are thinned to keep each run's history "
+        f"under {HISTORY_MAX_BYTES / 1e6:.0f} MB): the charts show step {k}, the nearest recorded step "
+        "before it."
+    )
+
+
+def stopped_note(run: Run, runs: list[Run], shown: dict[str, int]) -> str:
+    """The line under a diverged run's banner: where it stopped, which step its charts show
+    (its last finite state, once the slider is past it) and that the other run goes on."""
+    div = run.trainer.divergence
+    k = shown[run.name]
+    text = f"{run.name} stopped at step {div.step}; its charts show step {k}"
+    text += ", the last state with finite numbers." if k == run.last_finite_step else "."
+    if any(not other.diverged for other in runs):
+        text += " The other configuration goes on."
+    return text
+
+
+def _stopped(run: Run, requested: int) -> bool:
+    """Whether ``run`` diverged before it could reach step ``requested``."""
+    return run.diverged and run.last_finite_step < requested
 
 
 def summary_at(run: Run, step: int) -> dict:
@@ -650,6 +754,40 @@ def layer_history(run: Run, quantity: str) -> tuple[np.ndarray, np.ndarray]:
     return history.steps, history.column(column) / _per_entry(run)[column]
 
 
+def histograms_at(runs: list[Run], shown: dict[str, int]) -> dict[str, dict | None]:
+    """``histogram_at`` for each run at its shown step, by run name, with one step for all the
+    runs that show the same step: the latest histogram step at or before it that all of
+    them hold (histograms are recorded every ``HISTOGRAM_EVERY`` steps and thinned like the
+    summaries); a run whose shown step differs (it stopped) gets its own nearest one.
+
+    The candidates are probed one by one (``History.histogram``, one row each) rather than
+    read from ``History.histograms()``, which copies the whole table (5 MB for 100 layers)."""
+    out: dict[str, dict | None] = {}
+    groups: dict[int, list[Run]] = {}
+    for run in runs:
+        groups.setdefault(shown[run.name], []).append(run)
+    for step, group in groups.items():
+        at = step
+        if len(group) > 1 and HISTOGRAM_EVERY:
+            k = step - step % HISTOGRAM_EVERY
+            while k > 0 and any(run.history.histogram(k) is None for run in group):
+                k -= HISTOGRAM_EVERY
+            at = max(k, 0)
+        for run in group:
+            out[run.name] = histogram_at(run, at)
+    return out
+
+
+def histogram_note(step: int, hist_step: int) -> str | None:
+    """What a histogram's caption adds when it is not from the step the other charts show."""
+    if hist_step == step:
+        return None
+    return (
+        f"Histograms are recorded every {HISTOGRAM_EVERY} steps: these are from step {hist_step}, "
+        f"the nearest recorded step before step {step}."
+    )
+
+
 def histogram_at(run: Run, step: int) -> dict | None:
     """The histograms of the latest histogram step at or before ``step`` (else the first
     one): ``step``, ``activation``/``gradient`` counts ``(L, bins)`` and both edge arrays."""
@@ -692,34 +830,98 @@ def metrics_at(run: Run, step: int) -> dict | None:
 
 
 def layer_labels(run: Run, row: dict) -> list[str]:
-    """One y-axis label per layer for the histograms: ``layer l``, with the dead fraction of a
-    ReLU layer (``History``'s ``dead_fraction``) and ``(output)`` on the last."""
+    """One short y-axis label per layer for the histograms (two panels share half the page's
+    width): the layer's number, with the dead fraction of a ReLU layer (``History``'s
+    ``dead_fraction``), e.g. ``19 · 27% dead``, and ``(output)`` on the last."""
     L = run.network.n_layers
     dead = np.asarray(row["dead_fraction"])
     labels = []
     for l in range(L):
-        text = f"layer {l + 1}" + (" (output)" if l == L - 1 else "")
+        text = f"{l + 1}" + (" (output)" if l == L - 1 else "")
         if math.isfinite(dead[l]) and dead[l] > 0:
             text += f" · {dead[l]:.0%} dead"
         labels.append(text)
     return labels
 
 
+def main_step(runs: list[Run], requested: int, shown: dict[str, int]) -> int:
+    """The step the page names as shown (titles, the step metric, the markers on the heatmap
+    and the loss curve): the one every run that has not stopped shows (``shown_steps``), or,
+    when every run stopped before ``requested``, the latest step any of them shows."""
+    going = [shown[run.name] for run in runs if not _stopped(run, requested)]
+    return going[0] if going else max(shown.values())
+
+
 def theory_lines(run: Run, row: dict) -> dict:
     """Theory and measurement side by side for ``theory_chart``, each ``(L,)``, from a
     ``view_row``: ``theory_variance``/``measured_variance`` (``Var a[l+1]``: the theory's
     ``variance`` and the row's ``act_var``), ``theory_delta`` (the backward recursion's
-    ``delta_rms`` anchored at the row's output-layer ``delta_rms``; None with batch norm or
-    residual connections, where the simple recursion misses the batch and skip
-    correlations) and ``measured_delta`` (the row's ``delta_rms``)."""
-    plain = not (run.config.batch_norm or run.config.residual)
+    ``delta_rms`` anchored at the row's output-layer ``delta_rms``; None with batch norm,
+    whose backward pass through the batch statistics the recursion does not follow: it is off
+    by orders of magnitude there) and ``measured_delta`` (the row's ``delta_rms``). With
+    residual connections both predictions are approximate (``theory_caveats``)."""
     delta = np.asarray(row["delta_rms"])
     return {
         "theory_variance": run.theory.variance,
         "measured_variance": np.asarray(row["act_var"]),
-        "theory_delta": run.theory.delta_rms(delta[-1]) if plain else None,
+        "theory_delta": None if run.config.batch_norm else run.theory.delta_rms(delta[-1]),
         "measured_delta": delta,
     }
+
+
+def theory_caveats(runs: list[Run]) -> list[str]:
+    """What the theory chart's caption says about the runs with batch norm or residual
+    connections, where ``engine.theory`` models the network only approximately."""
+    notes = []
+    for run in runs:
+        c = run.config
+        parts = []
+        if c.batch_norm:
+            parts.append(
+                "with batch norm the forward line assumes every normalized unit has variance 1, and "
+                "there is no backward line: the gradient through the batch statistics is not modelled"
+            )
+        if c.residual:
+            parts.append(
+                f"with residual connections (branch ×{residual_scale(c):.2g}) the lines add the branch's "
+                "moments to the skip's and ignore their correlation: at initialization expect agreement "
+                "within a factor of about 2, not exactly"
+            )
+        if parts:
+            notes.append(f"{run.name}: " + "; ".join(parts) + ".")
+    return notes
+
+
+def advice(run: Run) -> list[str]:
+    """Short notes on a configuration's mitigations, shown under the controls: why careful init
+    cannot rescue sigmoid (only when neither batch norm nor residual connections are on), how
+    the residual branch is scaled, and why sigmoid's positive outputs drift in the residual
+    stream (without batch norm)."""
+    c = run.config
+    notes = []
+    if c.careful_init and c.activation == "sigmoid" and not (c.batch_norm or c.residual):
+        notes.append(
+            f"{run.name}: careful init cannot rescue sigmoid. Its slope is at most 1/4, so with "
+            "Xavier's n·Var(W) = 1 the gradient still shrinks about 4× per layer; try batch norm "
+            "or residual connections."
+        )
+    if c.residual:
+        k = n_skips(c)
+        r = f"{residual_scale(c):.3g}"
+        notes.append(
+            f"{run.name}: residual connections around {k} hidden layer{'s' if k != 1 else ''}, each "
+            f"branch scaled by 1/√{k} = {r}: a[l+1] = a[l] + {r}·f(z[l]). "
+            "Unscaled, every skip adds the branch's variance to the stream's, so a deep net's signal "
+            "explodes (ReLU with He init doubles it per layer); scaled, the branches add up to about one "
+            "layer's worth (Hayou et al. 2021, scaled residual)."
+        )
+        if c.activation == "sigmoid" and not c.batch_norm:
+            notes.append(
+                f"{run.name}: sigmoid's outputs are all positive (mean about 0.5), so each branch adds to "
+                "the residual stream's mean and the output starts far off: residual connections work best "
+                "with zero-centred activations (tanh) or with batch norm."
+            )
+    return notes
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,17 @@ HEATMAP_MODES = ("relative", "absolute")
 MAX_COLUMNS = 200  # heatmap columns (steps) sent to the browser at most
 MIN_HALF_RANGE = 0.5  # decades: a relative heatmap's colour range is at least +-0.5
 MAX_LOG_LABELS = 7  # decade labels on a log axis, at most about
+LEGEND_ROOM = 100  # px under a per-layer chart's plot: tick labels, the axis title, two legend rows
+FEW_POINTS = 40  # a loss curve with at most this many points also marks each one
+
+
+def _legend_below(room: int = LEGEND_ROOM) -> tuple[dict, dict]:
+    """``(legend, margin)`` of a chart whose horizontal legend sits at the bottom of the figure,
+    under the x axis's tick labels and title: the legend is anchored to the figure's bottom
+    edge (``yref="container"``) and the bottom margin reserves ``room`` pixels, so that a
+    legend wrapped to two rows on a narrow column never runs into the axis title."""
+    legend = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0.0, font=dict(size=11))
+    return legend, dict(l=10, r=10, t=60, b=room)
 
 
 def _suffix(col: int) -> str:
@@ -137,10 +148,14 @@ def _side_labels(fig: go.Figure) -> None:
 
 
 def log_axis(arrays, **settings) -> dict:
-    """A log axis: ``type="log"``, powers of ten as ``10^k``; when the drawn values span 2
-    decades or more, labels only at powers of ten, every ``ceil(span / MAX_LOG_LABELS)``
-    decades (``dtick``), so that neither the 2s and 5s Plotly adds between decades nor a label
-    for each of 30 decades crowds a small chart; else Plotly's own ticks."""
+    """A log axis whose labels are all of one kind (``type="log"``, powers of ten as ``10^k``).
+
+    When the drawn values span 2 decades or more: labels only at powers of ten, every
+    ``ceil(span / MAX_LOG_LABELS)`` decades (``dtick``), so that neither the 2s and 5s Plotly
+    writes between decades (small digits that read like values of their own) nor a label for
+    each of 30 decades crowds a small chart. Below 2 decades, where powers of ten may be
+    missing altogether: labels at ``log_ticks`` (1, 2, 5 times a power of ten, or finer),
+    written in full (``0.5``, ``1``, ``2``)."""
     values = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays] or [np.zeros(0)])
     values = values[np.isfinite(values) & (values > 0)]
     axis = dict(type="log", gridcolor=theme.NEUTRAL, exponentformat="power", **settings)
@@ -148,27 +163,80 @@ def log_axis(arrays, **settings) -> dict:
         span = float(np.log10(values.max() / values.min()))
         if span >= 2:
             axis["dtick"] = max(1, math.ceil(span / MAX_LOG_LABELS))
+        else:
+            ticks = log_ticks(float(values.min()), float(values.max()))
+            axis.update(tickmode="array", tickvals=ticks, ticktext=tick_labels(ticks))
     return axis
 
 
+def log_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
+    """At least two and at most about ``max_ticks`` tick values for a log axis over ``[lo, hi]``
+    (``0 < lo <= hi``, less than 2 decades apart): ``{1, 2, 5} x 10^k`` inside the range;
+    if fewer than two fit, every ``{1..9} x 10^k``; if still fewer (a range narrower than
+    one such step), evenly spaced round values (a step of 1, 2 or 5 times a power of ten)."""
+    pad = 10 ** (0.02 * max(math.log10(hi / lo), 0.05))  # the ends of the drawn range
+    a, b = lo / pad, hi * pad
+    decades = range(math.floor(math.log10(a)), math.ceil(math.log10(b)) + 1)
+    for mantissas in ((1, 2, 5), tuple(range(1, 10))):
+        ticks = [m * 10.0**k for k in decades for m in mantissas]
+        ticks = [float(f"{t:.12g}") for t in ticks if a <= t <= b]
+        if len(ticks) >= 2:
+            return ticks if len(ticks) <= max_ticks else ticks[:: math.ceil(len(ticks) / max_ticks)]
+    if b == a:
+        return [float(f"{lo:.3g}")]
+    raw = (b - a) / 4
+    base = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * base for m in (1, 2, 5, 10) if m * base >= raw)
+    first = math.ceil(a / step) * step
+    return [float(f"{first + i * step:.12g}") for i in range(int((b - first) / step + 1e-9) + 1)]
+
+
+def tick_labels(ticks: list[float]) -> list[str]:
+    """Labels of one kind for positive tick values: written in full when every one is short
+    that way (all in ``[0.001, 100000)``: ``0.002``, ``0.5``, ``20``), else each as ``m×10^k``
+    (``10^k`` for a power of ten), as Plotly's ``exponentformat="power"`` writes them."""
+    if all(1e-3 <= t < 1e5 for t in ticks):
+        return [f"{t:.6g}" for t in ticks]
+    labels = []
+    for t in ticks:
+        exponent = math.floor(math.log10(t) + 1e-12)
+        mantissa = float(f"{t / 10.0**exponent:.6g}")
+        power = f"10<sup>{exponent}</sup>".replace("-", "−")
+        labels.append(power if mantissa == 1 else f"{mantissa:g}×{power}")
+    return labels
+
+
 def _finish_by_layer(
-    fig: go.Figure, notes: list[str], title: str, height: int, n_layers: int, y_title: str, legend_y: float
+    fig: go.Figure, notes: list[str], title: str, height: int, n_layers: int, y_title: str
 ) -> go.Figure:
     """The common frame of a chart of one value per layer: layers ``1 .. n_layers`` on x with
     the input and output sides labelled, a log y axis fitted to every trace, the notes."""
     _side_labels(fig)
     _notes_annotation(fig, notes)
+    legend, margin = _legend_below()
     fig.update_layout(
         **theme.base_layout(
             title=dict(text=title, x=0.01, y=0.98),
             height=height,
-            margin=dict(l=10, r=10, t=60, b=10),
+            margin=margin,
             xaxis=_layer_axis(n_layers),
             yaxis=log_axis([t.y for t in fig.data], title=y_title),
-            legend=dict(orientation="h", y=legend_y, x=0, font=dict(size=11)),
+            legend=legend,
         )
     )
     return fig
+
+
+def step_axis(steps, **settings) -> dict:
+    """An x axis of training steps: whole steps only (a label every step while there are
+    fewer than 5, where Plotly would write 0.5 steps), else Plotly's own ticks, at most
+    ``nticks``."""
+    steps = np.asarray(steps)
+    axis = dict(title="step", gridcolor=theme.NEUTRAL, **settings)
+    if not steps.size or float(np.nanmax(steps)) < 5:
+        last = float(np.nanmax(steps)) if steps.size else 0.0
+        axis.update(tick0=0, dtick=1, range=[-0.5, last + 0.5])
+    return axis
 
 
 def _layer_axis(n_layers: int, max_ticks: int = 12) -> dict:
@@ -186,7 +254,7 @@ def _layer_axis(n_layers: int, max_ticks: int = 12) -> dict:
 def norm_by_layer(
     series: Mapping[str, Mapping[str, np.ndarray]],
     *,
-    title: str = "Gradient norm per layer",
+    title: str = "Gradient per layer",
     height: int = 360,
 ) -> go.Figure:
     """Per-layer gradient size at one step, log y against the layer number ``1 .. L``.
@@ -222,7 +290,7 @@ def norm_by_layer(
             note = _left_out_note(label, name, n_zero, n_bad)
             if note:
                 notes.append(note)
-    return _finish_by_layer(fig, notes, title, height, n_layers, "rms per weight / per unit (log)", -0.22)
+    return _finish_by_layer(fig, notes, title, height, n_layers, "rms per weight / per unit (log)")
 
 
 # --------------------------------------------------------------------------- heatmap
@@ -329,7 +397,8 @@ def layer_step_heatmap(
         views.append((label, steps[keep], _log_values(np.asarray(values)[keep], mode)))
     lo, hi = colour_range(np.concatenate([z.ravel() for _, _, z in views]) if views else np.zeros(0), mode)
     same_depth = len({z.shape[1] for _, _, z in views}) <= 1
-    fig = _panels(max(1, len(labels)), 0.03 if same_depth else 0.12, labels, shared_y=same_depth)
+    # room between the panels for the last step label of one and the first of the next
+    fig = _panels(max(1, len(labels)), 0.08 if same_depth else 0.14, labels, shared_y=same_depth)
     name = QUANTITIES[quantity]
     unit = "decades vs the step's median layer" if mode == "relative" else f"log10 {name}"
     for i, (label, steps, z) in enumerate(views):
@@ -349,7 +418,7 @@ def layer_step_heatmap(
         fig.layout[f"yaxis{_suffix(i + 1)}"].update(
             title="layer (1 = input side)" if i == 0 else None, zeroline=False
         )
-        fig.layout[f"xaxis{_suffix(i + 1)}"].update(title="step")
+        fig.layout[f"xaxis{_suffix(i + 1)}"].update(step_axis(steps, nticks=5))
         if marker_step is not None and len(steps):
             fig.add_shape(
                 type="line",
@@ -415,6 +484,12 @@ def _ridge_polygons(
     return xs.ravel().astype(np.float32), ys.ravel().astype(np.float32)
 
 
+def _ticks_within(lo: float, hi: float, step: float) -> list[float]:
+    """Multiples of ``step`` in ``[lo, hi]``: a panel's few tick values."""
+    first = math.ceil(lo / step - 1e-9)
+    return [float(k * step) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
+
+
 def histogram_ridges(
     activation_counts: np.ndarray,
     activation_edges: np.ndarray,
@@ -429,24 +504,28 @@ def histogram_ridges(
 ) -> go.Figure:
     """Ridgelines of one step's histograms, one ridge per layer (input side at the bottom).
 
-    Left: the activations ``a[l+1]`` (counts ``(L, bins)`` on ``activation_edges``, as
+    Left panel, "activations": ``a[l+1]`` (counts ``(L, bins)`` on ``activation_edges``, as
     ``History.histogram``), negative part orange, positive blue; values beyond the range are
     counted in the end bins, so saturation (sigmoid piled at 0 and 1, tanh at +-1) and
-    explosion both show as mass at the edges; a dead ReLU layer is a spike at 0. Right:
+    explosion both show as mass at the edges; a dead ReLU layer is a spike at 0. Right panel:
     ``log10 |dL/dW[l]|`` (counts on ``gradient_log10_edges``; a zero gradient falls in the
     first bin): a vanishing gradient is a ridge sliding left toward the input side. Each
     ridge is scaled to its own tallest bin, height ``∝ sqrt(count)`` (so a ReLU layer's spike
     of zeros does not flatten the rest); at most ``max_ridges`` layers are drawn
-    (``ridge_layers``); ``labels[l]`` names layer ``l`` on the y axis (default ``layer l+1``).
+    (``ridge_layers``); ``labels[l]`` names layer ``l`` on the y axis (default ``l+1``; keep
+    them short: two panels share a half-width column). Few ticks per panel, short panel
+    titles and no x-axis titles, so that the figure reads at 300 pixels wide; what the end
+    bins and the sides mean belongs in the page's caption.
     """
     act = np.asarray(activation_counts)
     grad = np.asarray(gradient_counts)
     n_layers = act.shape[0]
     rows = ridge_layers(n_layers, max_ridges)
-    names = labels or [f"layer {l + 1}" for l in range(n_layers)]
+    names = labels or [f"{l + 1}" for l in range(n_layers)]
     a_edges = np.asarray(activation_edges, dtype=np.float64)
     g_edges = np.asarray(gradient_log10_edges, dtype=np.float64)
-    fig = _panels(2, 0.04, ("activations a", "log10 |dL/dW|"), shared_y=True)
+    fig = _panels(2, 0.08, ("activations", "log10 |dL/dW|"), shared_y=True)
+    fig.update_annotations(font_size=13)
     for lo, hi, colour, name in (
         (-np.inf, 0.0, theme.NEGATIVE, "a < 0"),
         (0.0, np.inf, theme.POSITIVE, "a ≥ 0"),
@@ -480,25 +559,36 @@ def histogram_ridges(
         )
     )
     yaxis = dict(
+        title=dict(text="layer", standoff=4),
         tickvals=list(range(len(rows))),
         ticktext=[names[l] for l in rows],
         range=[-0.2, len(rows) + 0.1],
         gridcolor=theme.NEUTRAL,
         zeroline=False,
+        tickfont=dict(size=11),
     )
     fig.layout.yaxis.update(yaxis)
     fig.layout.yaxis2.update(showgrid=True, gridcolor=theme.NEUTRAL)
+    a_lo, a_hi = float(a_edges[0]), float(a_edges[-1])
+    a_step = 1.0 if a_hi < 2 else float(math.floor(a_hi))
+    g_lo, g_hi = float(g_edges[0]), float(g_edges[-1])
     fig.layout.xaxis.update(
-        title=f"ends hold |a| > {a_edges[-1]:g}", range=[a_edges[0], a_edges[-1]], gridcolor=theme.NEUTRAL
-    )
+        range=[a_lo, a_hi], gridcolor=theme.NEUTRAL, tickvals=_ticks_within(a_lo, a_hi, a_step),
+        tickfont=dict(size=11),
+    )  # fmt: skip
+    g_ticks = _ticks_within(g_lo, g_hi, 5.0)  # a grid line every 5 decades, a label every 10
     fig.layout.xaxis2.update(
-        title="◀ vanishing · exploding ▶", range=[g_edges[0], g_edges[-1]], gridcolor=theme.NEUTRAL
-    )
+        range=[g_lo, g_hi], gridcolor=theme.NEUTRAL, tickvals=g_ticks,
+        ticktext=[f"{t:g}".replace("-", "−") if t % 10 == 0 else "" for t in g_ticks], tickfont=dict(size=11),
+    )  # fmt: skip
+    title_spec = dict(text=title, x=0.01, y=0.97, yanchor="top")
+    if subtitle:
+        title_spec["subtitle"] = dict(text=subtitle)
     fig.update_layout(
         **theme.base_layout(
-            title=dict(text=title, x=0.01, y=0.97, yanchor="top", subtitle=dict(text=subtitle)),
+            title=title_spec,
             height=height,
-            margin=dict(l=10, r=10, t=85, b=10),
+            margin=dict(l=10, r=10, t=85 if subtitle else 60, b=10),
             showlegend=False,
         )
     )
@@ -510,7 +600,7 @@ def theory_chart(
     series: Mapping[str, Mapping[str, np.ndarray | None]],
     *,
     title: str = "Theory at initialization vs measured",
-    height: int = 360,
+    height: int = 380,
 ) -> go.Figure:
     """Predicted (dashed line) and measured (markers) per-layer statistics, log y.
 
@@ -569,12 +659,13 @@ def theory_chart(
         fig.layout[f"xaxis{s}"].update(_layer_axis(n_layers, max_ticks=6))
         fig.layout[f"yaxis{s}"].update(log_axis([t.y for t in fig.data if t.xaxis == f"x{s}"]))
     _notes_annotation(fig, notes)
+    legend, margin = _legend_below()
     fig.update_layout(
         **theme.base_layout(
             title=dict(text=title, x=0.01, y=0.98),
             height=height,
-            margin=dict(l=10, r=10, t=60, b=10),
-            legend=dict(orientation="h", y=-0.2, x=0, font=dict(size=11)),
+            margin=margin,
+            legend=legend,
         )
     )
     return fig
@@ -584,13 +675,14 @@ def theory_chart(
 def update_ratio_chart(
     series: Mapping[str, np.ndarray],
     *,
-    title: str = "‖update‖ / ‖W‖ per layer (the 1e-3 rule of thumb)",
-    height: int = 340,
+    title: str = "‖update‖ / ‖W‖ per layer",
+    height: int = 360,
 ) -> go.Figure:
     """How far each layer's weights move in one step, relative to their size, log y.
 
     ``series[label]`` is ``update_ratio`` ``(L,)`` = ``||update_W[l]|| / ||W[l]||``. A grey
-    band marks ``RULE_BAND`` around the dotted ``RULE_OF_THUMB`` line (1e-3): far below it
+    band marks ``RULE_BAND`` around the dotted ``RULE_OF_THUMB`` line (1e-3), labelled on the
+    line itself rather than in the legend: far below it
     a layer barely learns (vanishing gradient, or a learning rate too small); far above, the
     weights are rewritten every step (exploding, or a learning rate too large).
     """
@@ -606,6 +698,7 @@ def update_ratio_chart(
             fillcolor="rgba(154,160,166,0.18)",
             name=f"{lo:g} to {hi:g}",
             hoverinfo="skip",
+            showlegend=False,
         )
     )
     fig.add_trace(
@@ -616,7 +709,20 @@ def update_ratio_chart(
             line=dict(color=theme.MUTED, dash="dot", width=2),
             name="rule of thumb 1e-3",
             hoverinfo="skip",
+            showlegend=False,
         )
+    )
+    # labelled on the chart, not in the legend: a narrow column has room for two entries a row
+    fig.add_annotation(
+        text="rule of thumb 1e-3",
+        xref="paper",
+        x=1.0,
+        y=math.log10(RULE_OF_THUMB),
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font=dict(size=10, color=theme.MUTED),
+        name="rule",
     )
     notes = []
     for i, (label, ratio) in enumerate(series.items()):
@@ -636,7 +742,7 @@ def update_ratio_chart(
         note = _left_out_note(label, "the ratio", n_zero, n_bad)
         if note:
             notes.append(note)
-    return _finish_by_layer(fig, notes, title, height, n_layers, "ratio (log scale)", -0.2)
+    return _finish_by_layer(fig, notes, title, height, n_layers, "ratio (log scale)")
 
 
 # --------------------------------------------------------------------------- loss
@@ -651,7 +757,8 @@ def loss_by_step(
 
     ``series[label] = (steps (n,), loss (n,))``, e.g. ``history.steps`` and
     ``history.column("loss")``; sent as float64 (a loss on its way to diverging passes float32's
-    3.4e38). ``marker_step``: a dotted vertical line.
+    3.4e38). ``marker_step``: a dotted vertical line. A curve of at most ``FEW_POINTS`` points
+    also marks each point (a line needs two, so step 0 alone would draw nothing).
     """
     fig = go.Figure()
     for i, (label, (steps, loss)) in enumerate(series.items()):
@@ -661,9 +768,10 @@ def loss_by_step(
             go.Scatter(
                 x=np.asarray(steps, dtype=np.int64),
                 y=y,
-                mode="lines",
+                mode="lines+markers" if len(y) <= FEW_POINTS else "lines",
                 name=label,
                 line=dict(color=style["color"], width=1.5),
+                marker=dict(color=style["color"], symbol=style["symbol"], size=5),
                 hovertemplate="step %{x}<br>loss %{y:.4g}<extra>" + label + "</extra>",
             )
         )
@@ -673,7 +781,7 @@ def loss_by_step(
         **theme.base_layout(
             title=dict(text=title, x=0.01),
             height=height,
-            xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
+            xaxis=step_axis(np.concatenate([np.asarray(t.x) for t in fig.data] or [np.zeros(0)])),
             yaxis=log_axis([t.y for t in fig.data], title="loss (log scale)"),
             legend=dict(orientation="h", y=1.15, x=1, xanchor="right"),
         )

@@ -2,15 +2,17 @@
 the controls, the mitigation toggles, the one clock of A and B, replay and divergence."""
 
 import base64
+import json
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from engine import Network
 from engine.history import History
 from engine.trainer import Trainer
 from pages import vanishing_state as vs
-from tests.app.conftest import chart_spec
 
 PAGE = "pages/vanishing.py"
 SMALL = {"vg.A.depth": 3, "vg.B.depth": 3, "vg.A.width": 8, "vg.B.width": 8}
@@ -20,6 +22,13 @@ def decode(value):
     if isinstance(value, dict) and "bdata" in value:
         return np.frombuffer(base64.b64decode(value["bdata"]), value["dtype"])
     return np.asarray(value)
+
+
+def chart(at, key: str) -> dict:
+    """The Plotly figure JSON of the chart with ``key`` (Streamlit ends its element id with the key)."""
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no chart {key!r}"
+    return json.loads(found[0].proto.spec)
 
 
 # ============================================================================ the config module
@@ -204,10 +213,18 @@ def test_theory_lines_and_layer_labels():
         row["delta_rms"][-1]
     )
     labels = vs.layer_labels(run, row)
-    assert labels[0].startswith("layer 1") and labels[-1] == "layer 7 (output)"
-    assert any("dead" in text for text in labels[1:-1])  # some ReLU units are off for the whole batch
+    assert labels[0].startswith("1") and labels[-1] == "7 (output)"
+    assert any(
+        text.endswith("% dead") for text in labels[1:-1]
+    )  # some ReLU units are off for the whole batch
+    assert max(len(text) for text in labels) <= len("99 · 100% dead")  # short: two panels share half the page
     bn = vs.start_run("B", vs.VGConfig(activation="relu", depth=6, width=32, batch_norm=True))
     assert vs.theory_lines(bn, vs.view_row(bn, 0))["theory_delta"] is None
+    residual = vs.start_run(
+        "B", vs.VGConfig(activation="relu", init="he_normal", depth=6, width=32, residual=True)
+    )
+    lines = vs.theory_lines(residual, vs.view_row(residual, 0))
+    assert lines["theory_delta"] is not None and np.all(np.isfinite(lines["theory_delta"]))
 
 
 def test_history_memory_cap_holds_for_a_deep_run():
@@ -230,7 +247,7 @@ def test_page_runs_with_the_defaults(load_page):
     assert "**B** = relu · he_normal · 20×64" in texts(at.markdown)
     assert at.button(key="vg.play_button").label == "Play"
     assert len(at.get("plotly_chart")) == 7
-    norm = chart_spec(at, 0)
+    norm = chart(at, "vg.norm_chart")
     assert norm["layout"]["yaxis"]["type"] == "log"
     assert [t["name"] for t in norm["data"]] == ["A: dL/dW", "A: dL/dz", "B: dL/dW", "B: dL/dz"]
     assert len(decode(norm["data"][0]["x"])) == 21
@@ -240,12 +257,12 @@ def test_page_runs_with_the_defaults(load_page):
 
 def test_advance_steps_both_configurations_and_the_heatmap_grows(load_page):
     at = load_page(PAGE, **SMALL)
-    heat = chart_spec(at, 1)
+    heat = chart(at, "vg.heatmap")
     assert len(decode(heat["data"][0]["x"])) == 1
     at.button(key="vg.advance_button").click().run()
     assert at.metric[0].value == "5 of 5"
     assert at.slider(key="vg.step").value == 5
-    heat = chart_spec(at, 1)
+    heat = chart(at, "vg.heatmap")
     assert [len(decode(t["x"])) for t in heat["data"] if t["type"] == "heatmap"] == [6, 6]
     assert at.session_state["vg.run.A"].last_step == at.session_state["vg.run.B"].last_step == 5
     at.slider(key="vg.per_tick").set_value(20).run()
@@ -270,8 +287,8 @@ def test_replay_slider_picks_the_step_the_charts_show(load_page):
     at.button(key="vg.advance_button").click().run()
     at.slider(key="vg.step").set_value(3).run()
     assert at.metric[0].value == "3 of 10"
-    assert "step 3" in chart_spec(at, 0)["layout"]["title"]["text"]
-    assert any(shape["x0"] == 3 for shape in chart_spec(at, 1)["layout"]["shapes"])
+    assert "step 3" in chart(at, "vg.norm_chart")["layout"]["title"]["text"]
+    assert any(shape["x0"] == 3 for shape in chart(at, "vg.heatmap")["layout"]["shapes"])
     assert "(step 3)" in at.metric[1].label
 
 
@@ -347,7 +364,7 @@ def test_exploding_shows_the_divergence_banner_with_step_and_layer_and_the_last_
     assert "A stopped at step 1; its charts show step 0, the last state with finite numbers." in texts(
         at.caption
     )
-    norm = chart_spec(at, 0)
+    norm = chart(at, "vg.norm_chart")
     assert np.all(np.isfinite(decode(norm["data"][0]["y"])))  # A's last finite state
     assert norm["layout"]["title"]["text"] == "Gradient per layer at step 5 (A: step 0)"
     assert len(at.get("plotly_chart")) == 7
@@ -377,16 +394,16 @@ def test_compare_off_shows_a_alone(load_page):
     at = load_page(PAGE, **SMALL)
     at.toggle(key="vg.compare").set_value(False).run()
     assert "vg.run.B" not in at.session_state
-    assert [t["name"] for t in chart_spec(at, 0)["data"]] == ["A: dL/dW", "A: dL/dz"]
+    assert [t["name"] for t in chart(at, "vg.norm_chart")["data"]] == ["A: dL/dW", "A: dL/dz"]
     assert len(at.get("plotly_chart")) == 6  # one ridgeline fewer
 
 
 def test_heatmap_quantity_and_colour_mode(load_page):
     at = load_page(PAGE, **SMALL)
-    assert "relative to each step's median layer" in chart_spec(at, 1)["layout"]["title"]["text"]
+    assert "relative to each step's median layer" in chart(at, "vg.heatmap")["layout"]["title"]["text"]
     at.radio(key="vg.heat_quantity").set_value("update_ratio").run()
     at.radio(key="vg.heat_mode").set_value("absolute").run()
-    title = chart_spec(at, 1)["layout"]["title"]["text"]
+    title = chart(at, "vg.heatmap")["layout"]["title"]["text"]
     assert "‖update‖/‖W‖ over training" in title
 
 
@@ -404,14 +421,263 @@ def test_a_100_layer_network_works(load_page):
     at.button(key="vg.advance_button").click().run()
     assert not at.exception and not at.error
     assert at.session_state["vg.run.A"].network.n_layers == 101
-    assert len(decode(chart_spec(at, 0)["data"][0]["x"])) == 101
+    assert len(decode(chart(at, "vg.norm_chart")["data"][0]["x"])) == 101
 
 
 def test_metrics_at_gives_the_latest_evaluation_before_the_step():
     run = vs.start_run("A", vs.VGConfig(depth=3, width=8))
     first = vs.metrics_at(run, 0)
     assert first["step"] == 0 and first["name"] == "accuracy" and 0 <= first["value"] <= 1
-    vs.advance([run], 10)  # no evaluation before step EVAL_EVERY
+    vs.advance([run], vs.EVAL_EVERY - 1)  # no evaluation before step EVAL_EVERY
     assert vs.metrics_at(run, 5)["step"] == 0 and vs.metrics_at(run, 0)["step"] == 0
+    vs.advance([run], 2 * vs.EVAL_EVERY)
+    assert vs.metrics_at(run, 3 * vs.EVAL_EVERY - 1)["step"] == 2 * vs.EVAL_EVERY
     regression = vs.start_run("A", vs.VGConfig(depth=3, width=8, dataset="sine", loss="mse"))
     assert vs.metrics_at(regression, 0)["name"] == "R²"
+
+
+# ============================================================================ residual connections
+@pytest.mark.parametrize(("depth", "dataset"), [(2, "circle"), (5, "circle"), (20, "circle"), (100, "circle"),
+                                                (20, "digits")])  # fmt: skip
+def test_the_residual_branch_is_scaled_by_one_over_the_root_of_the_skips(depth, dataset):
+    loss = "cross_entropy" if dataset == "digits" else "bce"
+    config = vs.VGConfig(depth=depth, width=64, dataset=dataset, loss=loss, residual=True)
+    data = vs.build_dataset(dataset, 0)
+    net = vs.build_network(config, data.n_features, data.n_outputs)  # digits: 64 inputs, as wide as a layer
+    assert sum(net.skip) == vs.n_skips(config) == depth - 1  # every hidden layer but the first
+    assert net.residual_scale == pytest.approx(1 / math.sqrt(depth - 1))
+    plain = replace(config, residual=False)
+    assert vs.n_skips(plain) == 0 and vs.residual_scale(plain) == 1.0
+    assert vs.build_network(plain, 2, 1).residual_scale == 1.0
+
+
+def test_the_theory_follows_the_residual_scale():
+    run = vs.start_run("B", replace(vs.DEFAULTS["B"], residual=True))
+    assert run.network.residual_scale == run.theory.residual_scale == pytest.approx(1 / math.sqrt(19))
+
+
+def test_b_with_residual_connections_trains_at_the_page_defaults():
+    run = vs.start_run("B", replace(vs.DEFAULTS["B"], residual=True))  # relu, he_normal, 20 x 64, lr 0.1
+    vs.advance([run], 150)
+    assert not run.diverged and run.last_step == 150
+    loss = run.history.column("loss")
+    assert np.all(np.isfinite(loss))
+    assert loss[-20:].mean() < loss[0] / 5  # measured: 7.25 at step 0, about 0.1 by step 300
+
+
+def test_an_unscaled_residual_sum_would_have_diverged():
+    """Why the page scales the branch: the same network with r = 1 overflows within a few steps."""
+    config = replace(vs.DEFAULTS["B"], residual=True)
+    data = vs.dataset_for(config)
+    net = Network([2] + [64] * 20 + [1], activation="relu", loss="bce", init="he_normal", seed=0,
+                  residual=True, residual_scale=1.0)  # fmt: skip
+    trainer = Trainer(net, vs.build_optimizer(config), data, batch_size=32, seed=0)
+    trainer.run(20)
+    assert trainer.divergence is not None and trainer.divergence.step < 10
+
+
+def test_a_sigmoid_with_residual_connections_does_not_diverge():
+    run = vs.start_run("A", replace(vs.DEFAULTS["A"], residual=True))
+    vs.advance([run], 100)
+    assert not run.diverged and np.all(np.isfinite(run.history.column("loss")))
+
+
+def test_advice_fits_the_mitigations_that_are_on():
+    def notes(**changes):
+        run = vs.start_run("A", vs.VGConfig(depth=3, width=8, **changes))
+        return " ".join(vs.advice(run))
+
+    assert "careful init cannot rescue sigmoid" in notes(careful_init=True)
+    assert "careful init cannot rescue sigmoid" not in notes(careful_init=True, batch_norm=True)
+    assert "careful init cannot rescue sigmoid" not in notes(careful_init=True, residual=True)
+    assert notes() == ""
+    residual = notes(residual=True)
+    assert "scaled by 1/√2 = 0.707" in residual and "Hayou et al. 2021" in residual
+    assert "zero-centred" in residual  # sigmoid's positive mean drifts in the residual stream
+    assert "zero-centred" not in notes(residual=True, activation="tanh")
+    assert "zero-centred" not in notes(residual=True, batch_norm=True)
+
+
+def test_theory_caveats_name_batch_norm_and_residual_connections():
+    plain = vs.start_run("A", vs.VGConfig(depth=3, width=8))
+    both = vs.start_run("B", vs.VGConfig(depth=3, width=8, batch_norm=True, residual=True))
+    assert vs.theory_caveats([plain]) == []
+    (text,) = vs.theory_caveats([plain, both])
+    assert text.startswith("B: with batch norm") and "no backward line" in text
+    assert "residual connections (branch ×0.71)" in text and "approximate" not in text.split(";")[0]
+
+
+# ============================================================================ one step for A and B
+def _run(name: str, max_bytes: int, steps: int = 3000) -> vs.Run:
+    """A tiny run with its own history cap (a small cap thins old rows sooner)."""
+    config = vs.VGConfig(depth=2, width=4)
+    data = vs.build_dataset("circle", 0)
+    net = vs.build_network(config, 2, 1)
+    history = History(
+        max_bytes=max_bytes, keep_recent=0, detail_every=None, histogram_every=5, summary_share=0.9
+    )
+    trainer = Trainer(net, vs.build_optimizer(config), data, batch_size=32, history=history)
+    run = vs.Run(name, config, trainer, theory=None)
+    vs.advance([run], steps)
+    return run
+
+
+def test_both_runs_show_one_step_even_when_one_history_is_thinned():
+    full, thinned = _run("A", 10_000_000), _run("B", 60_000)
+    kept = set(thinned.history.steps.tolist())
+    requested = next(k for k in range(1000, 3000) if k not in kept)
+    assert vs.summary_at(full, requested)["step"] == requested  # A alone would show the step asked for
+    shown = vs.shown_steps([full, thinned], requested)
+    assert shown["A"] == shown["B"] == max(k for k in kept if k <= requested)
+    assert vs.main_step([full, thinned], requested, shown) == shown["A"]
+    note = vs.thinned_note([full, thinned], requested, shown)
+    assert f"Step {requested} is no longer recorded" in note and f"show step {shown['A']}" in note
+    assert vs.shown_steps([full, thinned], 2999) == {"A": 2999, "B": 2999}  # recent steps are kept
+    assert vs.thinned_note([full, thinned], 2999, {"A": 2999, "B": 2999}) is None
+    # histograms too: one step for both, the latest both still hold
+    hists = vs.histograms_at([full, thinned], shown)
+    assert hists["A"]["step"] == hists["B"]["step"] <= shown["A"]
+    assert hists["B"]["step"] in set(thinned.history.histograms()["step"].tolist())
+
+
+def test_a_diverged_run_shows_its_last_finite_step_and_the_page_says_so():
+    healthy = vs.start_run("A", vs.VGConfig(depth=3, width=8))
+    exploding = vs.start_run("B", vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=20))
+    vs.advance([healthy, exploding], 10)
+    shown = vs.shown_steps([healthy, exploding], 10)
+    assert shown == {"A": 10, "B": 0}
+    assert vs.main_step([healthy, exploding], 10, shown) == 10
+    assert vs.thinned_note([healthy, exploding], 10, shown) is None  # the banner says why B differs
+    assert vs.stopped_note(exploding, [healthy, exploding], shown) == (
+        "B stopped at step 1; its charts show step 0, the last state with finite numbers. "
+        "The other configuration goes on."
+    )
+    assert vs.shown_steps([healthy, exploding], 0) == {"A": 0, "B": 0}
+
+
+def test_the_runs_lock_keeps_a_reader_from_seeing_a_half_taken_tick():
+    """The page's pattern: the live area's timer run steps A then B under the session's lock
+    while a click's full rerun, in another thread, reads both under it too; without the lock
+    the reader saw A after its step and B before its own."""
+    import threading
+
+    store: dict = {}
+    lock = vs.runs_lock(store)
+    assert vs.runs_lock(store) is lock and store[vs.LOCK_KEY] is lock
+    with lock, vs.runs_lock(store):  # re-entrant: the live area calls helpers that take it too
+        pass
+    runs = [vs.start_run("A", vs.VGConfig(depth=8, width=16)), vs.start_run("B", vs.VGConfig(depth=2))]
+    seen = []
+
+    def ticks():
+        for _ in range(40):
+            with vs.runs_lock(store):
+                vs.advance(runs, 5)
+
+    def reader():
+        for _ in range(200):
+            with vs.runs_lock(store):
+                seen.append(tuple(run.last_step for run in runs))
+
+    threads = [threading.Thread(target=ticks), threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(a == b and a % 5 == 0 for a, b in seen)
+    assert runs[0].last_step == runs[1].last_step == 200
+
+
+def test_histograms_say_when_they_are_from_an_earlier_step():
+    assert vs.histogram_note(10, 10) is None
+    note = vs.histogram_note(12, 10)
+    assert f"recorded every {vs.HISTOGRAM_EVERY} steps" in note and "from step 10" in note
+
+
+def test_evaluations_are_recent():
+    assert vs.EVAL_EVERY <= 20  # the test accuracy shown is at most 19 steps old
+
+
+# ============================================================================ AppTest: the fixes on the page
+def test_b_with_residual_connections_trains_on_the_page(load_page):
+    at = load_page(PAGE, **{"vg.A.depth": 3, "vg.A.width": 8, "vg.B.residual": True, "vg.per_tick": 50})
+    captions = texts(at.caption)
+    assert "B: residual connections around 19 hidden layers, each branch scaled by 1/√19 = 0.229" in captions
+    assert "B: with residual connections (branch ×0.23)" in captions  # the theory chart's caveat
+    for _ in range(3):
+        at.button(key="vg.advance_button").click().run()
+    assert not at.exception and not at.error
+    run = at.session_state["vg.run.B"]
+    assert not run.diverged and run.last_step == 150
+    assert run.history.column("loss")[-10:].mean() < run.history.column("loss")[0] / 5
+
+
+def test_careful_init_note_only_when_no_other_mitigation_is_on(load_page):
+    at = load_page(PAGE, **SMALL, **{"vg.A.careful": True, "vg.A.bn": True})
+    assert "careful init cannot rescue sigmoid" not in texts(at.caption)
+    at.toggle(key="vg.A.bn").set_value(False).run()
+    assert "careful init cannot rescue sigmoid" in texts(at.caption)
+
+
+def test_histograms_name_the_step_they_are_from(load_page):
+    at = load_page(PAGE, **SMALL, **{"vg.per_tick": 3})
+    at.button(key="vg.advance_button").click().run()
+    assert at.metric[0].value == "3 of 3"
+    for name in ("A", "B"):
+        assert chart(at, f"vg.ridge.{name}")["layout"]["title"]["text"] == f"{name}: histograms at step 0"
+    assert "these are from step 0, the nearest recorded step before step 3" in texts(at.caption)
+    at.button(key="vg.advance_button").click().run()
+    assert chart(at, "vg.ridge.A")["layout"]["title"]["text"] == "A: histograms at step 5"
+
+
+def test_a_lone_first_point_is_drawn(load_page):
+    at = load_page(PAGE, **SMALL)
+    loss = chart(at, "vg.loss_chart")
+    assert all(t["mode"] == "lines+markers" for t in loss["data"])  # one point: a line alone draws nothing
+
+
+def test_play_and_pause_set_the_state_they_ask_for(load_page):
+    """A click's callback can run twice (Streamlit 1.67, a click during the timer's run): the
+    buttons set a state rather than toggle it, so a second run of Pause still pauses."""
+    at = load_page(PAGE, **SMALL)
+    play = at.button(key="vg.play_button")
+    assert play.proto.label == "Play"
+    at.button(key="vg.play_button").click().run()
+    assert at.session_state["vg.playing"] is True
+    at.session_state["vg.playing"] = False  # as if Pause's callback had already run once
+    at.button(key="vg.play_button").click().run()  # the button was drawn as "Pause": it pauses again
+    assert at.session_state["vg.playing"] is False
+
+
+def test_both_runs_show_the_same_step_after_play_and_pause(load_page):
+    at = load_page(PAGE, **SMALL)
+    at.button(key="vg.play_button").click().run()  # a run of the live area while playing: 5 steps
+    at.button(key="vg.play_button").click().run()  # pause
+    at.button(key="vg.advance_button").click().run()
+    a, b = at.session_state["vg.run.A"], at.session_state["vg.run.B"]
+    assert a.last_step == b.last_step == 10
+    assert at.metric[0].value == "10 of 10"
+    assert [m.label for m in at.metric[1:]] == ["Batch loss A (step 10)", "Batch loss B (step 10)"]
+
+
+def test_classic_init_buttons_make_no_widget_default_warning(load_page, monkeypatch):
+    """A widget created with a default value whose key the classic-init callback also set
+    makes Streamlit log 'created with a default value but also had its value set via the
+    Session State API'. Record every such widget instead of the warning (logged once per
+    process, and only with a runtime)."""
+    from streamlit.elements.lib import policies
+    from streamlit.runtime.state import get_session_state
+
+    clashes = []
+
+    def record(default_value, key, writes_allowed=True):
+        if key is not None and default_value is not None and get_session_state().is_new_state_value(key):
+            clashes.append(key)
+
+    monkeypatch.setattr(policies, "check_session_state_rules", record)
+    at = load_page(PAGE, **SMALL)
+    for name, case in (("A", "too large"), ("B", "too small"), ("A", "appropriate"), ("B", "zero")):
+        at.button(key=f"vg.{name}.classic.{case}").click().run()
+        assert not at.exception
+    assert clashes == []
+    assert at.selectbox(key="vg.B.init").value == "zeros"

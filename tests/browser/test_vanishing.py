@@ -1,11 +1,12 @@
 """The Vanishing-gradients page in a real browser: a 100-layer run plays on the timer, the
-layer x step heatmap grows, pause stops it, replay moves the charts; an exploding run shows
-the divergence banner."""
+layer x step heatmap grows, pause stops it with A and B on the same step, replay moves the
+charts; an exploding run shows the divergence banner; at 1024x768 and 1440x900 no button
+label is cut short and no chart text is cut off or runs into another."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_no_exception, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, assert_no_exception, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +17,37 @@ HEATMAP_STEPS = """() => {
   if (!plots.length) return -1;
   const x = plots[plots.length - 1]._fullData[0].x;
   return x[x.length - 1];
+}"""
+
+
+# Buttons whose label is cut short (an ellipsis), chart texts (titles, panel titles, tick
+# labels, axis titles, legend entries) that overlap each other or stick out of their chart.
+LAYOUT_PROBLEMS = """() => {
+  const out = {truncated: [], overlaps: [], cut: []};
+  const main = document.querySelector('[data-testid="stMain"]');
+  for (const b of main.querySelectorAll('button')) {
+    if (!b.offsetParent) continue;
+    for (const e of [b, ...b.querySelectorAll('*')]) {
+      if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.truncated.push(b.innerText);
+    }
+  }
+  const sel = '.gtitle, .annotation-text, .xtick text, .g-xtitle text, .g-x2title text, '
+    + '.legendtext, .g-ytitle text';
+  [...main.querySelectorAll('[data-testid="stPlotlyChart"]')].forEach((chart, n) => {
+    const box = chart.getBoundingClientRect();
+    const items = [...chart.querySelectorAll(sel)].map(e => [e.textContent, e.getBoundingClientRect()])
+      .filter(([t, r]) => t.trim() && r.width > 0 && r.height > 0);
+    for (const [t, r] of items) {
+      if (r.left < box.left - 1 || r.right > box.right + 1) out.cut.push(`chart ${n}: ${t}`);
+    }
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      const [ta, a] = items[i], [tb, b] = items[j];
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 1 && h > 1) out.overlaps.push(`chart ${n}: "${ta}" and "${tb}"`);
+    }
+  });
+  return out;
 }"""
 
 
@@ -41,18 +73,31 @@ def test_a_deep_run_plays_and_the_heatmap_grows(page, app_url):
     expect(norm_chart.locator("text", has_text="input side")).to_have_count(1)
     expect(norm_chart.locator("text", has_text="output side")).to_have_count(1)
 
-    page.get_by_role("button", name="Play").click()
-    expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=15_000)
-    page.wait_for_function(f"({HEATMAP_STEPS})() >= 15", timeout=30_000)  # three ticks of 5 steps
-
-    page.get_by_role("button", name="Pause").click()
-    expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=45_000)
-    wait_until_idle(page)
-    stopped = heatmap_last_step(page)
-    assert stopped >= 15
-    page.wait_for_timeout(2_000)  # no timer any more: nothing moves
-    assert heatmap_last_step(page) == stopped
-    assert_no_exception(page)
+    # Play and pause a few times, pausing at different moments of a tick: a click's full rerun
+    # can start in a new thread while the timer's run still trains, and the page must still
+    # stop at once, with A and B on one step (they used to show e.g. 179 and 175).
+    stopped = 0
+    for cycle in range(3):
+        page.get_by_role("button", name="Play").click()
+        expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=15_000)
+        page.wait_for_function(f"({HEATMAP_STEPS})() >= {stopped + 15}", timeout=30_000)  # three ticks
+        page.wait_for_timeout(300 * cycle)
+        page.get_by_role("button", name="Pause").click()
+        expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=20_000)
+        wait_until_idle(page)
+        stopped = heatmap_last_step(page)
+        assert stopped >= 15 * (cycle + 1) and stopped % 5 == 0  # whole ticks of 5 steps
+        page.wait_for_timeout(1_500)  # no timer any more: nothing moves
+        assert heatmap_last_step(page) == stopped
+        assert_no_exception(page)
+        # one clock: A and B show the same step, the one the step metric names
+        labels = page.get_by_test_id("stMetricLabel").all_text_contents()
+        values = page.get_by_test_id("stMetricValue").all_text_contents()
+        assert values[0] == f"{stopped} of {stopped}"
+        assert [text.strip() for text in labels[1:]] == [
+            f"Batch loss A (step {stopped})",
+            f"Batch loss B (step {stopped})",
+        ]
 
     # Replay: the slider appears once paused; Home goes back to step 0.
     replay = page.get_by_role("slider", name="Step shown (replay)")
@@ -81,3 +126,22 @@ def test_an_exploding_run_shows_the_banner_and_keeps_its_charts(page, app_url):
     expect(page.get_by_text("the last state with finite numbers")).to_be_visible()
     assert page.get_by_test_id("stPlotlyChart").count() == 7
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1440, 900)])
+def test_nothing_is_cut_short_or_runs_together(browser, app_url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_page(page, app_url)
+        page.get_by_role("button", name="Advance 5 steps").click()
+        expect(page.get_by_text("5 of 5")).to_be_visible(timeout=15_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(500)  # Plotly lays out its text after the chart appears
+        problems = page.evaluate(LAYOUT_PROBLEMS)
+        assert problems == {"truncated": [], "overlaps": [], "cut": []}
+        assert_no_exception(page)
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"vanishing_layout_{width}x{height}.png"))
+        context.close()

@@ -9,6 +9,8 @@ import pytest
 
 from viz import theme
 from viz.gradients import (
+    FEW_POINTS,
+    LEGEND_ROOM,
     MAX_COLUMNS,
     MIN_HALF_RANGE,
     RIDGE_HEIGHT,
@@ -21,10 +23,13 @@ from viz.gradients import (
     layer_step_heatmap,
     log_axis,
     log_norm_matrix,
+    log_ticks,
     loss_by_step,
     norm_by_layer,
     ridge_layers,
+    step_axis,
     theory_chart,
+    tick_labels,
     update_ratio_chart,
 )
 
@@ -132,6 +137,17 @@ def test_heatmap_sends_float32_layers_by_steps_with_one_colour_range_for_both_pa
         layer_step_heatmap({"A": (steps, a)}, quantity="grad_W_norm")
 
 
+def test_heatmap_panels_leave_room_between_their_step_labels():
+    fig = layer_step_heatmap(
+        {"A": (np.arange(600), np.ones((600, 21))), "B": (np.arange(600), np.ones((600, 21)))}
+    )
+    gap = fig.layout.xaxis2.domain[0] - fig.layout.xaxis.domain[1]
+    assert gap >= 0.08  # "600" of A and "0" of B used to run together ("6000")
+    assert fig.layout.xaxis.nticks == fig.layout.xaxis2.nticks == 5
+    one = layer_step_heatmap({"A": (np.array([0]), np.ones((1, 21)))})
+    assert one.layout.xaxis.dtick == 1  # step 0 alone: no half steps on the axis
+
+
 def test_heatmap_of_configurations_of_different_depths():
     fig = layer_step_heatmap({"A": (np.arange(3), np.ones((3, 101))), "B": (np.arange(3), np.ones((3, 21)))})
     assert [len(t.y) for t in fig.data] == [101, 21]
@@ -174,11 +190,29 @@ def test_ridgeline_splits_activations_by_sign_and_scales_each_ridge():
     assert fig.layout.xaxis.range == (-1, 1) and fig.layout.xaxis2.range == (-10, 2)
 
 
+def test_ridgelines_read_in_a_narrow_column():
+    act = np.ones((21, 40), dtype=int)
+    fig = histogram_ridges(
+        act, np.linspace(-1.05, 1.05, 41), act, np.linspace(-16, 4, 41), title="A at step 5"
+    )
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == ["activations", "log10 |dL/dW|"]  # short panel titles, side by side
+    assert all(a.font.size <= 13 for a in fig.layout.annotations)
+    assert fig.layout.xaxis.title.text is None and fig.layout.xaxis2.title.text is None
+    assert list(fig.layout.xaxis.tickvals) == [-1.0, 0.0, 1.0]
+    assert list(fig.layout.xaxis2.tickvals) == [-15.0, -10.0, -5.0, 0.0]
+    assert list(fig.layout.xaxis2.ticktext) == ["", "−10", "", "0"]  # a label every 10 decades
+    assert fig.layout.yaxis.ticktext[0] == "1" and fig.layout.yaxis.title.text == "layer"
+    assert fig.layout.title.text == "A at step 5" and fig.layout.title.subtitle.text is None
+    wide = histogram_ridges(act, np.linspace(-3, 3, 41), act, np.linspace(-16, 4, 41))
+    assert list(wide.layout.xaxis.tickvals) == [-3.0, 0.0, 3.0]
+
+
 def test_ridgeline_of_a_deep_network_draws_at_most_max_ridges():
     act = np.ones((101, 40), dtype=int)
     fig = histogram_ridges(act, np.linspace(-3, 3, 41), act, np.linspace(-16, 4, 41), max_ridges=12)
     assert len(fig.layout.yaxis.tickvals) == 12
-    assert fig.layout.yaxis.ticktext[0] == "layer 1" and fig.layout.yaxis.ticktext[-1] == "layer 101"
+    assert fig.layout.yaxis.ticktext[0] == "1" and fig.layout.yaxis.ticktext[-1] == "101"
     assert np.isnan(np.asarray(fig.data[2].x, dtype=np.float64)).sum() == 12  # one polygon per ridge
     assert json.loads(fig.to_json())["data"][2]["x"]["dtype"] == "f4"
 
@@ -205,6 +239,10 @@ def test_update_ratio_chart_marks_the_rule_of_thumb():
     assert fig.layout.yaxis.type == "log"
     rule = next(t for t in fig.data if t.name.startswith("rule of thumb"))
     assert set(rule.y) == {RULE_OF_THUMB} == {1e-3}
+    # labelled on the line, not in the legend: a half-width column fits two legend entries a row
+    assert [t.name for t in fig.data if t.showlegend is not False] == ["A", "B"]
+    label = next(a for a in fig.layout.annotations if a.text == "rule of thumb 1e-3")
+    assert label.y == pytest.approx(-3.0)  # log10 of 1e-3: annotations on a log axis use log units
     band = fig.data[0]
     assert band.fill == "toself" and min(band.y) == 1e-4 and max(band.y) == 1e-2
     a = next(t for t in fig.data if t.name == "A")
@@ -225,4 +263,54 @@ def test_log_axes_label_every_decade_only_when_the_values_span_two_decades():
     assert wide == dict(type="log", gridcolor=theme.NEUTRAL, exponentformat="power", title="t", dtick=1)
     assert "dtick" not in log_axis([np.array([0.2, 0.5])])
     assert log_axis([np.array([1e-30, 1.0])])["dtick"] == 5  # 30 decades: a label every 5
-    assert "dtick" not in log_axis([])
+    assert "dtick" not in log_axis([]) and "tickvals" not in log_axis([])
+
+
+def test_log_axes_below_two_decades_label_round_values_of_one_kind():
+    # A batch loss from 3 down to 0.5: Plotly's own ticks write 3, 2.5, 2, 1.5, 1, 0.5 unevenly spaced
+    axis = log_axis([np.array([2.7, 1.7, 0.7, 0.5])])
+    assert axis["tickvals"] == [0.5, 1.0, 2.0] and axis["ticktext"] == ["0.5", "1", "2"]
+    assert log_ticks(0.0954, 7.25) == [0.1, 0.2, 0.5, 1.0, 2.0, 5.0]
+    assert log_ticks(0.65, 0.69) == [0.66, 0.68]  # no 1-2-5 value inside: round values
+    assert log_ticks(0.3, 0.55) == [0.3, 0.4, 0.5]  # one 1-2-5 value only: every digit
+    assert len(log_ticks(1.0, 1.0)) >= 1
+    for lo, hi in ((0.0954, 7.25), (0.65, 0.69), (3e-7, 2e-6), (1.0, 1.0)):
+        ticks = log_ticks(lo, hi)
+        assert ticks == sorted(ticks) and len(ticks) <= 6
+    small = log_axis([np.array([1e-5, 4e-5])])
+    assert small["ticktext"] == ["10<sup>−5</sup>", "2×10<sup>−5</sup>"]
+    assert tick_labels([5e-4, 1e-3, 2e-3]) == ["5×10<sup>−4</sup>", "10<sup>−3</sup>", "2×10<sup>−3</sup>"]
+
+
+def test_step_axes_count_whole_steps():
+    assert step_axis(np.array([0]))["dtick"] == 1 and step_axis(np.array([0]))["range"] == [-0.5, 0.5]
+    assert step_axis(np.array([0, 1, 2]))["range"] == [-0.5, 2.5]
+    assert "dtick" not in step_axis(np.arange(100))
+
+
+def test_a_short_loss_curve_marks_its_points():
+    one = loss_by_step({"A": (np.array([0]), np.array([0.7])), "B": (np.array([0]), np.array([0.5]))})
+    assert [t.mode for t in one.data] == ["lines+markers", "lines+markers"]  # a lone point is drawn
+    assert one.data[1].marker.symbol != one.data[0].marker.symbol
+    long = loss_by_step({"A": (np.arange(FEW_POINTS + 1), np.ones(FEW_POINTS + 1))})
+    assert long.data[0].mode == "lines"
+
+
+def test_per_layer_legends_sit_under_the_axis_title():
+    for fig in (
+        norm_by_layer({"A": vanishing_row(), "B": vanishing_row()}),
+        update_ratio_chart({"A": np.ones(6) * 1e-3}),
+        theory_chart(
+            {
+                "A": {
+                    "theory_variance": np.ones(3),
+                    "measured_variance": np.ones(3),
+                    "theory_delta": None,
+                    "measured_delta": np.ones(3),
+                }
+            }
+        ),  # fmt: skip
+    ):
+        legend = fig.layout.legend
+        assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == ("h", "container", 0, "bottom")
+        assert fig.layout.margin.b == LEGEND_ROOM
