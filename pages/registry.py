@@ -31,7 +31,7 @@ PAGES = [
     ),
     PageInfo(
         "pages/vanishing.py",
-        "Vanishing and exploding gradients",
+        "Vanishing & exploding",  # short: the sidebar cuts longer titles at 1024 px
         ":material/trending_down:",
         "Training",
         "Stack 20, 50 or 100 layers and watch the gradient fade toward the input or blow up; "

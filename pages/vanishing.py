@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import INITS, OPTIMIZERS
+from engine import OPTIMIZERS
 from pages import vanishing_state as vs
 from pages import widgets
 from viz.gradients import (
@@ -100,26 +100,6 @@ RESIDUAL_HELP = (
 )
 
 
-def init_controls(key: str, default: str) -> tuple[str, float]:
-    """The init scheme and its scale, as ``widgets.init_select``, but the defaults go into the
-    session state before the widgets exist and the widgets get none of their own: the classic
-    init buttons set these keys in a callback, and a widget created with a default value and
-    a value set through the Session State API makes Streamlit warn."""
-    state.setdefault(key, default)
-    state.setdefault(f"{key}.scale", 1.0)
-    scheme = st.selectbox("Initialization", INITS, key=key, help=widgets.INIT_HELP)
-    scale = st.number_input(
-        "Init scale" if scheme in ("normal", "uniform") else "Init gain",
-        min_value=0.0,
-        max_value=100.0,
-        step=0.1,
-        format="%g",
-        key=f"{key}.scale",
-        disabled=scheme == "zeros",
-    )
-    return scheme, float(scale)
-
-
 # ----------------------------------------------------------------------------- widgets
 def config_controls(
     name: str, dataset: str, csv: vs.CsvData | None, batch_size: int, seed: int
@@ -136,7 +116,7 @@ def config_controls(
         cases[i % 2].button(
             case, key=f"{key}.classic.{case}", on_click=set_classic_init, args=(name, case), width="stretch"
         )
-    init, init_scale = init_controls(f"{key}.init", d.init)
+    init, init_scale = widgets.init_select(f"{key}.init", d.init)
     options = vs.losses_for(dataset, csv)
     loss = widgets.loss_select(
         f"{key}.loss.{vs.loss_kind(dataset, csv)}", default=options[0], options=options
@@ -177,7 +157,7 @@ def config_controls(
 
 
 # ----------------------------------------------------------------------------- page
-st.title("Vanishing and exploding gradients")
+st.title("Vanishing & exploding gradients")
 st.caption(
     "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
     "then switch on a fix and watch it recover. A and B train side by side on one clock."

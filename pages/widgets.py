@@ -30,13 +30,19 @@ def loss_select(key: str, default: str = "sse", options: tuple[str, ...] = tuple
 
 
 def init_select(key: str, default: str = "xavier_uniform") -> tuple[str, float]:
-    """Init scheme and its scale (std/limit for normal/uniform, a gain for the others)."""
-    scheme = st.selectbox("Initialization", INITS, index=INITS.index(default), key=key, help=INIT_HELP)
+    """Init scheme (key ``key``) and its scale (``{key}.scale``: std/limit for normal/uniform,
+    a gain for the others).
+
+    The defaults go into the session state before the widgets exist, and the widgets get no
+    default of their own, so a page's callback may set these keys (e.g. a "classic init"
+    button) without Streamlit warning that a widget had a default and a state value."""
+    st.session_state.setdefault(key, default)
+    st.session_state.setdefault(f"{key}.scale", 1.0)
+    scheme = st.selectbox("Initialization", INITS, key=key, help=INIT_HELP)
     scale = st.number_input(
         "Init scale" if scheme in ("normal", "uniform") else "Init gain",
         min_value=0.0,
         max_value=100.0,
-        value=1.0,
         step=0.1,
         format="%g",
         key=f"{key}.scale",

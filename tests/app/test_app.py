@@ -24,7 +24,7 @@ def test_every_page_runs_from_the_navigation():
         at.switch_page(page.path).run()
         assert not at.exception, page.path
         assert not [e for e in at.error if "Something went wrong" in e.value], page.path
-        assert at.title[0].value == page.title
+        assert at.title[0].value.startswith(page.title)  # the navigation may shorten it
 
 
 def test_a_crashing_page_gets_a_message_and_a_way_out(tmp_path, monkeypatch):

@@ -242,7 +242,7 @@ def texts(elements) -> str:
 def test_page_runs_with_the_defaults(load_page):
     at = load_page(PAGE)
     assert not at.exception and not at.error
-    assert at.title[0].value == "Vanishing and exploding gradients"
+    assert at.title[0].value == "Vanishing & exploding gradients"
     assert "**A** = sigmoid · normal(1) · 20×64" in texts(at.markdown)
     assert "**B** = relu · he_normal · 20×64" in texts(at.markdown)
     assert at.button(key="vg.play_button").label == "Play"
