@@ -625,24 +625,6 @@ def test_a_hostile_link_falls_back_with_a_notice_and_no_crash():
     assert not at.warning  # shown once
 
 
-def test_a_typed_learning_rate_is_parsed_or_refused(tmp_path):
-    script = tmp_path / "choice.py"
-    script.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "import streamlit as st\n"
-        "from pages import widgets\n"
-        "st.markdown(f'value={widgets.playground_learning_rate(\"lr\")}')\n"
-    )
-    for typed, expected, error in (("0,05", 0.05, False), ("abc", 1e-05, True), ("1e9", 1e-05, True)):
-        at = AppTest.from_file(str(script), default_timeout=30)
-        at.session_state["lr"] = typed
-        at.run()
-        assert at.markdown[0].value == f"value={expected}"
-        assert bool(at.error) == error, typed
-        assert f"{expected:g}" in at.selectbox(key="lr").options
-
-
 def test_divergence_stops_training_and_keeps_the_last_finite_state():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params.update({"data": "plane", "lr": "10"})

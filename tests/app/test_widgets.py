@@ -43,8 +43,9 @@ def test_a_refused_learning_rate_says_what_is_allowed(learning_rate_app, typed, 
     assert at.markdown[0].value == "value=1e-05"  # the last valid value (here the first option)
 
 
-def test_a_typed_learning_rate_in_range_is_kept_and_offered(learning_rate_app):
-    at = learning_rate_app("2,5")
+@pytest.mark.parametrize("typed, expected", [("2,5", 2.5), ("0,05", 0.05), (" 7 ", 7.0)])
+def test_a_typed_learning_rate_in_range_is_kept_and_offered(learning_rate_app, typed, expected):
+    at = learning_rate_app(typed)  # a comma works as the decimal point
     assert not at.error
-    assert at.markdown[0].value == "value=2.5"
-    assert 2.5 in at.selectbox(key="lr").options or "2.5" in at.selectbox(key="lr").options
+    assert at.markdown[0].value == f"value={expected}"
+    assert f"{expected:g}" in at.selectbox(key="lr").options
