@@ -17,7 +17,7 @@ from engine.parse import parse_number
 from pages import widgets
 from viz.curves import loss_curve
 from viz.diagram import PHASES, Selection, layer_names, step_diagram
-from viz.equations import all_selectable, describe, neuron_equations, weight_equations
+from viz.equations import all_selectable, describe, neuron_equations, stalled_layers, weight_equations
 from viz.tables import gradcheck_table, neuron_table, weight_table
 
 # Matt Mazur's worked example: the default network, sample and target.
@@ -189,12 +189,45 @@ if errors:
     )
 if step.diverged:
     widgets.divergence_banner(len(state["sbs.losses"]), step.divergence.message)
+elif stalled := stalled_layers(step):
+    which = (
+        f"Layer {stalled[0]} no longer learns"
+        if len(stalled) == 1
+        else (f"Layers {', '.join(map(str, stalled))} no longer learn")
+    )
+    st.warning(
+        f"**{which}:** the gradient dL/dw is 0 (to double precision) although the loss is not, "
+        "because the units are saturated (f'(z) ≈ 0) or dead, so the update leaves those weights "
+        "where they are. A smaller learning rate, or gentler weights (New random weights, or the "
+        "worked example), brings the gradient back.",
+        icon=":material/block:",
+    )
 
-# ---- phase controls: the four phases, one at a time
+# ---- phase controls: the four phases, one at a time; Next after "update" applies it
+new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
+new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
+apply_args = (new_weights, new_biases, step.loss)
+cannot_apply = (
+    "Training diverged: lower the learning rate or load other weights."
+    if step.diverged
+    else "Some edited cells are not valid: fix them first (see Edit the network)."
+    if errors
+    else None
+)
 back_col, slider_col, next_col = st.columns([1.2, 5, 1.2], vertical_alignment="center")
 back_col.button("◀ Back", on_click=move_phase, args=(-1,), width="stretch", help="The previous phase")
 phase = slider_col.select_slider("Phase", PHASES, key="sbs.phase", label_visibility="collapsed")
-next_col.button("Next ▶", on_click=move_phase, args=(1,), width="stretch", help="The next phase")
+if phase == PHASES[-1]:
+    next_col.button(
+        "Next ▶",
+        on_click=apply_update,
+        args=apply_args,
+        disabled=cannot_apply is not None,
+        width="stretch",
+        help=cannot_apply or "Apply the update and start the next step's forward pass",
+    )
+else:
+    next_col.button("Next ▶", on_click=move_phase, args=(1,), width="stretch", help="The next phase")
 st.caption(
     " → ".join(f"**{k + 1} {name}**" if name == phase else f"{k + 1} {name}" for k, name in enumerate(PHASES))
 )
@@ -224,17 +257,15 @@ with diagram_col:
     st.plotly_chart(step_diagram(step, phase, selection=selection), key="sbs.diagram", width="stretch")
 with loss_col:
     st.metric("Loss before this step", f"{step.loss:.6g}")
-    new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
-    new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
     st.button(
         "Apply the update",
         type="primary",
         on_click=apply_update,
-        args=(new_weights, new_biases, step.loss),
-        disabled=step.diverged,
+        args=apply_args,
+        disabled=cannot_apply is not None,
         width="stretch",
         icon=":material/skip_next:",
-        help="Add Δw and Δb to the weights and biases, and start the next step's forward pass.",
+        help=cannot_apply or "Add Δw and Δb to the weights and biases; start the next forward pass.",
     )
     losses = [*state["sbs.losses"], step.loss]
     st.plotly_chart(

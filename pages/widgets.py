@@ -122,5 +122,6 @@ def playground_learning_rate(key: str, label: str = "Learning rate η") -> float
         key,
         minimum=0.0,
         maximum=1000.0,
-        help="Change it while training runs: the next step uses it. 3 and 10 diverge on purpose.",
+        help="Change it while training runs: the next step uses it. 3 and 10 are too large: the loss "
+        "jumps about, and on the plane data training diverges.",
     )

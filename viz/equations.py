@@ -16,13 +16,14 @@ from engine.network import Step
 from viz.diagram import layer_names
 
 
-def number(x: float) -> str:
-    """A value for a formula: 4 significant digits, negatives in parentheses."""
+def number(x: float, bracket: bool = True) -> str:
+    """A value for a formula: 4 significant digits, negatives in parentheses (unless
+    ``bracket`` is False: a function's argument, already in parentheses)."""
     text = f"{x:.4g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
-    return f"({text})" if x < 0 else text
+    return f"({text})" if x < 0 and bracket else text
 
 
 def chain(lhs: str, *steps: str) -> str:
@@ -61,7 +62,7 @@ def neuron_equations(
             chain("z", f"{terms} + b", f"{numbers} + {number(b[j])}", number(z)),
             rf"{me} = \frac{{e^{{z}}}}{{\sum_k e^{{z_k}}}} = \frac{{e^{{{number(z)}}}}}{{\sum_k e^{{z_k}}}} = {number(a)}"
             if activation == "softmax"
-            else rf"{me} = f(z) = \mathrm{{{activation}}}({number(z)}) = {number(a)}",
+            else rf"{me} = f(z) = \mathrm{{{activation}}}({number(z, bracket=False)}) = {number(a)}",
         ]
     if phase == "loss":
         if layer != L:
@@ -161,3 +162,18 @@ def describe(item: tuple, sizes: list[int]) -> str:
         return f"neuron {names[item[1]][item[2]]}"
     _, l, i, j = item
     return f"weight {names[l][i]} → {names[l + 1][j]}"
+
+
+STALLED_RATIO = 1e-12  # a layer's largest |dL/dW| below this times the network's: no learning
+
+
+def stalled_layers(step: Step) -> list[int]:
+    """The layers (1-based, as the page names them; the output is ``L``) whose gradient
+    ``dL/dW`` is zero, or below ``STALLED_RATIO`` times the largest one in the network, while
+    the loss is not: their units are saturated (``f'(z) = 0`` to double precision) or dead, and
+    the update leaves their weights where they are. Empty for a diverged step."""
+    peaks = [float(np.abs(g).max(initial=0.0)) for g in step.grad_W]
+    top = max(peaks)
+    if not (np.isfinite(top) and np.isfinite(step.loss)) or step.loss == 0.0:
+        return []
+    return [l + 1 for l, peak in enumerate(peaks) if peak <= STALLED_RATIO * top]

@@ -121,13 +121,38 @@ def test_architecture_change_resets(load_page):
     assert len(neurons["text"]) == 8
 
 
-def test_huge_learning_rate_does_not_crash(load_page):
+def test_huge_learning_rate_does_not_crash_and_says_the_hidden_layer_stalled(load_page):
     at = load_page(PAGE)
     at.number_input(key="sbs.lr").set_value(1e6).run()
     assert not at.exception
+    assert not at.warning  # the first step still has gradients everywhere
     for _ in range(3):
         next(b for b in at.button if "Apply" in b.label).click().run()
     assert not at.exception
+    # the sigmoids saturated: the loss looks fine (1e-4), but no layer learns any more
+    assert any("Layers 1, 2 no longer learn" in w.value for w in at.warning)
+
+
+def test_invalid_edits_block_the_update_instead_of_being_dropped(load_page):
+    at = load_page(PAGE)
+    at = edit(at, "sbs.x.v1", 0, "x1", "1e200")
+    apply_button = next(b for b in at.button if "Apply" in b.label)
+    assert apply_button.disabled
+    at.select_slider(key="sbs.phase").set_value("update").run()
+    next_button = next(b for b in at.button if b.label == "Next ▶")
+    assert next_button.disabled
+    at = edit(at, "sbs.x.v1", 0, "x1", "0.2")
+    assert not next(b for b in at.button if "Apply" in b.label).disabled
+
+
+def test_next_after_the_update_phase_applies_the_update(load_page):
+    at = load_page(PAGE)
+    for _ in range(3):
+        next(b for b in at.button if b.label == "Next ▶").click().run()
+    assert at.select_slider(key="sbs.phase").value == "update"
+    next(b for b in at.button if b.label == "Next ▶").click().run()
+    assert at.select_slider(key="sbs.phase").value == "forward"
+    assert loss_shown(at) == pytest.approx(0.280471, abs=1e-6)  # Mazur's network after one step
 
 
 def test_gradient_check_runs_only_in_its_tab_and_agrees(load_page):

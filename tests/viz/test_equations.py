@@ -3,7 +3,14 @@
 import numpy as np
 
 from engine import Network
-from viz.equations import all_selectable, describe, neuron_equations, number, weight_equations
+from viz.equations import (
+    all_selectable,
+    describe,
+    neuron_equations,
+    number,
+    stalled_layers,
+    weight_equations,
+)
 
 
 def mazur_step():
@@ -50,3 +57,34 @@ def test_softmax_output_is_not_written_as_a_function_of_one_z():
     step = net.train_step(np.array([[0.5, -0.5]]), np.array([[1.0, 0.0]]), lr=0.1)
     lines = neuron_equations(step, 2, 0, "forward", "softmax", "cross_entropy", 0.1)
     assert r"\sum_k e^{z_k}" in lines[1] and "mathrm{softmax}" not in lines[1]
+
+
+def test_a_function_argument_is_not_bracketed_twice():
+    assert number(-2.5) == "(-2.5)" and number(-2.5, bracket=False) == "-2.5"
+    net = Network.from_parameters([np.array([[-3.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)],
+                                  activation="tanh", loss="mse")  # fmt: skip
+    step = net.train_step(np.array([[1.0]]), np.array([[0.0]]), lr=0.1)
+    lines = neuron_equations(step, 1, 0, "forward", "tanh", "mse", 0.1)
+    assert r"\mathrm{tanh}(-3)" in lines[1]
+
+
+def test_stalled_layers_are_the_hidden_ones_with_no_gradient():
+    assert stalled_layers(mazur_step()) == []  # hidden dL/dw ~ 4e-4 next to 0.08 at the output
+    saturated = Network.from_parameters(
+        [np.array([[100.0, 0.1]]), np.array([[1.0], [1.0]]), np.array([[1.0]])],
+        [np.zeros(2), np.zeros(1), np.zeros(1)],
+        activation=["sigmoid", "relu"],
+        loss="mse",
+    )
+    step = saturated.train_step(np.array([[1.0]]), np.array([[0.0]]), lr=0.1)
+    assert stalled_layers(step) == []  # layer 1's second unit still learns
+    dead = Network.from_parameters(
+        [np.array([[1.0]]), np.array([[-1.0]]), np.array([[1.0]])],
+        [np.zeros(1), np.zeros(1), np.zeros(1)],
+        activation=["sigmoid", "relu"],
+        loss="mse",
+    )
+    step = dead.train_step(np.array([[1.0]]), np.array([[3.0]]), lr=0.1)
+    assert stalled_layers(step) == [1, 2, 3]  # the relu is dead: its output is 0, and so is every dL/dW
+    perfect = Network.from_parameters([np.array([[0.0]])], [np.zeros(1)], activation=[], loss="mse")
+    assert stalled_layers(perfect.train_step(np.array([[1.0]]), np.array([[0.0]]), lr=0.1)) == []  # loss 0
