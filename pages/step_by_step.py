@@ -178,7 +178,8 @@ try:
     net = Network.from_parameters(
         weights, biases, activation=activation, output_activation=output_activation, loss=loss
     )
-    step = net.copy().train_step(x[None, :], t[None, :], lr=lr)
+    trained = net.copy()  # after the step: the network with the update applied
+    step = trained.train_step(x[None, :], t[None, :], lr=lr)
 except ValueError as error:
     st.error(f"This network cannot be trained as set: {error}")
     st.stop()
@@ -204,9 +205,7 @@ elif stalled := stalled_layers(step):
     )
 
 # ---- phase controls: the four phases, one at a time; Next after "update" applies it
-new_weights = [w + u for w, u in zip(step.weights, step.update_W)]
-new_biases = [b + u for b, u in zip(step.biases, step.update_b)]
-apply_args = (new_weights, new_biases, step.loss)
+apply_args = (trained.weights, trained.biases, step.loss)
 cannot_apply = (
     "Training diverged: lower the learning rate or load other weights."
     if step.diverged
