@@ -201,10 +201,6 @@ FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
 
 # ---------------------------------------------------------------------------- field rules
-def _choice(options: tuple) -> tuple:
-    return ("choice", options)
-
-
 _INT_RANGES = {
     "noise": NOISE_RANGE,
     "train_ratio": RATIO_RANGE,
