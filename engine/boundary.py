@@ -106,3 +106,26 @@ def evaluate_boundary(
     res = grid_.resolution
     maps = [np.ascontiguousarray(a.T).reshape(a.shape[1], res, res) for a in trace.a]
     return Boundary(grid_.xs, grid_.ys, maps)
+
+
+def unit_map(
+    network: Network,
+    grid_: BoundaryGrid,
+    unit: tuple[int, int],
+    weights: Sequence[np.ndarray] | None = None,
+    biases: Sequence[np.ndarray] | None = None,
+) -> np.ndarray:
+    """One unit's map ``(res, res)``: ``evaluate_boundary(...).maps[k][u]`` for ``unit = (k, u)``
+    without laying out every other unit's map (a live view draws one map large, every frame)."""
+    k, u = unit
+    if not (0 <= k < len(network.sizes) and 0 <= u < network.sizes[k]):
+        raise ValueError(f"no unit {unit} in a network of sizes {list(network.sizes)}")
+    if grid_.X.shape[1] != network.sizes[0]:
+        raise ValueError(f"the grid has {grid_.X.shape[1]} features but the network takes {network.sizes[0]}")
+    if weights is not None or biases is not None:
+        if weights is None or biases is None:
+            raise ValueError("give both weights and biases, or neither")
+        network = network.copy()
+        network.set_parameters(list(weights), list(biases))
+    a = network.forward(grid_.X).a[k]
+    return np.ascontiguousarray(a[:, u]).reshape(grid_.resolution, grid_.resolution)

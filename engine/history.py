@@ -74,6 +74,7 @@ import io
 import json
 import math
 from collections import deque
+from collections.abc import Sequence
 from numbers import Integral, Real
 
 import numpy as np
@@ -221,6 +222,11 @@ class _Table:
 
     def column(self, name: str) -> np.ndarray:
         return self.arrays[name][: self.n].copy()
+
+    def rows_after(self, step: int, names: Sequence[str]) -> dict[str, np.ndarray]:
+        """Copies of columns ``names`` (and ``step``) for the rows with a step above ``step``."""
+        i = int(np.searchsorted(self.arrays["step"][: self.n], step, side="right"))
+        return {k: self.arrays[k][i : self.n].copy() for k in ("step", *names)}
 
     def find(self, step: int) -> int | None:
         steps = self.arrays["step"][: self.n]
@@ -737,6 +743,25 @@ class History:
         """Evaluation metrics, one row per evaluation: ``step`` and the ``METRIC_COLUMNS`` (copies)."""
         table = self._tables["metrics"]
         return {k: table.column(k) for k in METRIC_COLUMNS}
+
+    def metrics_after(self, step: int) -> dict[str, np.ndarray]:
+        """The metrics rows recorded at a step above ``step`` (a live view's new curve points,
+        without copying the whole table)."""
+        return self._tables["metrics"].rows_after(step, METRIC_COLUMNS[1:])
+
+    def summaries_after(self, step: int, names: Sequence[str]) -> dict[str, np.ndarray]:
+        """Summary columns ``names`` (and ``step``) of the steps above ``step``: scalars ``(m,)``,
+        per-layer ``(m, L)``; empty arrays before the first step."""
+        self.flush()
+        allowed = (*SCALAR_COLUMNS, *LAYER_COLUMNS)
+        for name in names:
+            if name not in allowed:
+                raise ValueError(f"unknown summary column {name!r}; choose one of: {', '.join(allowed)}")
+        if self._L is None:
+            return {
+                k: np.empty((0,) if k in SCALAR_COLUMNS or k == "step" else (0, 0)) for k in ("step", *names)
+            }
+        return self._tables["summary"].rows_after(step, names)
 
     @property
     def last_metrics_step(self) -> int | None:

@@ -44,8 +44,10 @@ running statistics are restored from the step as well.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -273,6 +275,34 @@ class Trainer:
             raise ValueError(f"run needs a number of steps >= 0, got {n_steps!r}")
         if self.divergence is not None:
             return 0
+        return self._train(n_steps, None, None, time.perf_counter)
+
+    def run_for(
+        self,
+        seconds: float,
+        max_steps: int | None = None,
+        stop: Callable[[], bool] | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> int:
+        """Train for a time budget: steps until ``seconds`` have passed on ``clock`` (checked
+        after every step, so at least one step is taken), ``max_steps`` were taken, or
+        ``stop()`` is true (checked before every step: a Pause takes effect at the next step).
+        Returns the steps taken; records and evaluates as ``run``.
+
+        A live view trains this way, so that training speed does not depend on how often the
+        browser redraws."""
+        if not (isinstance(seconds, Real) and math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"run_for needs a time budget in seconds >= 0, got {seconds!r}")
+        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, Integral)):
+            raise ValueError(f"max_steps must be an integer or None, got {max_steps!r}")
+        limit = -1 if max_steps is None else max(0, int(max_steps))
+        if self.divergence is not None or limit == 0:
+            return 0
+        return self._train(limit, clock() + float(seconds), stop, clock)
+
+    def _train(self, n_steps: int, deadline: float | None, stop, clock) -> int:
+        """The loop of ``run`` and ``run_for``: ``n_steps`` steps (-1: no limit), until ``deadline``
+        on ``clock`` or ``stop()``."""
         optimizer = self._optimizer
         optimizer.validate()
         net, history, every = self.network, self.history, self._eval_every
@@ -281,7 +311,9 @@ class Trainer:
             self.evaluate()  # where training starts, or an interval step a new interval left out
         self._fresh_start = False
         taken = 0
-        for _ in range(n_steps):
+        while taken != n_steps:
+            if stop is not None and stop():
+                break
             X, Y, epoch, position, after = self._next_batch()
             step = net.train_step(X, Y, optimizer=optimizer)
             history.record(step, epoch=epoch, position=position)
@@ -301,6 +333,8 @@ class Trainer:
             self._last_loss = step.loss
             if net.steps_taken % every == 0:
                 self.evaluate()
+            if deadline is not None and clock() >= deadline:
+                break
         history.flush()
         return taken
 

@@ -7,7 +7,7 @@ initial weights (``hidden``, ``act``/``acts``, ``init``, ``iscale``, ``seed``) e
 
     ?data=circle&noise=0&ratio=50&points=200&dseed=0&features=x1,x2&hidden=4,2&act=tanh
      &acts=&init=xavier_uniform&iscale=1.0&seed=0&reg=none&rrate=0.0&lr=0.03&batch=10
-     &opt=sgd&clip=0.0&loss=mse&speed=10&test=0&disc=0&view=weights&nodes=activation&logw=0
+     &opt=sgd&clip=0.0&loss=mse&speed=0&test=0&disc=0&view=weights&nodes=activation&logw=0
 
 ``from_query`` never raises: a value that does not parse or is out of range falls back to
 its default, and a notice (a sentence for the page to show) says which and why.
@@ -40,7 +40,7 @@ REGULARIZATIONS = ("none", "l1", "l2")
 VIEWS = ("weights", "gradients", "update")
 NODE_COLOURS = ("activation", "delta")
 REGRESSION_LOSSES = ("mse", "sse")
-SPEEDS = (1, 2, 5, 10, 20, 50, 100)
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 0)  # epochs/s while playing; 0: as fast as the server allows
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 MAX_HIDDEN_LAYERS = 10
@@ -61,6 +61,7 @@ KEEP_RECENT = 50  # the latest steps always held in full for replay
 DETAIL_EVERY = 10  # and every 10th step (thinned when the cap is reached)
 MAX_QUERY_VALUE = 200  # characters; longer link values are rejected unread
 MAX_NOTICES = 6
+EVAL_EVERY = 10  # steps between evaluations when stepping by hand (the live view evaluates per slice)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class PlaygroundConfig:
     optimizer: str = "sgd"
     clip_norm: float = 0.0
     regression_loss: str = "mse"
-    speed: int = 10
+    speed: int = 0
     show_test: bool = False
     discretize: bool = False
     view: str = "weights"
@@ -513,7 +514,7 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
         dataset,
         batch_size=config.batch_size,
         seed=config.seed,
-        eval_every=config.speed,
+        eval_every=EVAL_EVERY,
         history=history,
     )
     trainer.evaluate()
@@ -538,7 +539,6 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.clip_norm = new.clip_norm or None
         optimizer.validate()
     trainer.batch_size = new.batch_size
-    trainer.eval_every = new.speed
     words = {
         "regularization": "regularization",
         "reg_rate": "regularization rate",

@@ -1,0 +1,34 @@
+"""The live view as a Streamlit component (``st.components.v2``, no build step).
+
+``live_view(run, options, key)`` mounts it once per page under a stable ``key``; later script
+runs call it again with new ``options`` (display settings), which its JS applies in place.
+The JS (``live_view.js``) opens ``/live?token=...`` and draws the frames; its ``sync`` trigger
+(``{"playing": bool, "step": int}``) reruns the page when playing starts or a paused state
+changed, so the page's own controls (replay, resume) follow the stream.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages.live.runs import REGISTRY, LiveRun
+
+_HERE = Path(__file__).parent
+_COMPONENT = st.components.v2.component(
+    "backprop_lab.live_view",
+    html="",
+    css=(_HERE / "live_view.css").read_text(encoding="utf-8"),
+    js=(_HERE / "live_view.js").read_text(encoding="utf-8"),
+)
+
+
+def live_view(run: LiveRun, options: dict, key: str, on_sync=None):
+    """Mount (or update) the live view of ``run``; returns the component's result."""
+    REGISTRY.register(run)
+    return _COMPONENT(
+        data={"token": run.token, **options},
+        key=key,
+        on_sync_change=on_sync or (lambda: None),
+    )

@@ -1,0 +1,517 @@
+// Backprop Lab's live view: mounted once per page, it opens the app's own websocket
+// (/live?token=...), draws every binary frame the server sends (viz/frames.py's wire format)
+// on canvases, and sends back Play / Pause / Step, the unit clicked, and an ack per drawing.
+// Nothing here computes a number the engine did not: it only colours and places them.
+//
+// Testability contract: the root element carries data-bl-live, data-bl-step (step shown),
+// data-bl-epoch (epoch shown), data-bl-draws (+1 per redraw); Play and Pause are buttons
+// named "Play" and "Pause".
+
+const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
+const MAX_POINTS = 4000;
+const svg = (path) => `<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path fill="currentColor" d="${path}"/></svg>`;
+const ICONS = {
+  play: svg("M8 5v14l11-7z"),
+  pause: svg("M6 5h4v14H6zm8 0h4v14h-4z"),
+  step: svg("M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z"),
+}; // curve points kept per series (thinned by two when full)
+
+function decode(buffer) {
+  const view = new DataView(buffer);
+  const n = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
+  const base = 4 + n;
+  const arrays = {};
+  for (const spec of header.arrays) {
+    const T = DTYPES[spec.dtype];
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    arrays[spec.name] = { data: new T(buffer, base + spec.offset, count), shape: spec.shape };
+  }
+  return { header, arrays };
+}
+
+function hexRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+function fmt(v) {
+  if (v === null || v === undefined || !isFinite(v)) return "–";
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(4);
+}
+
+class Series {
+  // x (step) and one or more y columns, thinned by two when MAX_POINTS is reached
+  constructor(columns) { this.columns = columns; this.clear(); }
+  clear() { this.x = []; this.y = Array.from({ length: this.columns }, () => []); }
+  add(xs, ys) {
+    for (let i = 0; i < xs.length; i++) {
+      this.x.push(xs[i]);
+      for (let c = 0; c < this.columns; c++) this.y[c].push(ys[c][i]);
+    }
+    if (this.x.length > MAX_POINTS) {
+      const keep = (arr) => arr.filter((_, i) => i % 2 === 0 || i >= arr.length - 50);
+      this.x = keep(this.x);
+      this.y = this.y.map(keep);
+    }
+  }
+}
+
+class LiveView {
+  constructor(root, setTriggerValue) {
+    this.root = root;
+    this.trigger = setTriggerValue;
+    this.draws = 0;
+    this.setup = null;
+    this.state = null;
+    this.pending = null;
+    this.options = {};
+    this.holdUntilPaused = false;
+    this.lastSync = null;
+    this.loss = new Series(2);
+    this.norms = null;
+    this.build();
+    this.resize = new ResizeObserver(() => this.schedule(true));
+    this.resize.observe(this.el);
+  }
+
+  build() {
+    const el = document.createElement("div");
+    el.className = "bl-live";
+    el.setAttribute("data-bl-live", "");
+    el.dataset.blStep = "0";
+    el.dataset.blEpoch = "0";
+    el.dataset.blDraws = "0";
+    el.innerHTML = `
+      <div class="bl-bar">
+        <button class="bl-btn bl-primary bl-play" type="button">${ICONS.play}Play</button>
+        <button class="bl-btn bl-primary bl-pause" type="button" hidden>${ICONS.pause}Pause</button>
+        <button class="bl-btn bl-step" type="button">${ICONS.step}Step</button>
+        <div class="bl-counters">
+          <div><span class="bl-label">Epoch</span><span class="bl-value bl-epoch">0</span></div>
+          <div><span class="bl-label">Step</span><span class="bl-value bl-stepno">0</span></div>
+          <div><span class="bl-label">Train loss</span><span class="bl-value bl-train">–</span></div>
+          <div><span class="bl-label">Test loss</span><span class="bl-value bl-test">–</span></div>
+          <div><span class="bl-label bl-score-label">Test accuracy</span><span class="bl-value bl-score">–</span></div>
+        </div>
+      </div>
+      <div class="bl-status" role="status"></div>
+      <div class="bl-main">
+        <div class="bl-left"><canvas class="bl-net"></canvas><div class="bl-note bl-net-note"></div></div>
+        <div class="bl-right">
+          <div class="bl-map-title"></div>
+          <canvas class="bl-map"></canvas>
+          <div class="bl-curves"><canvas class="bl-loss"></canvas><canvas class="bl-norm"></canvas></div>
+        </div>
+      </div>`;
+    this.root.appendChild(el);
+    this.el = el;
+    const q = (s) => el.querySelector(s);
+    this.playButton = q(".bl-play");
+    this.pauseButton = q(".bl-pause");
+    this.stepButton = q(".bl-step");
+    this.net = q(".bl-net");
+    this.map = q(".bl-map");
+    this.lossCanvas = q(".bl-loss");
+    this.normCanvas = q(".bl-norm");
+    this.playButton.addEventListener("click", () => this.play());
+    this.pauseButton.addEventListener("click", () => this.pause());
+    this.stepButton.addEventListener("click", () => this.send({ cmd: "step" }));
+    this.net.addEventListener("click", (event) => this.pick(event));
+  }
+
+  update(data) {
+    const first = this.token !== data.token;
+    this.options = data;
+    if (first) {
+      this.token = data.token;
+      this.connect();
+    }
+    this.schedule(true);
+  }
+
+  // ------------------------------------------------------------------ stream
+  connect() {
+    if (this.socket) this.socket.close();
+    const url = location.origin.replace(/^http/, "ws") + "/live?token=" + encodeURIComponent(this.token);
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.el.isConnected) setTimeout(() => this.el.isConnected && !this.socket && this.connect(), 1000);
+    };
+    this.socket = socket;
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  play() {
+    if (this.playButton.disabled) return;
+    this.holdUntilPaused = false;
+    this.showPlaying(true);
+    this.send({ cmd: "play" });
+    this.sync(true);
+  }
+
+  pause() {
+    this.holdUntilPaused = true; // draw nothing more until the paused state arrives
+    this.showPlaying(false);
+    this.send({ cmd: "pause" });
+  }
+
+  showPlaying(playing) {
+    this.playButton.hidden = playing;
+    this.pauseButton.hidden = !playing;
+    this.stepButton.disabled = playing || !!(this.state && this.state.header.divergence);
+  }
+
+  receive(buffer) {
+    const frame = decode(buffer);
+    const h = frame.header;
+    if (h.kind === "setup") {
+      this.setup = frame;
+      this.loss.clear();
+      this.norms = new Series(h.sizes.length - 1);
+      this.points = null;
+      return;
+    }
+    if (h.curves === "replace") {
+      this.loss.clear();
+      if (this.setup) this.norms = new Series(this.setup.header.sizes.length - 1);
+    }
+    const a = frame.arrays;
+    this.loss.add(a.metric_step.data, [a.train_loss.data, a.test_loss.data]);
+    if (this.norms) {
+      const L = a.grad_norm.shape[1] || 0;
+      const cols = Array.from({ length: L }, (_, l) => Array.from({ length: a.norm_step.data.length }, (_, i) => a.grad_norm.data[i * L + l]));
+      if (L === this.norms.columns) this.norms.add(a.norm_step.data, cols);
+    }
+    if (this.holdUntilPaused && h.playing) {
+      this.send({ cmd: "ack", seq: h.seq }); // seen, not drawn: Pause was pressed
+      return;
+    }
+    if (!h.playing) this.holdUntilPaused = false;
+    this.pending = frame;
+    this.schedule(false);
+  }
+
+  schedule(redrawOnly) {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (this.pending) {
+        this.state = this.pending;
+        this.pending = null;
+        this.draw();
+        this.send({ cmd: "ack", seq: this.state.header.seq });
+      } else if (redrawOnly && this.state) {
+        this.draw();
+      }
+    });
+  }
+
+  sync(playing) {
+    // tell the page (a Streamlit rerun) when playing starts or the paused state changed
+    const step = this.state ? this.state.header.step : 0;
+    const key = playing ? "playing" : "paused:" + step + ":" + (this.state && this.state.header.replaying);
+    if (key === this.lastSync) return;
+    this.lastSync = key;
+    this.trigger("sync", { playing, step });
+  }
+
+  // ------------------------------------------------------------------ drawing
+  draw() {
+    if (!this.setup || !this.state) return;
+    const h = this.state.header;
+    this.draws += 1;
+    this.el.dataset.blStep = String(h.step);
+    this.el.dataset.blEpoch = String(h.epoch);
+    this.el.dataset.blDraws = String(this.draws);
+    const m = h.metrics || {};
+    const classification = this.setup.header.problem === "classification";
+    const score = classification ? "test_accuracy" : "test_r2";
+    this.el.dataset.blTestLoss = fmt(m.test_loss);
+    this.el.querySelector(".bl-epoch").textContent = h.epoch.toLocaleString("en");
+    this.el.querySelector(".bl-stepno").textContent = h.step.toLocaleString("en");
+    this.el.querySelector(".bl-train").textContent = fmt(m.train_loss);
+    this.el.querySelector(".bl-test").textContent = fmt(m.test_loss);
+    this.el.querySelector(".bl-score-label").textContent = classification ? "Test accuracy" : "Test R²";
+    this.el.querySelector(".bl-score").textContent = fmt(m[score]);
+    if (!this.holdUntilPaused) this.showPlaying(!!h.playing);
+    this.playButton.disabled = !!h.divergence;
+    const status = [];
+    if (h.divergence) status.push(h.divergence + " Lower the learning rate (or clip gradients), then Reset, or replay an earlier step and resume from it.");
+    if (h.replaying) status.push("Replaying step " + h.step + ": its boundary, weights, gradients and update.");
+    if (h.busy) status.push("Server busy: training at " + Math.round(h.rate) + " steps/s (other students are training too).");
+    const statusEl = this.el.querySelector(".bl-status");
+    statusEl.textContent = status.join(" ");
+    statusEl.classList.toggle("bl-alert", !!h.divergence);
+    this.drawMap();
+    this.drawNetwork();
+    this.drawCurves();
+    if (!h.playing) this.sync(false);
+  }
+
+  fit(canvas, width, height) {
+    const ratio = window.devicePixelRatio || 1;
+    const w = Math.max(10, Math.floor(width)), hgt = Math.max(10, Math.floor(height));
+    if (canvas.width !== w * ratio || canvas.height !== hgt * ratio) {
+      canvas.width = w * ratio;
+      canvas.height = hgt * ratio;
+      canvas.style.width = w + "px";
+      canvas.style.height = hgt + "px";
+    }
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, w, hgt);
+    return { ctx, w, h: hgt };
+  }
+
+  lut() {
+    if (!this._lut || this._lutFor !== this.setup) {
+      this._lut = this.setup.header.palette.map(hexRgb);
+      this._lutFor = this.setup;
+    }
+    return this._lut;
+  }
+
+  image(bytes, n, threshold) {
+    // an n x n uint8 map as a canvas, row 0 (lowest x2) at the bottom
+    const lut = this.lut();
+    const canvas = (this._imgs = this._imgs || {})[n] || document.createElement("canvas");
+    this._imgs[n] = canvas;
+    canvas.width = canvas.height = n;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(n, n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let v = bytes[i * n + j];
+        if (threshold) v = v >= 128 ? 255 : 0;
+        const c = lut[v], o = ((n - 1 - i) * n + j) * 4;
+        img.data[o] = c[0]; img.data[o + 1] = c[1]; img.data[o + 2] = c[2]; img.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return canvas;
+  }
+
+  drawMap() {
+    const a = this.state.arrays, s = this.setup;
+    const side = Math.min(this.map.parentElement.clientWidth, 300);
+    const { ctx } = this.fit(this.map, side, side);
+    const n = a.big.shape[0];
+    const [k, u] = a.big_unit.data;
+    const isOutput = k === s.header.sizes.length - 1;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.image(a.big.data, n, this.options.disc && isOutput), 0, 0, side, side);
+    const [lo, hi] = s.header.domain;
+    const lut = this.lut();
+    const classification = s.header.problem === "classification";
+    const colour = (y) => {
+      const t = classification ? y : (Math.max(-1, Math.min(1, y)) + 1) / 2;
+      const c = lut[Math.round(Math.max(0, Math.min(1, t)) * 255)];
+      return `rgb(${c[0]},${c[1]},${c[2]})`;
+    };
+    const key = [side, this.options.test, s.header.sizes.join(",")].join("|");
+    if (!this.pointLayer || this.pointLayer.setup !== s || this.pointLayer.key !== key) {
+      const layer = document.createElement("canvas");
+      const ratio = window.devicePixelRatio || 1;
+      layer.width = layer.height = side * ratio;
+      const pctx = layer.getContext("2d");
+      pctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      this.drawPoints(pctx, side, s, lo, hi, colour);
+      this.pointLayer = { canvas: layer, setup: s, key };
+    }
+    ctx.drawImage(this.pointLayer.canvas, 0, 0, side, side);
+    const name = isOutput ? "Output" : "Unit " + s.header.names[k][u];
+    this.el.querySelector(".bl-map-title").textContent = name + " " + this.state.header.caption;
+  }
+
+  drawPoints(ctx, side, s, lo, hi, colour) {
+    const drawPoints = (xy, ys, rim) => {
+      for (let i = 0; i < ys.length; i++) {
+        const x = ((xy[2 * i] - lo) / (hi - lo)) * side, y = (1 - (xy[2 * i + 1] - lo) / (hi - lo)) * side;
+        ctx.beginPath();
+        ctx.arc(x, y, 3.2, 0, 2 * Math.PI);
+        ctx.fillStyle = colour(ys[i]);
+        ctx.fill();
+        ctx.lineWidth = rim === "white" ? 1 : 1.5;
+        ctx.strokeStyle = rim;
+        ctx.stroke();
+      }
+    };
+    drawPoints(s.arrays.train_xy.data, s.arrays.train_y.data, "white");
+    if (this.options.test) drawPoints(s.arrays.test_xy.data, s.arrays.test_y.data, s.header.colours.text);
+  }
+
+  layout(w, hgt) {
+    const sizes = this.setup.header.sizes;
+    const maxUnits = Math.max(...sizes);
+    const box = Math.max(14, Math.min(40, (hgt - 30) / maxUnits - 10, (w / sizes.length) * 0.45));
+    const units = [];
+    sizes.forEach((n, k) => {
+      const x = sizes.length === 1 ? w / 2 : 12 + (k * (w - 24 - box)) / (sizes.length - 1);
+      const gap = (hgt - 24) / n;
+      for (let u = 0; u < n; u++) units.push({ k, u, x, y: 12 + gap * u + (gap - box) / 2, box });
+    });
+    return units;
+  }
+
+  drawNetwork() {
+    const s = this.setup, a = this.state.arrays, o = this.options;
+    const width = this.net.parentElement.clientWidth;
+    const { ctx, w, h } = this.fit(this.net, width, Math.min(440, Math.max(260, width * 0.62)));
+    const units = this.layout(w, h);
+    this.units = units;
+    const sizes = s.header.sizes;
+    const edges = a[o.view === "gradients" ? "gradients" : o.view === "update" ? "updates" : "weights"].data;
+    let max = 0;
+    for (const v of edges) max = Math.max(max, Math.abs(v) || 0);
+    const lut = this.lut();
+    const signColour = (v) => (v < 0 ? s.header.palette[0] : s.header.palette[255]);
+    const width_of = (v) => {
+      if (!(max > 0) || !isFinite(v) || v === 0) return 0.4;
+      const r = Math.abs(v) / max;
+      return o.logw ? 0.5 + 5.5 * Math.max(0, 1 + Math.log10(r) / 4) : 0.5 + 5.5 * r;
+    };
+    let offset = 0;
+    const byLayer = [];
+    let start = 0;
+    sizes.forEach((n) => { byLayer.push(units.slice(start, start + n)); start += n; });
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      for (let i = 0; i < sizes[l]; i++) {
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          const v = edges[offset + i * sizes[l + 1] + j];
+          const p = byLayer[l][i], q = byLayer[l + 1][j];
+          ctx.beginPath();
+          ctx.moveTo(p.x + p.box, p.y + p.box / 2);
+          const mid = (p.x + p.box + q.x) / 2;
+          ctx.bezierCurveTo(mid, p.y + p.box / 2, mid, q.y + q.box / 2, q.x, q.y + q.box / 2);
+          ctx.strokeStyle = signColour(v);
+          ctx.globalAlpha = 0.85;
+          ctx.lineWidth = width_of(v);
+          ctx.stroke();
+          ctx.globalAlpha = 1;
+        }
+      }
+      offset += sizes[l] * sizes[l + 1];
+    }
+    // units: their map, a badge with the node value, the selected one outlined
+    const nodeValues = o.nodes === "delta" ? a.unit_delta.data : a.unit_a.data;
+    const [bk, bu] = a.big_unit.data;
+    let mapIndex = 0;
+    ctx.font = "11px sans-serif";
+    ctx.textBaseline = "top";
+    for (const p of units) {
+      let canvas;
+      if (p.k === 0) canvas = this.image(s.arrays.input_maps.data.subarray(p.u * 400, (p.u + 1) * 400), 20, false);
+      else canvas = this.image(a.maps.data.subarray(mapIndex * 400, (mapIndex + 1) * 400), 20, this.options.disc && p.k === sizes.length - 1), mapIndex += 1;
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(canvas, p.x, p.y, p.box, p.box);
+      ctx.lineWidth = p.k === bk && p.u === bu ? 3 : 1;
+      ctx.strokeStyle = p.k === bk && p.u === bu ? "#d62728" : "#3a3a3a";
+      ctx.strokeRect(p.x, p.y, p.box, p.box);
+      const index = o.nodes === "delta" ? (p.k === 0 ? -1 : unitIndex(sizes, p.k, p.u) - sizes[0]) : unitIndex(sizes, p.k, p.u);
+      const value = index >= 0 ? nodeValues[index] : NaN;
+      if (isFinite(value)) {
+        ctx.beginPath();
+        ctx.arc(p.x + p.box, p.y, 4.5, 0, 2 * Math.PI);
+        ctx.fillStyle = signColour(value);
+        ctx.fill();
+      }
+      ctx.fillStyle = "#3a3a3a";
+      ctx.fillText(s.header.names[p.k][p.u], p.x, p.y + p.box + 1);
+    }
+    const label = { weights: "w", gradients: "dL/dw", update: "Δw" }[o.view] || "w";
+    this.el.querySelector(".bl-net-note").textContent =
+      `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| (widest ${fmt(max)}). ` +
+      `Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). Click a unit to map it large.`;
+  }
+
+  pick(event) {
+    if (!this.units) return;
+    const rect = this.net.getBoundingClientRect();
+    const x = event.clientX - rect.left, y = event.clientY - rect.top;
+    const hit = this.units.find((p) => x >= p.x && x <= p.x + p.box && y >= p.y && y <= p.y + p.box);
+    if (hit) this.send({ cmd: "select", unit: [hit.k, hit.u] });
+  }
+
+  drawCurves() {
+    const width = this.lossCanvas.parentElement.clientWidth;
+    const colours = this.setup.header.colours;
+    this.plot(this.lossCanvas, width / 2 - 4, this.loss, [colours.train, colours.test], false, "Loss (train, test)");
+    if (this.norms) this.plot(this.normCanvas, width / 2 - 4, this.norms, this.options.layerColours || [], true, "‖dL/dW‖ per layer (log)");
+  }
+
+  plot(canvas, width, series, colours, log, title) {
+    const { ctx, w, h } = this.fit(canvas, width, 130);
+    ctx.font = "11px sans-serif";
+    ctx.fillStyle = "#3a3a3a";
+    ctx.textBaseline = "top";
+    ctx.fillText(title, 4, 2);
+    const xs = series.x;
+    if (xs.length < 1) return;
+    const tf = (v) => (log ? (v > 0 ? Math.log10(v) : NaN) : v);
+    let lo = Infinity, hi = -Infinity;
+    for (const col of series.y) for (const v of col) { const t = tf(v); if (isFinite(t)) { lo = Math.min(lo, t); hi = Math.max(hi, t); } }
+    if (!isFinite(lo)) return;
+    if (!log) lo = Math.min(0, lo);
+    if (hi - lo < 1e-9) hi = lo + 1;
+    const x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1);
+    const L = 34, T = 16, B = 14, R = 4;
+    const px = (x) => L + ((x - x0) / (x1 - x0)) * (w - L - R);
+    const py = (v) => T + (1 - (v - lo) / (hi - lo)) * (h - T - B);
+    ctx.strokeStyle = "#c8c8c8";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(L, T, w - L - R, h - T - B);
+    ctx.fillStyle = "#6a6a6a";
+    ctx.textBaseline = "middle";
+    const tick = (v) => (log ? "1e" + Math.round(v) : v.toPrecision(2));
+    ctx.fillText(tick(hi), 2, T + 4);
+    ctx.fillText(tick(lo), 2, h - B - 4);
+    ctx.textBaseline = "top";
+    ctx.fillText("step " + x1.toLocaleString("en"), w - 80, h - B + 1);
+    series.y.forEach((col, c) => {
+      ctx.beginPath();
+      let started = false;
+      for (let i = 0; i < xs.length; i++) {
+        const t = tf(col[i]);
+        if (!isFinite(t)) { started = false; continue; }
+        if (started) ctx.lineTo(px(xs[i]), py(t)); else ctx.moveTo(px(xs[i]), py(t));
+        started = true;
+      }
+      ctx.strokeStyle = colours[c % Math.max(1, colours.length)] || "#0877bd";
+      ctx.lineWidth = 1.6;
+      ctx.stroke();
+    });
+    if (this.state && this.state.header.replaying) {
+      ctx.strokeStyle = "#d62728";
+      ctx.beginPath();
+      ctx.moveTo(px(this.state.header.step), T);
+      ctx.lineTo(px(this.state.header.step), h - B);
+      ctx.stroke();
+    }
+  }
+}
+
+function unitIndex(sizes, k, u) {
+  let i = 0;
+  for (let l = 0; l < k; l++) i += sizes[l];
+  return i + u;
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let view = parentElement.__blLive;
+  if (!view) {
+    view = new LiveView(parentElement, setTriggerValue);
+    parentElement.__blLive = view;
+  }
+  view.trigger = setTriggerValue;
+  view.update(data || {});
+}

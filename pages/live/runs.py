@@ -1,0 +1,128 @@
+"""A browser tab's live run, and the registry that lets the tab's stream find it by token.
+
+A page makes one ``LiveRun`` per tab and keeps it in ``st.session_state``; the registry holds it
+only weakly, so when Streamlit forgets the session (tab closed, session expired) the run is
+freed and its stream ends. The token is 32 random bytes (``secrets.token_urlsafe``): a stream
+can reach a run only with its token, and one token's stream never sees another's run.
+
+``LiveRun`` is the meeting point of two threads: the Streamlit script (widgets change the
+model, replay picks a step) and the stream (trains, builds frames). Everything that touches
+``run.model`` holds ``run.lock``; ``run.changed()`` tells the stream that something it shows
+changed while it was idle.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Protocol
+
+TOKEN_BYTES = 32
+
+
+class LiveModel(Protocol):
+    """What a page's live model does for its stream (see ``pages.playground_live``)."""
+
+    def train(self, seconds: float, max_steps: int | None, stop: Callable[[], bool]) -> int: ...
+    def setup_frame(self) -> bytes: ...
+    def state_frame(self, seq: int, extra: dict) -> bytes: ...
+    def command(self, name: str, args: dict) -> bool: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def setup_version(self) -> int: ...
+    @property
+    def can_train(self) -> bool: ...
+    @property
+    def steps_per_epoch(self) -> int: ...
+    @property
+    def target_epochs_per_s(self) -> float | None: ...
+
+
+class LiveRun:
+    """One tab's live training: ``model`` (the page's), ``playing``, ``lock``, and the callbacks
+    of the stream that currently serves it (at most one)."""
+
+    def __init__(self, model: LiveModel, session_id: str | None = None) -> None:
+        self.token = secrets.token_urlsafe(TOKEN_BYTES)
+        self.model = model
+        self.session_id = session_id
+        self.lock = threading.RLock()
+        self.playing = False
+        self._wake: Callable[[], None] | None = None
+
+    def set_waker(self, wake: Callable[[], None] | None) -> None:
+        """The stream's thread-safe 'look again' callback (None when no stream serves the run)."""
+        self._wake = wake
+
+    def changed(self) -> None:
+        """Something the view shows changed outside the stream (a widget, replay, a rebuild)."""
+        wake = self._wake
+        if wake is not None:
+            wake()
+
+    def play(self) -> None:
+        self.playing = bool(self.model.can_train)
+        self.changed()
+
+    def pause(self) -> None:
+        self.playing = False
+        self.changed()
+
+
+class Registry:
+    """Live runs by token, held weakly; ``is_alive(session_id)`` (when given) also drops the runs
+    of sessions the server no longer has."""
+
+    def __init__(self, is_alive: Callable[[str], bool] | None = None) -> None:
+        self._runs: weakref.WeakValueDictionary[str, LiveRun] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+        self.is_alive = is_alive
+
+    def register(self, run: LiveRun) -> str:
+        with self._lock:
+            self._runs[run.token] = run
+        return run.token
+
+    def get(self, token: object) -> LiveRun | None:
+        """The run of ``token``, or None (unknown or malformed token, or its session ended)."""
+        if not isinstance(token, str) or not 20 <= len(token) <= 100:
+            return None
+        with self._lock:
+            run = self._runs.get(token)
+        if run is None:
+            return None
+        if self.is_alive is not None and run.session_id is not None and not self.is_alive(run.session_id):
+            self.forget(token)
+            return None
+        return run
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._runs.pop(token, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._runs)
+
+    def playing_count(self) -> int:
+        with self._lock:
+            runs = list(self._runs.values())
+        return sum(1 for run in runs if run.playing)
+
+
+def _streamlit_session_alive(session_id: str) -> bool:
+    """Whether this Streamlit server still has the session (True outside a server)."""
+    try:
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return True
+        return runtime.get_instance().is_active_session(session_id)
+    except Exception:  # noqa: BLE001 - never let a lookup break a stream
+        return True
+
+
+REGISTRY = Registry(is_alive=_streamlit_session_alive)  # the process's one registry of live runs

@@ -1,0 +1,138 @@
+"""The Playground's live model: what its stream trains and draws (no Streamlit, unit-tested).
+
+``PlaygroundLive`` holds the tab's ``Trainer`` and settings, the step being replayed, and a
+``viz.frames.FrameBuilder``. The page changes it under ``LiveRun.lock`` (settings, replay,
+rebuilds); the stream calls ``train`` and the frame builders on the training thread. Every
+change that alters what the view shows bumps ``version`` (a rebuild also ``setup_version``), so
+the stream knows when to send a frame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from engine.network import Step
+from engine.trainer import Trainer
+from pages.playground_state import PlaygroundConfig, apply_live_settings, divergence_explanation, view_of
+from viz.frames import FrameBuilder, Shown
+from viz.playground import unit_names
+
+LIVE_EVAL_EVERY = 10**9  # the live view evaluates once per slice (``train``), not every k steps
+
+
+class PlaygroundLive:
+    """One tab's Playground run (see the module docstring)."""
+
+    def __init__(self, config: PlaygroundConfig, trainer: Trainer) -> None:
+        self.version = 0
+        self.setup_version = 0
+        self.rebuild(config, trainer)
+
+    # ---------------------------------------------------------------- the page's side
+    def rebuild(self, config: PlaygroundConfig, trainer: Trainer) -> None:
+        """A new network or data (step 0)."""
+        trainer.eval_every = LIVE_EVAL_EVERY
+        self.config, self.trainer = config, trainer
+        selected = getattr(self, "frames", None)
+        self.frames = FrameBuilder(config.features, config.problem == "classification")
+        if selected is not None and selected.selected is not None:
+            self.frames.selected = selected.selected
+        self.names = unit_names(config.features, trainer.network.sizes)
+        self.replay: int | None = None
+        self.resumed: Step | None = None
+        self.setup_version += 1
+        self.version += 1
+
+    def apply(self, old: PlaygroundConfig, new: PlaygroundConfig) -> list[str]:
+        """Live settings (learning rate, optimizer, batch, ...) for the next step; returns their words."""
+        words = apply_live_settings(self.trainer, old, new)
+        self.trainer.eval_every = LIVE_EVAL_EVERY
+        self.config = new
+        self.version += 1
+        return words
+
+    def show(self, replay: int | None, resumed: Step | None = None) -> None:
+        """Show recorded step ``replay`` (None: the live state); ``resumed``: see ``view_of``."""
+        if (replay, resumed) != (self.replay, self.resumed):
+            self.replay, self.resumed = replay, resumed
+            self.version += 1
+
+    def touch(self) -> None:
+        """The trainer changed outside ``train`` (reset, resume, a step from the page)."""
+        self.frames.restart_curves()
+        self.version += 1
+
+    # ---------------------------------------------------------------- the stream's side
+    @property
+    def can_train(self) -> bool:
+        return self.trainer.divergence is None
+
+    @property
+    def steps_per_epoch(self) -> int:
+        config = self.config
+        return 1 if config.full_batch else math.ceil(config.n_train / config.batch_size)
+
+    @property
+    def target_epochs_per_s(self) -> float | None:
+        return None if self.config.speed == 0 else float(self.config.speed)
+
+    def train(self, seconds: float, max_steps: int | None, stop: Callable[[], bool]) -> int:
+        """Train for up to ``seconds`` (and ``max_steps``), then evaluate the state reached."""
+        self.replay, self.resumed = None, None
+        taken = self.trainer.run_for(seconds, max_steps, stop)
+        if taken:
+            self._evaluate()
+            self.version += 1
+        return taken
+
+    def _evaluate(self) -> None:
+        trainer = self.trainer
+        if trainer.divergence is None and trainer.history.last_metrics_step != trainer.step:
+            trainer.evaluate()
+
+    def command(self, name: str, args: dict) -> bool:
+        """A command from the view: ``step`` (one training step) or ``select`` (the large map's
+        unit, ``args["unit"] = [layer, index]``). Returns whether anything changed."""
+        if name == "step" and self.can_train:
+            self.replay, self.resumed = None, None
+            self.trainer.run(1)
+            self._evaluate()
+        elif name == "select":
+            unit = args.get("unit")
+            sizes = self.trainer.network.sizes
+            if not (
+                isinstance(unit, list)
+                and len(unit) == 2
+                and all(isinstance(v, int) and not isinstance(v, bool) for v in unit)
+                and 0 <= unit[0] < len(sizes)
+                and 0 <= unit[1] < sizes[unit[0]]
+            ):
+                return False
+            self.frames.selected = (unit[0], unit[1])
+        else:
+            return False
+        self.version += 1
+        return True
+
+    def shown(self) -> Shown:
+        """What the view shows now: the replayed step, the last finite state or the live one."""
+        view = view_of(self.trainer, self.replay, self.resumed)
+        div = divergence_explanation(self.trainer)
+        return Shown(
+            steps=view.steps,
+            epoch=view.epoch,
+            weights=view.weights,
+            biases=view.biases,
+            step=view.step,
+            metrics=view.metrics,
+            replaying=view.replaying,
+            caption=view.caption,
+            divergence=None if div is None else f"Training diverged at step {div[0]}: {div[1]}.",
+        )
+
+    def setup_frame(self) -> bytes:
+        return self.frames.setup_frame(self.trainer, self.names)
+
+    def state_frame(self, seq: int, extra: dict) -> bytes:
+        return self.frames.state_frame(self.trainer, self.shown(), seq, extra)
