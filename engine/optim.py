@@ -141,6 +141,15 @@ class Optimizer:
         self._state = []
         self._shapes = ()
 
+    def snapshot(self) -> tuple:
+        """The moment state as it is now (``t`` and the per-parameter arrays, which ``commit``
+        replaces and never modifies in place, so holding them costs nothing)."""
+        return (self.t, self._state, self._shapes)
+
+    def restore(self, snapshot: tuple) -> None:
+        """Go back to a ``snapshot()`` of this optimizer."""
+        self.t, self._state, self._shapes = snapshot
+
     def current_lr(self) -> float:
         """The learning rate the next step will use: ``lr * schedule.factor(t)``."""
         return self.lr * self.schedule.factor(self.t)

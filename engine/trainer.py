@@ -74,6 +74,20 @@ class TrainingDivergence:
     loss_before: float
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """A trainer's state after ``step`` steps (see ``Trainer.checkpoint``)."""
+
+    step: int
+    parameters: tuple
+    running: tuple
+    batches: tuple[int, int]
+    optimizer: Optimizer
+    moments: tuple
+    last_step: object
+    last_loss: float
+
+
 def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     """Fraction of rows classified right; ``output``/``target`` are ``(n, k)``.
 
@@ -374,6 +388,45 @@ class Trainer:
         self.history.record_metrics(net.steps_taken, **metrics)
         self.last_metrics = {"step": net.steps_taken, **metrics}
         return self.last_metrics
+
+    # ------------------------------------------------------------------ checkpoints
+    def checkpoint(self) -> Checkpoint:
+        """The trainer's state now, to go back to with ``restore`` (cheap: parameter arrays are
+        never modified in place, so the checkpoint holds references)."""
+        net = self.network
+        return Checkpoint(
+            step=net.steps_taken,
+            parameters=(list(net.weights), list(net.biases), list(net.gammas), list(net.betas)),
+            running=(list(net.running_mean), list(net.running_var)),
+            batches=(self._epoch, self._position),
+            optimizer=self._optimizer,
+            moments=self._optimizer.snapshot(),
+            last_step=self.last_step,
+            last_loss=self._last_loss,
+        )
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Back to ``checkpoint`` (taken earlier, at or before the current step): parameters,
+        batch-norm statistics, shuffler position and the optimizer's moments (if the optimizer
+        is still the one it was taken with; a newer one starts afresh); later steps and their
+        metrics are forgotten, the divergence cleared. Training then continues exactly as it
+        would have from there."""
+        net = self.network
+        if not isinstance(checkpoint, Checkpoint) or checkpoint.step > net.steps_taken:
+            raise ValueError("restore needs a checkpoint of this trainer taken at or before the current step")
+        weights, biases, gammas, betas = checkpoint.parameters
+        net.set_parameters(weights, biases, gammas or None, betas or None)
+        net.running_mean, net.running_var = (list(r) for r in checkpoint.running)
+        net.steps_taken = checkpoint.step
+        self.history.truncate(checkpoint.step)
+        if checkpoint.optimizer is self._optimizer:
+            self._optimizer.restore(checkpoint.moments)
+        else:
+            self._optimizer.reset()
+        self.divergence = None
+        self._epoch, self._position = checkpoint.batches
+        self.last_step, self._last_loss = checkpoint.last_step, checkpoint.last_loss
+        self._fresh_start = True
 
     # ------------------------------------------------------------------ reset / resume
     def reset(self) -> None:

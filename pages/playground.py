@@ -419,30 +419,29 @@ def paused_detail(config: PlaygroundConfig) -> None:
     classification = config.problem == "classification"
     names = unit_names(grid.features, sizes)
     marker = view.steps if view.replaying else None
-    with st.expander("Details of the shown step: hover for exact values, zoom, download PNG"):
-        left, right = st.columns(2)
-        with left:
-            figure = boundary_figure(
-                boundary, dataset.raw_train, dataset.Y_train[:, 0],
-                dataset.raw_test if config.show_test else None,
-                dataset.Y_test[:, 0] if config.show_test else None,
-                classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
-            )  # fmt: skip
-            st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
-            st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
-                            key="pg.metric_chart", width="stretch")  # fmt: skip
-        with right:
-            edges, nodes = diagram_values(view.step, view.weights, config.view, config.node_colour)
-            where = f"step {view.step.index}" if view.step is not None else "no step yet"
-            title = f"Edges {VIEW_LABELS[config.view]}, units {NODE_SYMBOL[config.node_colour]} ({where})"
-            diagram = playground_diagram(
-                sizes, names, edges, nodes, edge_label=VIEW_LABELS[config.view],
-                node_label=NODE_LABELS[config.node_colour], maps=boundary.maps, classification=classification,
-                log_scale=config.log_widths, width_hint=540, title=title,
-            )  # fmt: skip
-            st.plotly_chart(diagram, key="pg.diagram_chart", width="stretch")
-            st.plotly_chart(gradient_norm_figure(*norms, marker_step=marker), key="pg.gradnorm_chart",
-                            width="stretch")  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        figure = boundary_figure(
+            boundary, dataset.raw_train, dataset.Y_train[:, 0],
+            dataset.raw_test if config.show_test else None,
+            dataset.Y_test[:, 0] if config.show_test else None,
+            classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
+        )  # fmt: skip
+        st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
+        st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
+                        key="pg.metric_chart", width="stretch")  # fmt: skip
+    with right:
+        edges, nodes = diagram_values(view.step, view.weights, config.view, config.node_colour)
+        where = f"step {view.step.index}" if view.step is not None else "no step yet"
+        title = f"Edges {VIEW_LABELS[config.view]}, units {NODE_SYMBOL[config.node_colour]} ({where})"
+        diagram = playground_diagram(
+            sizes, names, edges, nodes, edge_label=VIEW_LABELS[config.view],
+            node_label=NODE_LABELS[config.node_colour], maps=boundary.maps, classification=classification,
+            log_scale=config.log_widths, width_hint=540, title=title,
+        )  # fmt: skip
+        st.plotly_chart(diagram, key="pg.diagram_chart", width="stretch")
+        st.plotly_chart(gradient_norm_figure(*norms, marker_step=marker), key="pg.gradnorm_chart",
+                        width="stretch")  # fmt: skip
 
 
 WHAT_TO_LOOK_FOR = (
@@ -493,7 +492,8 @@ def main() -> None:
     display_toggles()
     if not live_run().playing:
         replay_controls()
-        paused_detail(config)
+        if st.toggle("Details of the shown step (hover for exact values, zoom, PNG)", key="pg.details"):
+            paused_detail(config)
     st.markdown(WHAT_TO_LOOK_FOR)
     with st.sidebar, st.expander("Share these settings", icon=":material/link:"):
         st.caption(

@@ -14,10 +14,17 @@ from collections.abc import Callable
 
 from engine.network import Step
 from engine.trainer import Trainer
-from pages.playground_state import PlaygroundConfig, apply_live_settings, divergence_explanation, view_of
+from pages.playground_state import (
+    PlaygroundConfig,
+    apply_live_settings,
+    divergence_explanation,
+    live_steps,
+    view_of,
+)
 from viz.frames import FrameBuilder, Shown
 from viz.playground import unit_names
 
+SHOWN_STATES = 8  # recent frames' states Pause can go back to (more than the frames in flight)
 LIVE_EVAL_EVERY = 10**9  # the live view evaluates once per slice (``train``), not every k steps
 
 
@@ -41,6 +48,7 @@ class PlaygroundLive:
         self.names = unit_names(config.features, trainer.network.sizes)
         self.replay: int | None = None
         self.resumed: Step | None = None
+        self._shown_states: dict[int, object] = {}  # step -> Trainer.checkpoint(), oldest first
         self.setup_version += 1
         self.version += 1
 
@@ -59,8 +67,10 @@ class PlaygroundLive:
             self.version += 1
 
     def touch(self) -> None:
-        """The trainer changed outside ``train`` (reset, resume, a step from the page)."""
+        """The trainer changed outside ``train`` (reset, resume, rewind): the curves start afresh,
+        and states of the old timeline cannot be gone back to."""
         self.frames.restart_curves()
+        self._shown_states = {}
         self.version += 1
 
     # ---------------------------------------------------------------- the stream's side
@@ -98,6 +108,8 @@ class PlaygroundLive:
             self.replay, self.resumed = None, None
             self.trainer.run(1)
             self._evaluate()
+        elif name == "rewind":
+            return self.rewind(args.get("step"))
         elif name == "select":
             unit = args.get("unit")
             sizes = self.trainer.network.sizes
@@ -113,6 +125,21 @@ class PlaygroundLive:
         else:
             return False
         self.version += 1
+        return True
+
+    def rewind(self, step: object) -> bool:
+        """Back to the state after ``step`` steps, one that a recent frame showed (the one on
+        screen when Pause was pressed), if training went past it: parameters, shuffler and the
+        optimizer's moments (``Trainer.restore``), so training continues exactly as from there.
+        Returns whether it went back."""
+        trainer = self.trainer
+        checkpoint = self._shown_states.get(step) if isinstance(step, int) else None
+        if checkpoint is None or step >= live_steps(trainer) or trainer.divergence is not None:
+            return False
+        trainer.restore(checkpoint)
+        self._evaluate()
+        self.replay, self.resumed = None, None
+        self.touch()
         return True
 
     def shown(self) -> Shown:
@@ -135,4 +162,11 @@ class PlaygroundLive:
         return self.frames.setup_frame(self.trainer, self.names)
 
     def state_frame(self, seq: int, extra: dict) -> bytes:
-        return self.frames.state_frame(self.trainer, self.shown(), seq, extra)
+        """The frame of the state shown now; a live state is also kept (the last
+        ``SHOWN_STATES``) so that Pause can go back to it."""
+        shown = self.shown()
+        if not shown.replaying and self.trainer.divergence is None:
+            self._shown_states[shown.steps] = self.trainer.checkpoint()
+            while len(self._shown_states) > SHOWN_STATES:
+                del self._shown_states[next(iter(self._shown_states))]
+        return self.frames.state_frame(self.trainer, shown, seq, extra)

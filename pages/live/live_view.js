@@ -8,7 +8,7 @@
 // named "Play" and "Pause".
 
 const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
-const MAX_POINTS = 4000;
+const MAX_POINTS = 1500;
 const svg = (path) => `<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path fill="currentColor" d="${path}"/></svg>`;
 const ICONS = {
   play: svg("M8 5v14l11-7z"),
@@ -160,7 +160,7 @@ class LiveView {
   pause() {
     this.holdUntilPaused = true; // draw nothing more until the paused state arrives
     this.showPlaying(false);
-    this.send({ cmd: "pause" });
+    this.send({ cmd: "pause", step: this.state ? this.state.header.step : null }); // stop at what is on screen
   }
 
   showPlaying(playing) {

@@ -8,7 +8,9 @@ Per connection, two tasks:
 
 - the receiver takes the view's commands, JSON text: ``play``, ``pause``, ``step``,
   ``select`` (``unit: [layer, index]``) and ``ack`` (``seq``: the frame the view has drawn).
-  Play and Pause act at once (the run's flag; training checks it before every step);
+  Play and Pause act at once (the run's flag; training checks it before every step). Pause
+  names the step on screen, and the run goes back to exactly it (``rewind``), so that what the
+  learner saw when pressing Pause is the state kept: nothing moves after the click;
 - the sender loop, while playing, trains one slice on the process's training thread
   (``TRAINING``: one thread, so the slices of all tabs take turns; ``share.slice_seconds``
   sizes them), then builds a frame if the view has drawn all but ``MAX_IN_FLIGHT - 1`` of the
@@ -75,6 +77,8 @@ class Stream:
         self.sent_version = self.sent_setup = -1
         self.pace = share.Pace()
         self.force_frame = True
+        self.pause_at: int | None = None
+        self.sent_playing = False
 
     def run(self) -> LiveRun | None:
         """The run, if its session still has it and this stream still serves it."""
@@ -128,6 +132,8 @@ class Stream:
                 run.play()
             elif name == "pause":
                 run.pause()
+                if isinstance(message.get("step"), int):
+                    self.pause_at = message["step"]  # taken by ``work``, after the slice it stops
             elif name in ("step", "select", "reset"):
                 self.commands.append(message)
             self.wakeup.set()
@@ -172,12 +178,15 @@ class Stream:
                 self.pace.record(time.perf_counter(), trained)
                 if not model.can_train:
                     run.playing = False  # diverged: the frame says so
+            pause_at, self.pause_at = self.pause_at, None
+            if pause_at is not None and not run.playing:
+                model.command("rewind", {"step": pause_at})
             frames = []
             if model.setup_version != self.sent_setup:
                 frames.append(model.setup_frame())
                 self.sent_setup = model.setup_version
                 self.force_frame = True
-            changed = model.version != self.sent_version
+            changed = model.version != self.sent_version or run.playing != self.sent_playing
             stopped = not run.playing  # the paused state is always drawn, drawn or not before
             if self.force_frame or (changed and (want_frame or stopped)):
                 self.seq += 1
@@ -188,6 +197,6 @@ class Stream:
                     "busy": run.playing and share.is_limited(self.registry.playing_count()),
                 }
                 frames.append(model.state_frame(self.seq, extra))
-                self.sent_version = model.version
+                self.sent_version, self.sent_playing = model.version, run.playing
                 self.force_frame = False
             return frames, trained
