@@ -384,8 +384,8 @@ def replay_controls() -> None:
     if now == 0:
         return
     options = replay_options(trainer.history, now)
-    if state.get("pg.replay") not in options:
-        state["pg.replay"] = now
+    if model().replay is None or state.get("pg.replay") not in options:
+        state["pg.replay"] = now  # the view shows the live state
     slider_col, resume_col = st.columns([3, 1], vertical_alignment="bottom")
     slider_col.select_slider(
         "Replay a recorded step",

@@ -210,13 +210,13 @@ def test_divergence_explanation_names_the_layer_with_the_largest_gradient():
 
 
 def test_replay_options_and_metrics_at():
-    trainer = build_trainer(DEFAULTS.replace(speed=5))
+    trainer = build_trainer(DEFAULTS)  # evaluated every EVAL_EVERY = 10 steps
     advance(trainer, 2000)
     options = replay_options(trainer.history, trainer.step, limit=100)
     assert len(options) <= 100 and options[-1] == 2000
     assert options[-51:-1] == list(range(1950, 2000))  # the recent steps are all offered
     assert all(trainer.history.detail(k) is not None for k in options[:-1])
-    assert metrics_at(trainer.history, 7)["step"] == 5.0
+    assert metrics_at(trainer.history, 17)["step"] == 10.0
     assert metrics_at(trainer.history, 2000)["step"] == 2000.0
 
 
@@ -288,23 +288,52 @@ def test_a_replayed_view_is_the_recorded_step():
 
 
 # ============================================================================ the page
+def live_model(at):
+    return at.session_state["pg.live"].model
+
+
 def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+    """What the live view's counter ``label`` shows: the state the stream draws (``shown``)."""
+    shown = live_model(at).shown()
+    if label in ("Step", "Epoch"):
+        return str(shown.steps if label == "Step" else shown.epoch)
+    name = {"Train loss": "train_loss", "Test loss": "test_loss", "Test R²": "test_r2"}[label]
+    return f"{shown.metrics[name]:.4f}"
 
 
 def chart(at, name):
-    """The figure JSON a chart shows: its youngest slot's (see ``live_chart``)."""
-    top = at.session_state[f"pg.stack.{name}"]["ages"].index(0)
-    element = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"pg.{name}_chart{top}"))
+    """The figure JSON of a paused-detail chart (the details toggle is switched on first)."""
+    if not at.session_state["pg.details"]:
+        at.toggle(key="pg.details").set_value(True).run()
+    element = next(c for c in at.get("plotly_chart") if f"pg.{name}_chart" in c.proto.id)
     return json.loads(element.proto.spec)
 
 
 def trainer(at):
-    return at.session_state["pg.trainer"]
+    return live_model(at).trainer
 
 
-def step_button(at):
-    return at.button(key="pg.step_button")
+def take_step(at):
+    """The live view's Step: one step over the stream, then the page's rerun it triggers."""
+    run = at.session_state["pg.live"]
+    with run.lock:
+        assert run.model.command("step", {})
+    at.run()
+
+
+def play(at, slices=0):
+    """The live view's Play: the stream trains (``slices`` slices of 10 steps here)."""
+    run = at.session_state["pg.live"]
+    run.play()
+    with run.lock:
+        for _ in range(slices):
+            run.model.train(10.0, 10, lambda: False)
+    at.run()
+
+
+def pause(at):
+    at.session_state["pg.live"].pause()
+    at.run()
 
 
 def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page):
@@ -312,7 +341,8 @@ def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page)
     assert not at.exception
     assert at.title[0].value == "Playground"
     assert metric(at, "Step") == "0"
-    assert len(at.get("plotly_chart")) == 4  # one slot of each stack filled so far
+    assert not at.get("plotly_chart")  # the live view draws; Plotly only for the paused details
+    assert json.loads(at.get("bidi_component")[0].proto.json)["token"] == at.session_state["pg.live"].token
     titles = [
         chart(at, name)["layout"]["title"]["text"] for name in ("boundary", "diagram", "metric", "gradnorm")
     ]
@@ -324,96 +354,42 @@ def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page)
     assert boundary["data"][0]["z"]["shape"] in ("50, 50", [50, 50])
 
 
-def slot_ids(at, name):
-    """The element ids of a chart's slots (an id changes exactly when its figure does)."""
-    return sorted(c.proto.id for c in at.get("plotly_chart") if f"pg.{name}_chart" in c.proto.id)
-
-
-def test_step_play_pause_and_reset(load_page):
+def test_step_and_reset(load_page):
     at = load_page(PAGE)
-    step_button(at).click().run()
+    take_step(at)
     assert metric(at, "Step") == "1"
-    at.button(key="pg.play_button").click().run()  # playing: each run of the fragment advances `speed` steps
-    assert at.session_state["pg.playing"] and metric(at, "Step") == "11"
-    at.run()
-    assert metric(at, "Step") == "21"
-    at.button(key="pg.pause_button").click().run()  # pause
-    assert not at.session_state["pg.playing"]
-    at.run()
-    assert metric(at, "Step") == "21"
+    play(at, slices=2)
+    assert at.session_state["pg.live"].playing and metric(at, "Step") == "21"
+    assert not at.get("plotly_chart") and "pg.replay" not in [s.key for s in at.select_slider]
+    pause(at)
+    assert not at.session_state["pg.live"].playing and metric(at, "Step") == "21"
+    assert at.select_slider(key="pg.replay").value == 21  # paused: replay is offered
     first = trainer(at).history.summary(0)["W_norm"]
     at.button(key="pg.reset_button").click().run()
     assert metric(at, "Step") == "0" and trainer(at).step == 0
-    step_button(at).click().run()
+    take_step(at)
     np.testing.assert_array_equal(trainer(at).history.summary(0)["W_norm"], first)  # same initial weights
 
 
-def test_pause_redraws_nothing_and_a_tick_after_it_does_not_restart_play(load_page):
+def test_speed_is_a_target_rate_in_epochs_per_second(load_page):
     at = load_page(PAGE)
-    at.button(key="pg.play_button").click().run()
-    at.run()  # a tick of the fragment's timer
-    playing = {name: slot_ids(at, name) for name in ("boundary", "diagram")}
-    assert not at.button(key="pg.pause_button").disabled
-    assert "pg.play_button" not in [b.key for b in at.button]  # one callback per button: no toggle
-    at.button(key="pg.pause_button").click().run()
-    assert not at.session_state["pg.playing"] and metric(at, "Step") == "20"
-    # the same state draws the same figures: the charts keep their identity, the browser redraws nothing
-    assert {name: slot_ids(at, name) for name in ("boundary", "diagram")} == playing
-    at.run()  # a tick that was already on its way
-    assert not at.session_state["pg.playing"] and metric(at, "Step") == "20"
-    assert "pg.pause_button" not in [b.key for b in at.button]
-
-
-def test_playing_and_paused_show_the_same_controls(load_page):
-    """No jump on Pause: the replay row is there (disabled) while playing, the same height."""
-
-    def controls(at):
-        return (
-            [s.label for s in at.select_slider],
-            [b.label for b in at.button if b.key != "pg.play_button" and b.key != "pg.pause_button"],
-        )
-
-    at = load_page(PAGE)
-    at.button(key="pg.play_button").click().run()
-    playing = controls(at)
-    assert at.select_slider[1].label == "Replay a recorded step" and at.select_slider[1].disabled
-    assert at.button(key="pg.resume_button").disabled
-    at.button(key="pg.pause_button").click().run()
-    assert controls(at) == playing
-    assert not at.select_slider(key="pg.replay").disabled
-
-
-def test_each_live_chart_keeps_its_last_three_figures_and_replaces_the_oldest(load_page):
-    at = load_page(PAGE)
-    seen = [slot_ids(at, "boundary")]
-    for _ in range(4):
-        step_button(at).click().run()
-        seen.append(slot_ids(at, "boundary"))
-    assert [len(ids) for ids in seen] == [1, 2, 3, 3, 3]  # the oldest figure gives way to the new one
-    assert len(set(seen[3]) & set(seen[4])) == 2
-    stack = at.session_state["pg.stack.boundary"]
-    assert sorted(stack["ages"]) == [0, 1, 2]
-    assert chart(at, "boundary")["layout"]["title"]["text"] == "Output after 4 steps"  # the youngest
-    assert len(at.get("plotly_chart")) == 12
-
-
-def test_speed_is_the_number_of_steps_per_redraw(load_page):
-    at = load_page(PAGE)
+    assert live_model(at).target_epochs_per_s is None  # max by default
     at.select_slider(key="pg.speed").set_value(5).run()
-    at.button(key="pg.play_button").click().run()
-    assert metric(at, "Step") == "5"
+    assert live_model(at).target_epochs_per_s == 5.0 and at.query_params["speed"] == "5"
+    assert live_model(at).steps_per_epoch == 10  # 100 training points in batches of 10
+    assert metric(at, "Step") == "0"  # a live setting: no reset
 
 
 def test_live_learning_rate_change_applies_without_reset(load_page):
     at = load_page(PAGE)
     for _ in range(3):
-        step_button(at).click().run()
+        take_step(at)
     optimizer = trainer(at).optimizer
     at.selectbox(key="pg.lr").set_value(0.3).run()
     assert metric(at, "Step") == "3"  # no reset
     assert trainer(at).optimizer is optimizer and optimizer.lr == 0.3
     assert any("learning rate" in t.value and "no reset" in t.value for t in at.toast)
-    step_button(at).click().run()
+    take_step(at)
     np.testing.assert_allclose(trainer(at).history.column("lr"), [0.03, 0.03, 0.03, 0.3])
 
 
@@ -432,7 +408,7 @@ def test_live_learning_rate_change_applies_without_reset(load_page):
 )
 def test_other_live_settings_apply_without_reset(load_page, change, check):
     at = load_page(PAGE)
-    step_button(at).click().run()
+    take_step(at)
     change(at).run()
     assert metric(at, "Step") == "1" and check(trainer(at))
 
@@ -493,7 +469,7 @@ def test_regularization_rate_reaches_the_optimizer(load_page):
 def test_architecture_and_data_changes_reset_and_say_so(load_page, change, check):
     at = load_page(PAGE)
     for _ in range(2):
-        step_button(at).click().run()
+        take_step(at)
     change(at).run()
     assert not at.exception
     assert metric(at, "Step") == "0" and trainer(at).step == 0
@@ -507,13 +483,13 @@ def test_the_reset_note_says_what_is_new_and_goes_when_training_moves_on(load_pa
     at.number_input(key="pg.width1").set_value(5).run()
     notes = [c.value for c in at.caption if "training restarted" in c.value]
     assert notes == ["Changed the hidden layers: a new network, the same data; training restarted at step 0."]
-    at.button(key="pg.play_button").click().run()  # playing: the note described step 0
+    play(at, slices=1)  # playing: the note described step 0
     assert not [c for c in at.caption if "training restarted" in c.value]
-    at.button(key="pg.pause_button").click().run()
+    pause(at)
     assert not [c for c in at.caption if "training restarted" in c.value]
     at.slider(key="pg.noise").set_value(20).run()
     assert any("new data, the same initial weights" in c.value for c in at.caption)
-    step_button(at).click().run()
+    take_step(at)
     assert not [c for c in at.caption if "training restarted" in c.value]
 
 
@@ -546,7 +522,7 @@ def test_regression_loss_choice(load_page):
 
 def test_display_controls_change_the_charts(load_page):
     at = load_page(PAGE)
-    step_button(at).click().run()
+    take_step(at)
     at.toggle(key="pg.test").set_value(True).run()
     assert [t["name"] for t in chart(at, "boundary")["data"]] == ["output", "train points", "test points"]
     at.toggle(key="pg.disc").set_value(True).run()
@@ -566,8 +542,6 @@ def test_display_controls_change_the_charts(load_page):
     at.toggle(key="pg.logw").set_value(True).run()
     log_widths = {t["line"]["width"] for t in chart(at, "diagram")["data"] if "edges" in t.get("name", "")}
     assert widths != log_widths
-    at.selectbox(key="pg.map").set_value((1, 0)).run()
-    assert chart(at, "boundary")["layout"]["title"]["text"].startswith("Unit h11")
     assert at.query_params["view"] == "gradients" and at.query_params["logw"] == "1"
 
 
@@ -596,7 +570,7 @@ def test_a_link_sets_every_control_and_round_trips(load_page):
     assert at.number_input(key="pg.width3").value == 2
     assert trainer(at).network.sizes == [2, 3, 3, 2, 1] and trainer(at).network.seed == 7
     assert at.query_params == to_query(config)
-    step_button(at).click().run()
+    take_step(at)
     assert at.query_params == to_query(config)
 
 
@@ -629,15 +603,19 @@ def test_divergence_stops_training_and_keeps_the_last_finite_state():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
     at.query_params.update({"data": "plane", "lr": "10"})
     at.run()
-    at.button(key="pg.play_button").click().run()
-    for _ in range(40):
-        if not at.session_state["pg.playing"]:
-            break
-        at.run()
+    run = at.session_state["pg.live"]
+    run.play()
+    with run.lock:
+        for _ in range(40):
+            run.model.train(10.0, 10, lambda: False)
+            if not run.model.can_train:
+                break
+    run.pause()  # the stream stops a diverged run
+    at.run()
     assert not at.exception
-    assert not at.session_state["pg.playing"]
-    assert any("Training diverged at step" in e.value for e in at.error)
-    assert at.button(key="pg.play_button").disabled and at.button(key="pg.step_button").disabled
+    assert not run.model.can_train
+    assert "Training diverged at step" in run.model.shown().divergence
+    assert not run.model.command("step", {})  # nothing more to step
     assert all(np.isfinite(w).all() for w in trainer(at).network.weights)
     heat = chart(at, "boundary")["data"][0]["z"]
     import base64
@@ -653,19 +631,19 @@ def test_divergence_stops_training_and_keeps_the_last_finite_state():
     assert np.isfinite(values).sum() >= 2 and values[np.isfinite(values)].min() >= -1.0  # drawn, on the axis
     assert f"before step {div.step}" in chart(at, "boundary")["layout"]["title"]["text"]
     at.button(key="pg.reset_button").click().run()
-    assert not at.error and not at.button(key="pg.play_button").disabled
+    assert not at.error and run.model.can_train
 
 
 def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     at = load_page(PAGE)
     for _ in range(4):
-        step_button(at).click().run()
+        take_step(at)
     replay = at.select_slider(key="pg.replay")
     assert replay.options == ["step 0", "step 1", "step 2", "step 3", "now (step 4)"]
     boundary_now = chart(at, "boundary")["data"][0]["z"]["bdata"]
     replay.set_value(1).run()
     assert metric(at, "Step") == "1"
-    assert any("Replaying step 1 of 4" in i.value for i in at.info)
+    assert live_model(at).replay == 1 and live_model(at).shown().replaying
     assert chart(at, "boundary")["data"][0]["z"]["bdata"] != boundary_now
     assert "step 1" in chart(at, "diagram")["layout"]["title"]["text"]
     assert chart(at, "metric")["layout"]["shapes"][0]["x0"] == 1  # the curves mark the step
@@ -677,7 +655,7 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     assert diagram["layout"]["title"]["text"].endswith("units a (step 1)")
     badges = next(t for t in diagram["data"] if t.get("name") == "node values")
     assert len(badges["x"]["bdata"] if isinstance(badges["x"], dict) else badges["x"]) > 0
-    step_button(at).click().run()
+    take_step(at)
     assert trainer(at).step == 2
     assert chart(at, "diagram")["layout"]["title"]["text"].endswith("units a (step 1)")  # the new step 1
 
@@ -685,7 +663,7 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
 def test_resume_from_step_0_keeps_the_badges(load_page):
     at = load_page(PAGE)
     for _ in range(3):
-        step_button(at).click().run()
+        take_step(at)
     at.select_slider(key="pg.replay").set_value(0).run()
     at.button(key="pg.resume_button").click().run()
     assert trainer(at).step == 0 and trainer(at).last_step is None
@@ -703,7 +681,7 @@ def test_the_colour_words_say_where_orange_means_negative(load_page):
 def test_settings_are_per_session_not_module_globals():
     a = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
     b = AppTest.from_file(str(ROOT / PAGE), default_timeout=60).run()
-    step_button(a).click().run()
+    take_step(a)
     b.run()
     assert metric(a, "Step") == "1" and metric(b, "Step") == "0"
     assert trainer(a) is not trainer(b)
