@@ -116,10 +116,19 @@ def _shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
+_BOUND_TOLERANCE = 1e-9  # relative: 1 - 90/100 = 0.0999...98 is the bound 0.1, rounded
+
+
 def _check_real(name: str, value: Any, lo: float, hi: float) -> float:
+    """``value`` as a float in ``[lo, hi]``; a value within float rounding of a bound (relative
+    ``_BOUND_TOLERANCE``, e.g. ``1 - 0.9`` for ``0.1``) is that bound. Accepts any real, so an
+    exact ``fractions.Fraction(1, 10)`` too."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise DataError(f"{name} must be a number in [{lo}, {hi}], got {_shown(value)}")
     value = float(value)
+    for bound in (lo, hi):
+        if abs(value - bound) <= _BOUND_TOLERANCE * max(abs(bound), 1.0):
+            return float(bound)
     if not lo <= value <= hi:  # also rejects NaN
         raise DataError(f"{name} must be in [{lo}, {hi}], got {value}")
     return value

@@ -175,6 +175,18 @@ def test_test_fraction_sets_the_split(fraction, n_test):
     assert len(np.unique(raw, axis=0)) == 200  # a partition: no point in both parts
 
 
+def test_test_fraction_at_a_bound_survives_float_rounding():
+    """``1 - 90/100`` is 0.0999...98, not 0.1: it is the bound, not an error (issue 13)."""
+    from fractions import Fraction
+
+    assert 1 - 90 / 100 < 0.1
+    for fraction in (1 - 90 / 100, 1 - 10 / 100, Fraction(1, 10)):
+        assert make_dataset("circle", n_points=200, test_fraction=fraction).n_test in (20, 180)
+    assert load_csv(_csv(20), test_fraction=1 - 90 / 100).n_test == 2
+    with pytest.raises(DataError, match=r"\[0.1, 0.9\]"):
+        make_dataset("circle", test_fraction=0.0999)  # a real step past the bound still fails
+
+
 def test_split_is_a_permutation_of_the_generated_points():
     a = make_dataset("spiral", n_points=100, test_fraction=0.2, seed=9)
     b = make_dataset("spiral", n_points=100, test_fraction=0.7, seed=9)
