@@ -180,7 +180,7 @@ with st.sidebar:
             key="vg.csv.example",
             icon=":material/download:",
         )
-    batch_size = int(st.number_input("Batch size", *vs.BATCH_RANGE, 32, key="vg.batch"))
+    batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
     seed = widgets.seed_input("vg.seed")
     data = vs.choose_data(state, selected, upload, seed)
     per_tick = int(st.slider("Steps per tick", 1, 50, 5, key="vg.per_tick"))
