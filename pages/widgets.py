@@ -30,13 +30,14 @@ ACTIVATION_HELP = "sigmoid and tanh saturate; relu can die; gelu and elu are smo
 INIT_HELP = "How the starting weights are drawn. 'normal'/'uniform' use the scale as std/limit."
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$&:=^\"'])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~$&:])")  # inline syntax; line breaks become ?
 
 
 def plain(text: Any) -> str:
     """User text (a file name, a CSV header, a value from a link) for a Markdown element, shown
-    as typed: every Markdown, HTML, LaTeX (``$``) and emoji/icon (``:``) character is
-    backslash-escaped, and control characters are shown as ``?``. ``[x](http://e)`` stays
+    as typed: every inline Markdown, HTML, LaTeX (``$``) and emoji/icon (``:``) character is
+    backslash-escaped, and control characters (line breaks too, so no heading or list can
+    start) are shown as ``?``. ``[x](http://e)`` stays
     that text instead of becoming a link."""
     text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)

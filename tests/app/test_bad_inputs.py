@@ -4,6 +4,7 @@ keeps working; no Python error reaches the user."""
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -105,6 +106,76 @@ def test_plain_shows_user_text_as_typed():
 
     assert plain("[x](http://e)") == r"\[x\]\(http\://e\)"
     assert plain("**b** _i_ `c` $x$ :red[r] <b>h</b> # h") == (
-        r"\*\*b\*\* \_i\_ \`c\` \$x\$ \:red\[r\] \<b\>h\</b\> \# h"
+        r"\*\*b\*\* \_i\_ \`c\` \$x\$ \:red\[r\] \<b\>h\</b\> # h"
     )
     assert plain("a\nb\x00") == "a?b?"
+
+
+# --------------------------------------------------------------------------- uploads
+
+SMALL = {"vg.A.depth": 3, "vg.B.depth": 3, "vg.A.width": 8, "vg.B.width": 8}
+
+
+def _csv_page() -> AppTest:
+    at = AppTest.from_file(VANISHING, default_timeout=60)
+    for key, value in SMALL.items():
+        at.session_state[key] = value
+    at.run()
+    at.selectbox(key="vg.dataset").set_value("csv").run()
+    return at
+
+
+def _upload(at: AppTest, content: bytes, name: str = "data.csv") -> AppTest:
+    return at.file_uploader(key="vg.csv.file").set_value((name, content, "text/csv")).run()
+
+
+def _rows(header: str, n: int = 20) -> bytes:
+    return ("\n".join([header] + [f"{i},{i % 3},{i % 2}" for i in range(n)]) + "\n").encode()
+
+
+def test_headers_and_file_names_are_shown_as_plain_text():
+    at = _upload(_csv_page(), _rows("[x](http://e),**b**,y"), name="<b>:red[f]</b>.csv")
+    assert not at.exception and not at.error
+    sources = [e.value for kind in ("caption", "markdown", "info", "error", "warning") for e in at.get(kind)]
+    caption = next(s for s in sources if s.startswith("Data: "))
+    assert (
+        r"\[x\]\(http\://e\)" in caption and r"\*\*b\*\*" in caption and r"\<b\>\:red\[f\]\</b\>" in caption
+    )
+    assert not [s for s in sources if "](http" in s or "**b**" in s or ":red[" in s]
+
+
+def test_a_header_quoted_in_an_error_is_plain_too():
+    at = _upload(_csv_page(), _rows("[x](http://e),b,y").replace(b"\n4,", b"\nabc,"))
+    error = " ".join(e.value for e in at.error)
+    assert "row 6" in error and r"'\[x\]\(http\://e\)'" in error and "](http" not in error
+
+
+def test_values_that_overflow_when_standardized_are_refused_at_load_time():
+    content = ("x1,x2,y\n" + "".join(f"{1e308 if i == 3 else i},{-i},{i % 2}\n" for i in range(20))).encode()
+    at = _upload(_csv_page(), content)
+    assert not at.exception
+    error = " ".join(e.value for e in at.error)
+    assert "Your CSV cannot be used" in error and "too large to scale" in error and "row 5" in error
+    assert "NaN or infinite" not in error and "cannot be built" not in error
+    assert at.session_state["vg.run.A"].config.dataset != "csv"  # the last valid data stay
+
+
+def test_an_upload_is_parsed_once_not_per_seed_or_rerun(monkeypatch):
+    from pages import vanishing_state as vs
+
+    calls = []
+    original = vs.read_csv_table
+    monkeypatch.setattr(vs, "read_csv_table", lambda *a, **k: calls.append(1) or original(*a, **k))
+    at = _upload(_csv_page(), _rows("a,b,y", 40))
+    assert not at.error and len(calls) == 1
+    before = at.session_state["vg.run.A"].trainer.dataset.X_train.copy()
+    at.number_input(key="vg.seed").set_value(5).run()
+    at.run()
+    assert not at.exception and not at.error and len(calls) == 1
+    assert at.session_state["vg.run.A"].config.csv.seed == 5
+    assert not np.array_equal(at.session_state["vg.run.A"].trainer.dataset.X_train, before)  # split again
+    _upload(at, _rows("a,b,y", 40), name="again.csv")  # the same bytes under another name
+    assert len(calls) == 1
+    assert any(
+        c.value.startswith(r"Data: again\.csv") or c.value.startswith("Data: again.csv") for c in at.caption
+    )
