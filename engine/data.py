@@ -700,6 +700,9 @@ def _read_table(source: Any) -> _Table:
         raise DataError(
             f"row {header_row + 1 + r} has {data_lengths[r]} cells but the header has {width} columns"
         )
+    filled = int(np.count_nonzero(data_lengths))  # at least the data rows: refuse a huge file before parsing
+    if filled * len(header) > MAX_CSV_CELLS and len(header) >= 2:
+        _cells_error(filled, len(header))
     n_columns = int(max(width, data_lengths.max(initial=0)))
     frame = _parse_rows(text, delimiter, header_row, n_columns)
     if frame is None or len(frame) != len(data_lengths):  # pandas' tokenizer is stricter than csv's
@@ -751,10 +754,14 @@ def _check_caps(table: _Table, max_rows: int) -> None:
             f"the limit is {max_rows} rows after the header"
         )
     if n * width > MAX_CSV_CELLS:
-        raise DataError(
-            f"the file has {n:,} rows x {width:,} columns = {n * width:,} cells; the limit is "
-            f"{MAX_CSV_CELLS:,} cells (e.g. {MAX_CSV_CELLS // width:,} rows of {width} columns)"
-        )
+        _cells_error(n, width)
+
+
+def _cells_error(n: int, width: int) -> None:
+    raise DataError(
+        f"the file has {n:,} rows x {width:,} columns = {n * width:,} cells; the limit is "
+        f"{MAX_CSV_CELLS:,} cells (e.g. {MAX_CSV_CELLS // width:,} rows of {width} columns)"
+    )
 
 
 # problems a cell can have, in the order a cell is checked
