@@ -38,7 +38,14 @@ def draw_navigation() -> None:
             f"{CRASH_MESSAGE} ({type(error).__name__}: {error}). "
             "Your settings may be in a state the page did not expect; starting afresh usually helps."
         )
-        st.button("Start afresh", on_click=st.session_state.clear, type="primary")
+        st.button("Start afresh", on_click=start_afresh, type="primary")
+
+
+def start_afresh() -> None:
+    """Forget the session's settings and the link's: a query parameter that broke the page
+    would break it again on the next run."""
+    st.session_state.clear()
+    st.query_params.clear()
 
 
 if st.runtime.exists():

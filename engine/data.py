@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import numbers
 import os
@@ -49,6 +50,8 @@ GRID_RESOLUTION_RANGE = (2, 1000)
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
 MAX_CSV_COLUMNS = 1000
+MAX_CSV_CELLS = 2_000_000  # rows x columns: 10,000 rows of 200 columns, 2,000 rows of 1,000
+MAX_CSV_MAGNITUDE = 1e150  # |value| above this overflows when standardized (its square > 1e300)
 MAX_CLASSES = 50
 MAX_INFERRED_CLASSES = 10  # task=None: an integer target with at most this many values is a class label
 _SHOWN_CHARS = 30  # user text quoted in messages is cut to this length
@@ -116,10 +119,19 @@ def _shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
+_BOUND_TOLERANCE = 1e-9  # relative: 1 - 90/100 = 0.0999...98 is the bound 0.1, rounded
+
+
 def _check_real(name: str, value: Any, lo: float, hi: float) -> float:
+    """``value`` as a float in ``[lo, hi]``; a value within float rounding of a bound (relative
+    ``_BOUND_TOLERANCE``, e.g. ``1 - 0.9`` for ``0.1``) is that bound. Accepts any real, so an
+    exact ``fractions.Fraction(1, 10)`` too."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise DataError(f"{name} must be a number in [{lo}, {hi}], got {_shown(value)}")
     value = float(value)
+    for bound in (lo, hi):
+        if abs(value - bound) <= _BOUND_TOLERANCE * max(abs(bound), 1.0):
+            return float(bound)
     if not lo <= value <= hi:  # also rejects NaN
         raise DataError(f"{name} must be in [{lo}, {hi}], got {value}")
     return value
@@ -595,6 +607,344 @@ def _target_indices(header: list[str], target_columns: Any) -> list[int]:
     return indices
 
 
+@dataclass
+class _Table:
+    """Step 1's result: the header and the data rows of a CSV, blank rows dropped.
+
+    ``cells`` is a ``pandas.DataFrame`` ``(n, width)``, one column per header name (numeric
+    dtypes where pandas could parse every cell, else strings); ``rows`` ``(n,)`` the
+    spreadsheet row numbers (header = ``header_row``); ``counts`` ``(n,)`` the cells in each
+    row, trailing empty cells beyond ``width`` not counted."""
+
+    header: list[str]
+    header_row: int
+    cells: Any
+    rows: np.ndarray
+    counts: np.ndarray
+
+
+def _record_lengths(text: str, delimiter: str) -> list[int]:
+    """The number of cells of every CSV record (``csv`` module's rules: quotes may hold separators
+    and line breaks). A Python loop, so other threads get the interpreter between records."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lengths = []
+    try:
+        for record in reader:
+            lengths.append(len(record))
+    except csv.Error as e:
+        raise DataError(f"the file is not valid CSV near row {reader.line_num}: {e}") from None
+    return lengths
+
+
+def _find_header(text: str, delimiter: str) -> tuple[list[str], int]:
+    """The first record with a non-blank cell, stripped (trailing empty names dropped), and its row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row_number, record in enumerate(reader, start=1):
+        cells = [c.strip() for c in record]
+        if any(cells):
+            while cells and not cells[-1]:  # trailing separators, as some spreadsheets write
+                cells.pop()
+            return cells, row_number
+    raise DataError("the file is empty (only blank cells); it needs a header row naming the columns")
+
+
+def _parse_rows(text: str, delimiter: str, header_row: int, n_columns: int) -> Any:
+    """The records after the header as a ``pandas.DataFrame`` ``(records, n_columns)``: pandas' C
+    parser (it releases the interpreter while it tokenizes); numeric columns parsed as numbers,
+    the others kept as text; a missing cell is ``""``. None if pandas cannot tokenize the text."""
+    import pandas as pd
+
+    try:
+        return pd.read_csv(
+            io.StringIO(text, newline=""),
+            sep=delimiter,
+            header=None,
+            names=range(n_columns),
+            skiprows=header_row,
+            skip_blank_lines=False,
+            na_filter=False,
+            engine="c",
+        )
+    except (ValueError, pd.errors.ParserError):
+        return None
+
+
+def _parse_rows_slowly(text: str, delimiter: str, header_row: int, n_columns: int) -> Any:
+    """``_parse_rows`` by the ``csv`` module, every cell text: for files pandas' parser refuses
+    (an unclosed quote), so that the checks can name the row and column."""
+    import pandas as pd
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = [
+        record + [""] * (n_columns - len(record)) for record in itertools.islice(reader, header_row, None)
+    ]
+    return pd.DataFrame(records, columns=range(n_columns), dtype=str)
+
+
+def _read_table(source: Any) -> _Table:
+    """Step 1, read and parse: the text, its header, and every data row tokenized by pandas' C
+    parser (numbers parsed there, in bulk). Blank rows (every cell empty or spaces) are dropped."""
+
+    text = _read_text(source)
+    if not text.strip():
+        raise DataError("the file is empty; it needs a header row naming the columns, then data rows")
+    delimiter = _delimiter(text)
+    lengths = np.array(_record_lengths(text, delimiter), dtype=np.int64)
+    header, header_row = _find_header(text, delimiter)
+    if len(header) > MAX_CSV_COLUMNS:
+        raise DataError(f"the header has {len(header)} columns; the limit is {MAX_CSV_COLUMNS}")
+    data_lengths = lengths[header_row:]
+    width = max(len(header), 1)
+    if data_lengths.size and data_lengths.max() > max(width, MAX_CSV_COLUMNS):
+        r = int(np.argmax(data_lengths > max(width, MAX_CSV_COLUMNS)))
+        raise DataError(
+            f"row {header_row + 1 + r} has {data_lengths[r]} cells but the header has {width} columns"
+        )
+    filled = int(np.count_nonzero(data_lengths))  # at least the data rows: refuse a huge file before parsing
+    if filled * len(header) > MAX_CSV_CELLS and len(header) >= 2:
+        _cells_error(filled, len(header))
+    n_columns = int(max(width, data_lengths.max(initial=0)))
+    frame = _parse_rows(text, delimiter, header_row, n_columns)
+    if frame is None or len(frame) != len(data_lengths):  # pandas' tokenizer is stricter than csv's
+        frame = _parse_rows_slowly(text, delimiter, header_row, n_columns)
+    blank = np.ones(len(frame), dtype=bool)
+    for j in range(n_columns):
+        column = frame[j]
+        if column.dtype.kind in "iufb":
+            blank[:] = False
+            break
+        blank &= column.str.strip().eq("").to_numpy(dtype=bool)
+    counts = np.minimum(data_lengths, width)
+    for j in range(width, n_columns):  # a non-empty cell past the header's width counts
+        counts = np.where(frame[j].astype(str).str.strip().ne("").to_numpy(dtype=bool), j + 1, counts)
+    keep = ~blank
+    frame = frame.loc[keep, : width - 1] if n_columns > width else frame.loc[keep]
+    rows = header_row + 1 + np.flatnonzero(keep)
+    return _Table(header, header_row, frame.reset_index(drop=True), rows, counts[keep])
+
+
+def _check_header(table: _Table) -> None:
+    header, row = table.header, table.header_row
+    if all(_parse_float(h) is not None for h in header):
+        raise DataError(
+            f"row {row} is the header but holds only numbers ({_shown(header[0])}, …): "
+            "the first row must name the columns, e.g. x1,x2,y"
+        )
+    if len(header) < 2:
+        raise DataError(
+            f"the header (row {row}) has {len(header)} column; at least 2 are needed "
+            "(features and a target), separated by commas"
+        )
+    for j, name in enumerate(header):
+        if not name:
+            raise DataError(f"the header (row {row}) has no name in column {j + 1}; name every column")
+        if header.index(name) != j:
+            raise DataError(
+                f"the header (row {row}) names column {_shown(name)} twice "
+                f"(columns {header.index(name) + 1} and {j + 1}); column names must be unique"
+            )
+
+
+def _check_caps(table: _Table, max_rows: int) -> None:
+    """Rows, then total cells (``MAX_CSV_CELLS``); the columns were capped while reading."""
+    n, width = len(table.rows), len(table.header)
+    if n > max_rows:
+        raise DataError(
+            f"the file has more than {max_rows} data rows (row {table.rows[max_rows]} is one too many); "
+            f"the limit is {max_rows} rows after the header"
+        )
+    if n * width > MAX_CSV_CELLS:
+        _cells_error(n, width)
+
+
+def _cells_error(n: int, width: int) -> None:
+    raise DataError(
+        f"the file has {n:,} rows x {width:,} columns = {n * width:,} cells; the limit is "
+        f"{MAX_CSV_CELLS:,} cells (e.g. {MAX_CSV_CELLS // width:,} rows of {width} columns)"
+    )
+
+
+# problems a cell can have, in the order a cell is checked
+_EMPTY, _LINES, _TEXT, _NOT_FINITE, _TOO_LARGE = 1, 2, 3, 4, 5
+
+
+def _column_numbers(column: Any, text_ok: bool) -> tuple[np.ndarray, np.ndarray]:
+    """One column's ``(values, problem)``: float64 values (NaN where not a number) and the
+    first problem of each cell (0 = none; text is no problem where ``text_ok``)."""
+    import pandas as pd
+
+    if column.dtype.kind in "iufb":
+        values = column.to_numpy(dtype=np.float64)
+        problem = np.zeros(values.shape, dtype=np.int8)
+    else:
+        stripped = column.astype(str).str.strip()
+        values = pd.to_numeric(stripped, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        nan_text = stripped.str.lower().isin(("nan", "+nan", "-nan")).to_numpy(dtype=bool)
+        problem = np.where(np.isnan(values) & ~nan_text & ~np.bool_(text_ok), _TEXT, 0).astype(np.int8)
+        problem[column.str.contains("[\r\n]", regex=True).to_numpy(dtype=bool)] = _LINES
+        problem[stripped.eq("").to_numpy(dtype=bool)] = _EMPTY
+        problem[nan_text] = _NOT_FINITE
+    with np.errstate(invalid="ignore"):
+        fine = problem == 0
+        problem[fine & np.isinf(values)] = _NOT_FINITE
+        problem[fine & ~np.isinf(values) & (np.abs(values) > MAX_CSV_MAGNITUDE)] = _TOO_LARGE
+    return values, problem
+
+
+def _cell_message(table: _Table, r: int, j: int, kind: int) -> str:
+    row, cell = table.rows[r], str(table.cells.iat[r, j]).strip()
+    where = f"row {row}, {_column(table.header[j], j)}"
+    if kind == _EMPTY:
+        return f"{where} is empty; every cell needs a value"
+    if kind == _LINES:
+        return (
+            f'{where} spans several lines ({_shown(str(table.cells.iat[r, j]))}): is a quote (") left open?'
+        )
+    if kind == _TEXT:
+        return f"{where}: {_shown(cell)} is not a number"
+    if kind == _NOT_FINITE:
+        word = "NaN" if math.isnan(float(cell)) else "infinite"
+        return f"{where} is {word} ({_shown(cell)}); every value must be a finite number"
+    return (
+        f"{where}: {_shown(cell)} is too large to scale: standardizing squares the values, which "
+        f"overflows; every value must be within ±{MAX_CSV_MAGNITUDE:g}"
+    )
+
+
+def _numbers(table: _Table, text_column: int | None) -> np.ndarray:
+    """Step 2, the cells: ``(n, width)`` float64 (NaN for the text labels of ``text_column``).
+    Raises for the first bad row in file order: a wrong number of cells, else its first bad cell."""
+    width = len(table.header)
+    n = len(table.rows)
+    values = np.empty((n, width), dtype=np.float64)
+    kinds = np.zeros((n, width), dtype=np.int8)
+    for j in range(width):
+        values[:, j], kinds[:, j] = _column_numbers(table.cells[j], text_ok=j == text_column)
+    bad_cell = kinds != 0
+    first_bad = np.where(bad_cell.any(axis=1), np.argmax(bad_cell, axis=1), width)
+    bad_width = table.counts != width
+    bad_row = bad_width | (first_bad < width)
+    if bad_row.any():
+        r = int(np.argmax(bad_row))
+        if bad_width[r]:
+            names = ", ".join(_shown(h) for h in table.header[:8]) + (", …" if width > 8 else "")
+            raise DataError(
+                f"row {table.rows[r]} has {table.counts[r]} cells but the header has "
+                f"{width} columns ({names})"
+            )
+        j = int(first_bad[r])
+        raise DataError(_cell_message(table, r, j, int(kinds[r, j])))
+    return values
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A parsed, validated CSV before the split: ``X`` ``(n, d)`` features and ``Y`` ``(n, k)``
+    targets (float64, raw values), ``classes`` ``(n,)`` class indices (None for regression), and
+    the names. ``split_csv`` turns it into a ``Dataset`` for a seed without parsing again."""
+
+    task: str
+    X: np.ndarray
+    Y: np.ndarray
+    classes: np.ndarray | None
+    feature_names: list[str]
+    target_names: list[str]
+    class_labels: list[Any] | None
+
+
+def _text_column(target_idx: list[int], task: str | None) -> int | None:
+    """The column that may hold text labels: a single target, unless the task is regression."""
+    return target_idx[0] if task != "regression" and len(target_idx) == 1 else None
+
+
+def _pick_targets(table: _Table, values: np.ndarray, target_idx: list[int], task: str | None) -> CsvTable:
+    """Step 3: features and targets of the checked ``values``; infers the task; checks the
+    classes (2 to ``MAX_CLASSES``)."""
+    text_column = _text_column(target_idx, task)
+    X = values[:, [j for j in range(len(table.header)) if j not in target_idx]]
+    names = dict(
+        feature_names=[h for j, h in enumerate(table.header) if j not in target_idx],
+        target_names=[table.header[j] for j in target_idx],
+    )
+    texts = text_column is not None and bool(np.isnan(values[:, text_column]).any())
+    if texts:
+        raw = table.cells[text_column].astype(str).str.strip().to_numpy(dtype=object)
+    else:
+        raw = values[:, target_idx[0]]
+    labels = sorted(set(raw.tolist()))
+    if task is None:
+        integral = not texts and all(v == math.floor(v) for v in labels)
+        task = (
+            "classification"
+            if text_column is not None and (texts or (integral and len(labels) <= MAX_INFERRED_CLASSES))
+            else "regression"
+        )
+    if task == "regression":
+        return CsvTable("regression", X, values[:, target_idx], None, class_labels=None, **names)
+    if len(target_idx) != 1:
+        raise DataError(
+            f"classification needs exactly one target column holding the class labels, got {len(target_idx)}"
+        )
+    column = _column(names["target_names"][0], target_idx[0])
+    if len(labels) < 2:
+        raise DataError(
+            f"the target {column} has a single class ({_shown(_label(labels[0]))}) in all "
+            f"{len(raw)} rows; classification needs at least 2 classes"
+        )
+    if len(labels) > MAX_CLASSES:
+        hint = ""
+        if texts:
+            r = int(np.argmax(np.isnan(values[:, text_column])))
+            hint = f"; row {table.rows[r]} holds {_shown(raw[r])}, which is not a number"
+        raise DataError(
+            f"the target {column} has {len(labels)} distinct values; classification allows at most "
+            f"{MAX_CLASSES} classes (is it a regression target?){hint}"
+        )
+    classes = np.searchsorted(np.array(labels, dtype=object if texts else np.float64), raw).astype(np.int64)
+    Y = _one_hot(classes, len(labels))
+    return CsvTable("classification", X, Y, classes, class_labels=[_label(v) for v in labels], **names)
+
+
+def read_csv_table(
+    source: Any,
+    target_columns: str | Sequence[str] | None = None,
+    task: str | None = None,
+    max_rows: int = 10_000,
+    min_rows: int = 10,
+) -> CsvTable:
+    """Parse and validate a CSV once (steps 1-3 of ``load_csv``; see there for the format)."""
+    task = _check_task(task)
+    min_rows = _check_int("min_rows", min_rows, 2)
+    max_rows = _check_int("max_rows", max_rows, min_rows)
+    table = _read_table(source)  # step 1: read and parse
+    _check_header(table)  # step 2: shape and caps
+    target_idx = _target_indices(table.header, target_columns)
+    _check_caps(table, max_rows)
+    values = _numbers(table, _text_column(target_idx, task))
+    if len(table.rows) < min_rows:
+        found = "1 data row" if len(table.rows) == 1 else f"{len(table.rows)} data rows"
+        raise DataError(f"the file has {found} after the header; at least {min_rows} are needed")
+    return _pick_targets(table, values, target_idx, task)  # step 3
+
+
+def split_csv(table: CsvTable, test_fraction: float = 0.3, seed: int = 0) -> Dataset:
+    """Step 4: a seeded split of a parsed CSV (stratified for classification) as a ``Dataset``."""
+    test_fraction = _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
+    train, test = _split(table.X.shape[0], test_fraction, _rng(seed), table.classes)
+    return Dataset(
+        name="csv",
+        task=table.task,
+        X_train=table.X[train],
+        Y_train=table.Y[train],
+        X_test=table.X[test],
+        Y_test=table.Y[test],
+        feature_names=list(table.feature_names),
+        target_names=list(table.target_names),
+        class_labels=None if table.class_labels is None else list(table.class_labels),
+        domain=None,
+    )
+
+
 def load_csv(
     source: Any,
     target_columns: str | Sequence[str] | None = None,
@@ -608,13 +958,14 @@ def load_csv(
 
     ``source``: a path (``pathlib.Path`` or any ``os.PathLike``; a plain ``str`` is always
     the CSV *text*, never a file name), ``bytes`` (UTF-8, BOM allowed), or a file-like object
-    such as Streamlit's ``UploadedFile``. At most 32 MB.
+    such as Streamlit's ``UploadedFile``. At most 32 MB (``MAX_CSV_BYTES``).
 
     Format: the first non-blank row is a header naming every column (unique, non-empty
     names); rows where every cell is blank are skipped; separator ``,`` (or ``;`` / tab if
-    that is what the header uses); every other cell a finite number (``float()`` syntax).
-    Rows are numbered as a spreadsheet shows them: the header is row 1. Between ``min_rows``
-    and ``max_rows`` data rows, at most 1000 columns.
+    that is what the header uses); every other cell a finite decimal number (``1``, ``-2.5``,
+    ``3e-4``) within ``±MAX_CSV_MAGNITUDE`` (larger ones overflow when standardized). Rows are
+    numbered as a spreadsheet shows them: the header is row 1. Between ``min_rows`` and
+    ``max_rows`` data rows, at most ``MAX_CSV_COLUMNS`` columns and ``MAX_CSV_CELLS`` cells.
 
     Targets: ``target_columns`` (a name or a list of names) or, by default, the last column;
     the other columns, in file order, are the features. Values are kept raw (not
@@ -627,183 +978,13 @@ def load_csv(
     sorted (ints when integral), and ``Y`` is a 0/1 column (1 = ``class_labels[1]``) for two
     classes, one-hot ``(n, c)`` for ``c > 2``. The split is seeded, and stratified for
     classification; ``n_test = round(n * test_fraction)`` in ``[1, n - 1]``.
+
+    Four steps, each its own function: read and parse (``_read_table``: pandas' C parser, numbers
+    parsed in bulk), check shape and caps (``_check_header``, ``_check_caps``, ``_numbers``),
+    pick features and targets (``_pick_targets``), split into a ``Dataset`` (``split_csv``).
+    ``read_csv_table`` is the first three, for a caller that splits one file with many seeds.
     """
-    task = _check_task(task)
-    test_fraction = _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
-    min_rows = _check_int("min_rows", min_rows, 2)
-    max_rows = _check_int("max_rows", max_rows, min_rows)
-    rng = _rng(seed)
-
-    text = _read_text(source)
-    if not text.strip():
-        raise DataError("the file is empty; it needs a header row naming the columns, then data rows")
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header: list[str] | None = None
-    header_row = 0
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for row_number, record in enumerate(reader, start=1):
-            cells = [c.strip() for c in record]
-            if not any(cells):
-                continue
-            if header is None:
-                header, header_row = cells, row_number
-                while header and not header[-1]:  # trailing separators, as some spreadsheets write
-                    header.pop()
-                continue
-            if len(rows) == max_rows:
-                raise DataError(
-                    f"the file has more than {max_rows} data rows (row {row_number} is one too many); "
-                    f"the limit is {max_rows} rows after the header"
-                )
-            rows.append((row_number, cells))
-    except csv.Error as e:
-        raise DataError(f"the file is not valid CSV near row {reader.line_num}: {e}") from None
-    if header is None:
-        raise DataError("the file is empty (only blank cells); it needs a header row naming the columns")
-
-    # header
-    if all(_parse_float(h) is not None for h in header):
-        raise DataError(
-            f"row {header_row} is the header but holds only numbers ({_shown(header[0])}, …): "
-            "the first row must name the columns, e.g. x1,x2,y"
-        )
-    if len(header) < 2:
-        raise DataError(
-            f"the header (row {header_row}) has {len(header)} column; at least 2 are needed "
-            "(features and a target), separated by commas"
-        )
-    if len(header) > MAX_CSV_COLUMNS:
-        raise DataError(f"the header has {len(header)} columns; the limit is {MAX_CSV_COLUMNS}")
-    for j, name in enumerate(header):
-        if not name:
-            raise DataError(f"the header (row {header_row}) has no name in column {j + 1}; name every column")
-        if header.index(name) != j:
-            raise DataError(
-                f"the header (row {header_row}) names column {_shown(name)} twice "
-                f"(columns {header.index(name) + 1} and {j + 1}); column names must be unique"
-            )
-    target_idx = _target_indices(header, target_columns)
-    feature_idx = [j for j in range(len(header)) if j not in target_idx]
-
-    # rows
-    width = len(header)
-    text_target = task != "regression" and len(target_idx) == 1
-    values = np.empty((len(rows), width), dtype=np.float64)
-    first_text_target: tuple[int, str] | None = None
-    for r, (row_number, cells) in enumerate(rows):
-        while len(cells) > width and not cells[-1]:
-            cells.pop()
-        if len(cells) != width:
-            raise DataError(
-                f"row {row_number} has {len(cells)} cells but the header has {width} columns "
-                f"({', '.join(_shown(h) for h in header[:8])}{', …' if width > 8 else ''})"
-            )
-        for j, cell in enumerate(cells):
-            if not cell:
-                raise DataError(
-                    f"row {row_number}, {_column(header[j], j)} is empty; every cell needs a value"
-                )
-            if "\n" in cell or "\r" in cell:
-                raise DataError(
-                    f"row {row_number}, {_column(header[j], j)} spans several lines "
-                    f'({_shown(cell)}): is a quote (") left open?'
-                )
-            value = _parse_float(cell)
-            if value is None:
-                if text_target and j == target_idx[0]:
-                    if first_text_target is None:
-                        first_text_target = (row_number, cell)
-                    values[r, j] = np.nan
-                    continue
-                raise DataError(f"row {row_number}, {_column(header[j], j)}: {_shown(cell)} is not a number")
-            if not math.isfinite(value):
-                kind = "NaN" if math.isnan(value) else "infinite"
-                raise DataError(
-                    f"row {row_number}, {_column(header[j], j)} is {kind} ({_shown(cell)}); "
-                    "every value must be a finite number"
-                )
-            values[r, j] = value
-
-    if len(rows) < min_rows:
-        found = "1 data row" if len(rows) == 1 else f"{len(rows)} data rows"
-        raise DataError(f"the file has {found} after the header; at least {min_rows} are needed")
-
-    # targets
-    X = values[:, feature_idx]
-    target_names = [header[j] for j in target_idx]
-    if first_text_target is not None:
-        raw_labels: np.ndarray = np.array([cells[target_idx[0]] for _, cells in rows], dtype=object)
-        labels = sorted(set(raw_labels.tolist()))
-    else:
-        raw_labels = values[:, target_idx[0]]
-        labels = sorted(set(raw_labels.tolist()))
-    if task is None:
-        integral = first_text_target is None and all(v == math.floor(v) for v in labels)
-        classification = len(target_idx) == 1 and (
-            first_text_target is not None or (integral and len(labels) <= MAX_INFERRED_CLASSES)
-        )
-        task = "classification" if classification else "regression"
-
-    if task == "regression":
-        return _finish_csv(X, values[:, target_idx], rng, test_fraction, header, feature_idx, target_names)
-
-    if len(target_idx) != 1:
-        raise DataError(
-            f"classification needs exactly one target column holding the class labels, got {len(target_idx)}"
-        )
-    column = _column(target_names[0], target_idx[0])
-    if len(labels) < 2:
-        raise DataError(
-            f"the target {column} has a single class ({_shown(_label(labels[0]))}) in all {len(rows)} rows; "
-            "classification needs at least 2 classes"
-        )
-    if len(labels) > MAX_CLASSES:
-        hint = ""
-        if first_text_target is not None:
-            hint = f"; row {first_text_target[0]} holds {_shown(first_text_target[1])}, which is not a number"
-        raise DataError(
-            f"the target {column} has {len(labels)} distinct values; classification allows at most "
-            f"{MAX_CLASSES} classes (is it a regression target?){hint}"
-        )
-    index = {label: k for k, label in enumerate(labels)}
-    classes = np.array([index[v] for v in raw_labels.tolist()], dtype=np.int64)
-    class_labels = [_label(v) for v in labels]
-    return _finish_csv(
-        X,
-        _one_hot(classes, len(labels)),
-        rng,
-        test_fraction,
-        header,
-        feature_idx,
-        target_names,
-        classes,
-        class_labels,
-    )
-
-
-def _finish_csv(
-    X: np.ndarray,
-    Y: np.ndarray,
-    rng: np.random.Generator,
-    test_fraction: float,
-    header: list[str],
-    feature_idx: list[int],
-    target_names: list[str],
-    classes: np.ndarray | None = None,
-    class_labels: list[Any] | None = None,
-) -> Dataset:
-    train, test = _split(X.shape[0], test_fraction, rng, classes)
-    return Dataset(
-        name="csv",
-        task="regression" if classes is None else "classification",
-        X_train=X[train],
-        Y_train=Y[train],
-        X_test=X[test],
-        Y_test=Y[test],
-        feature_names=[header[j] for j in feature_idx],
-        target_names=target_names,
-        class_labels=class_labels,
-        domain=None,
-    )
+    _check_task(task)
+    _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
+    _rng(seed)
+    return split_csv(read_csv_table(source, target_columns, task, max_rows, min_rows), test_fraction, seed)

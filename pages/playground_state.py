@@ -128,7 +128,7 @@ class PlaygroundConfig:
     @property
     def n_test(self) -> int:
         """Test points: ``round(n_points * (1 - ratio))`` in ``[1, n_points - 1]``, as ``make_dataset``."""
-        fraction = 1.0 - self.train_ratio / 100.0
+        fraction = (100 - self.train_ratio) / 100  # exact for whole percents: 1 - 90/100 is not 0.1
         return min(max(int(math.floor(self.n_points * fraction + 0.5)), 1), self.n_points - 1)
 
     @property
@@ -475,7 +475,7 @@ def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
 def build_trainer(config: PlaygroundConfig) -> Trainer:
     """Data, network, optimizer and history for ``config``, at step 0.
 
-    Data: ``make_dataset(dataset, n_points, noise / 100, test_fraction = 1 - ratio / 100,
+    Data: ``make_dataset(dataset, n_points, noise / 100, test_fraction = (100 - ratio) / 100,
     data_seed, features)``. Network ``sizes = [n_features, *hidden, 1]``, the hidden
     activations, a sigmoid output with the bce loss (classification) or a linear output with
     mse/sse (regression), ``init``/``init_scale`` seeded with ``seed``, biases 0.1. Batches
@@ -487,7 +487,7 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
         config.dataset,
         n_points=config.n_points,
         noise=config.noise / 100.0,
-        test_fraction=1.0 - config.train_ratio / 100.0,
+        test_fraction=(100 - config.train_ratio) / 100,
         seed=config.data_seed,
         features=config.features,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import OPTIMIZERS
+from engine.data import MAX_CSV_BYTES
 from pages import vanishing_state as vs
 from pages import widgets
 from viz.gradients import (
@@ -170,7 +171,9 @@ with st.sidebar:
     )
     upload = None
     if selected == vs.CSV:
-        upload = st.file_uploader("Your CSV file", type="csv", key="vg.csv.file")
+        upload = st.file_uploader(
+            "Your CSV file", type="csv", key="vg.csv.file", max_upload_size=MAX_CSV_BYTES // 2**20
+        )
         st.caption(vs.CSV_FORMAT)
         st.download_button(
             f"Example CSV ({vs.CSV_EXAMPLE_SET})",
@@ -180,7 +183,7 @@ with st.sidebar:
             key="vg.csv.example",
             icon=":material/download:",
         )
-    batch_size = int(st.number_input("Batch size", *vs.BATCH_RANGE, 32, key="vg.batch"))
+    batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
     seed = widgets.seed_input("vg.seed")
     data = vs.choose_data(state, selected, upload, seed)
     per_tick = int(st.slider("Steps per tick", 1, 50, 5, key="vg.per_tick"))
@@ -191,12 +194,16 @@ with st.sidebar:
         with tab:
             configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
 
+# the file's name, headers and cells are the user's text: shown as typed, never as Markdown
 if data.error is not None:
-    st.error(f"**Your CSV cannot be used:** {data.error}. {data.note}", icon=":material/error:")
+    st.error(
+        f"**Your CSV cannot be used:** {widgets.plain(data.error)}. {widgets.plain(data.note)}",
+        icon=":material/error:",
+    )
 elif data.note is not None:
-    st.info(data.note, icon=":material/upload_file:")
+    st.info(widgets.plain(data.note), icon=":material/upload_file:")
 elif data.csv is not None:
-    st.caption(f"Data: {data.csv.describe()}.")
+    st.caption(f"Data: {widgets.plain(data.csv.describe())}.")
 
 names = ("A", "B") if compare else ("A",)
 if not compare:

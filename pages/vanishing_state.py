@@ -54,11 +54,13 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimize
 from engine.data import (
     CLASSIFICATION_SETS,
     REGRESSION_SETS,
+    CsvTable,
     DataError,
     Dataset,
-    load_csv,
     load_digits_dataset,
     make_dataset,
+    read_csv_table,
+    split_csv,
 )
 from engine.history import History
 from engine.theory import SignalTheory, network_theory, neuron_spread
@@ -281,14 +283,14 @@ CSV_FORMAT = (
 @dataclass(frozen=True)
 class CsvData:
     """A parsed, valid upload: ``dataset`` (inputs standardized as ``standardized``), split
-    with ``seed``, and the file's ``content`` to split again when the seed changes. Two are
-    equal when their bytes (``digest``, SHA-256) and seed are: a new network is built only
-    for other data, not for the same file uploaded again."""
+    with ``seed``, and the parsed ``table`` to split again when the seed changes (no second
+    parse). Two are equal when their bytes (``digest``, SHA-256) and seed are: a new network
+    is built only for other data, not for the same file uploaded again."""
 
     digest: str
     seed: int
     file_name: str = field(compare=False)
-    content: bytes = field(compare=False, repr=False)
+    table: CsvTable = field(compare=False, repr=False)
     dataset: Dataset = field(compare=False, repr=False)
 
     @property
@@ -304,7 +306,10 @@ class CsvData:
 
     def with_seed(self, seed: int) -> CsvData:
         """Self when split with ``seed``, else the same file split with ``seed``."""
-        return self if seed == self.seed else parse_csv(self.content, self.file_name, seed)
+        if seed == self.seed:
+            return self
+        dataset = standardized(split_csv(self.table, CSV_TEST_FRACTION, seed))
+        return replace(self, seed=int(seed), dataset=dataset)
 
     def describe(self) -> str:
         """E.g. ``moons.csv: 400 rows (280 train, 120 test), 2 features (x1, x2); target label:
@@ -332,19 +337,13 @@ def parse_csv(content: bytes, file_name: str = "upload.csv", seed: int = 0) -> C
     if not isinstance(content, (bytes, bytearray, memoryview)):
         raise DataError(f"expected the file's bytes, got {type(content).__name__}")
     content = bytes(content)
-    dataset = load_csv(
-        content,
-        test_fraction=CSV_TEST_FRACTION,
-        seed=seed,
-        max_rows=CSV_MAX_ROWS,
-        min_rows=CSV_MIN_ROWS,
-    )
+    table = read_csv_table(content, max_rows=CSV_MAX_ROWS, min_rows=CSV_MIN_ROWS)
     return CsvData(
         digest=hashlib.sha256(content).hexdigest(),
         seed=int(seed),
         file_name=str(file_name),
-        content=content,
-        dataset=standardized(dataset),
+        table=table,
+        dataset=standardized(split_csv(table, CSV_TEST_FRACTION, seed)),
     )
 
 
@@ -378,6 +377,7 @@ class DataChoice:
 
 
 UPLOAD_KEY = "vg.csv.upload"  # (file id, CsvData or None, error or None) of the last file seen
+PARSED_KEY = "vg.csv.parsed"  # (SHA-256 of the bytes, CsvData or None, error or None): one parse per file
 CURRENT_KEY = "vg.data.current"  # (dataset, CsvData or None): the data the runs were last built on
 
 
@@ -386,6 +386,26 @@ def data_label(dataset: str, csv: CsvData | None = None) -> str:
     if dataset == CSV and csv is not None:
         return f"your CSV {csv.file_name}"
     return f"the {dataset} data"
+
+
+def _parsed_once(store: MutableMapping, upload: Any, seed: int) -> tuple[CsvData | None, str | None]:
+    """``(CsvData, None)`` or ``(None, the loader's message)`` for an upload's bytes, parsed once
+    per content: the outcome is kept under ``PARSED_KEY`` with the bytes' SHA-256, so the same
+    file uploaded again (another file id), or a rerun, does not parse it again."""
+    content = upload.getvalue()
+    digest = hashlib.sha256(content).hexdigest() if isinstance(content, (bytes, bytearray)) else None
+    kept = store.get(PARSED_KEY)
+    if digest is not None and kept is not None and kept[0] == digest:
+        parsed, error = kept[1], kept[2]
+        if parsed is not None:
+            parsed = replace(parsed, file_name=str(getattr(upload, "name", parsed.file_name))).with_seed(seed)
+        return parsed, error
+    try:
+        parsed, error = parse_csv(content, getattr(upload, "name", "upload.csv"), seed), None
+    except DataError as e:
+        parsed, error = None, str(e)
+    store[PARSED_KEY] = (digest, parsed, error)
+    return parsed, error
 
 
 def choose_data(store: MutableMapping, selected: str, upload: Any, seed: int) -> DataChoice:
@@ -411,14 +431,7 @@ def choose_data(store: MutableMapping, selected: str, upload: Any, seed: int) ->
             file_id = getattr(upload, "file_id", None)
             cached = store.get(UPLOAD_KEY)
             if cached is None or cached[0] != file_id or file_id is None:
-                try:
-                    cached = (
-                        file_id,
-                        parse_csv(upload.getvalue(), getattr(upload, "name", "upload.csv"), seed),
-                        None,
-                    )
-                except DataError as e:
-                    cached = (file_id, None, str(e))
+                cached = (file_id, *_parsed_once(store, upload, seed))
             parsed, error = cached[1], cached[2]
             if parsed is not None:
                 try:

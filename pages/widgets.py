@@ -2,13 +2,24 @@
 
 Every widget takes a ``key`` (pages prefix theirs, e.g. ``"sbs.lr"``) so that each page's
 choices live in its own slot of ``st.session_state``.
+
+**Integer inputs and NaN.** A client may send any number for a widget. For an integer
+``st.number_input`` Streamlit 1.67 calls ``int(value)`` on it while it reads the widget
+states, before any line of the page runs, so NaN (``ValueError``) or an infinity
+(``OverflowError``) became an uncaught error that no page could catch. Importing this module
+wraps that conversion once (``_guard_integer_number_inputs``): a non-finite value becomes a
+``NotFinite`` (an ``int`` equal to the widget's default, marked), as Streamlit already does for
+float inputs; ``int_input`` then puts back the last valid value and says so.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from typing import Any
 
 import streamlit as st
+from streamlit.elements.widgets import number_input as _number_input
 
 from engine import HIDDEN_ACTIVATIONS, INITS, LOSSES
 from engine.parse import parse_number
@@ -17,6 +28,70 @@ PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3
 
 ACTIVATION_HELP = "sigmoid and tanh saturate; relu can die; gelu and elu are smooth relus"
 INIT_HELP = "How the starting weights are drawn. 'normal'/'uniform' use the scale as std/limit."
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>!|~$&:])")  # inline syntax; line breaks become ?
+
+
+def plain(text: Any) -> str:
+    """User text (a file name, a CSV header, a value from a link) for a Markdown element, shown
+    as typed: every inline Markdown, HTML, LaTeX (``$``) and emoji/icon (``:``) character is
+    backslash-escaped, and control characters (line breaks too, so no heading or list can
+    start) are shown as ``?``. ``[x](http://e)`` stays
+    that text instead of becoming a link."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+class NotFinite(int):
+    """The default an integer number input fell back to when the client sent NaN or an infinity."""
+
+
+def _guard_integer_number_inputs() -> None:
+    """Wrap ``NumberInputSerde.deserialize`` once so that a non-finite value sent for an integer
+    input gives ``NotFinite(default)`` instead of raising inside Streamlit (see the module's
+    docstring). Idempotent; float inputs are left to Streamlit, which already resets them."""
+    serde = _number_input.NumberInputSerde
+    if getattr(serde.deserialize, "_backprop_lab_guard", False):
+        return
+    original = serde.deserialize
+
+    def deserialize(self, ui_value):
+        if (
+            self.data_type == _number_input.NumberInputProto.INT
+            and isinstance(ui_value, float)
+            and not math.isfinite(ui_value)
+        ):
+            return NotFinite(original(self, None))
+        return original(self, ui_value)
+
+    deserialize._backprop_lab_guard = True
+    serde.deserialize = deserialize
+
+
+_guard_integer_number_inputs()
+
+
+def int_input(
+    label: str, min_value: int, max_value: int, key: str, default: int | None = None, **kwargs
+) -> int:
+    """An integer ``st.number_input`` that keeps its last valid value when a client sends NaN or
+    an infinity (``NotFinite``), with an error saying so. ``default`` (``min_value`` if None)
+    is the value of a fresh session; ``kwargs`` go to ``st.number_input`` (``step``, ``help``)."""
+    last_key = f"{key}.last_valid"
+    value = st.session_state.get(key)
+    problem = None
+    if isinstance(value, NotFinite):
+        kept = st.session_state.get(last_key, min_value if default is None else default)
+        problem = f"{label}: the value received was not a finite number; kept {kept}."
+        st.session_state[key] = kept
+    elif value is None:
+        st.session_state[key] = min_value if default is None else default
+    result = int(st.number_input(label, min_value, max_value, step=kwargs.pop("step", 1), key=key, **kwargs))
+    st.session_state[last_key] = result
+    if problem:
+        st.error(problem)
+    return result
 
 
 def activation_select(key: str, default: str = "tanh", label: str = "Activation") -> str:
@@ -59,7 +134,7 @@ def learning_rate_input(key: str, default: float = 0.1, label: str = "Learning r
 
 
 def seed_input(key: str, default: int = 0) -> int:
-    return int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=default, step=1, key=key))
+    return int_input("Seed", 0, 2**31 - 1, key, default)
 
 
 def divergence_banner(step_number: int, message: str, last_loss: float | None = None) -> None:

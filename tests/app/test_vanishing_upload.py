@@ -3,6 +3,7 @@ choose_data, a CSV configuration's run) and AppTests that upload files through t
 st.file_uploader (AppTest's FileUploader.set_value, Streamlit 1.67)."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -222,7 +223,8 @@ def test_choose_data_with_a_bad_first_file_falls_back_to_the_builtin_or_default_
 
 # ============================================================================ AppTest: the page
 def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
+    """The elements' text as the reader sees it: the page escapes user text for Markdown."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in elements))
 
 
 def choose_csv(load_page, **state):

@@ -64,3 +64,17 @@ def test_a_csv_with_a_nan_gets_the_message_and_a_good_one_trains(page, app_url):
     wait_until_idle(page)
     expect(page.locator(".gtitle", has_text="Gradient per layer at step 5").first).to_be_visible()
     assert_no_exception(page)
+
+
+def test_markdown_in_headers_and_file_names_is_shown_as_typed(page, app_url):
+    choose_csv(page, app_url)
+    hostile = GOOD.replace(b"a,b,c,species", b"[x](http://e),**b**,:red[c],species", 1)
+    upload(page, "<i>:smile:</i>.csv", hostile)
+    caption = page.get_by_text("Data: <i>:smile:</i>.csv: 60 rows")
+    expect(caption).to_be_visible(timeout=30_000)
+    expect(caption).to_contain_text("3 features ([x](http://e), **b**, :red[c])")
+    assert caption.locator("a, strong, i, span[style]").count() == 0  # no link, bold, italics, colour
+    wait_until_idle(page)
+    assert_no_exception(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "test_vanishing_upload_plain_headers.png"))

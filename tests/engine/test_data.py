@@ -175,6 +175,18 @@ def test_test_fraction_sets_the_split(fraction, n_test):
     assert len(np.unique(raw, axis=0)) == 200  # a partition: no point in both parts
 
 
+def test_test_fraction_at_a_bound_survives_float_rounding():
+    """``1 - 90/100`` is 0.0999...98, not 0.1: it is the bound, not an error (issue 13)."""
+    from fractions import Fraction
+
+    assert 1 - 90 / 100 < 0.1
+    for fraction in (1 - 90 / 100, 1 - 10 / 100, Fraction(1, 10)):
+        assert make_dataset("circle", n_points=200, test_fraction=fraction).n_test in (20, 180)
+    assert load_csv(_csv(20), test_fraction=1 - 90 / 100).n_test == 2
+    with pytest.raises(DataError, match=r"\[0.1, 0.9\]"):
+        make_dataset("circle", test_fraction=0.0999)  # a real step past the bound still fails
+
+
 def test_split_is_a_permutation_of_the_generated_points():
     a = make_dataset("spiral", n_points=100, test_fraction=0.2, seed=9)
     b = make_dataset("spiral", n_points=100, test_fraction=0.7, seed=9)
@@ -662,3 +674,51 @@ def test_csv_near_valid_files_raise_only_data_error(rows, task):
 def test_csv_arbitrary_bytes_raise_only_data_error(data):
     with contextlib.suppress(DataError):
         load_csv(data, min_rows=2)
+
+
+# --------------------------------------------------------------------------- CSV: caps, steps
+
+
+def test_csv_total_cells_cap():
+    from engine.data import MAX_CSV_CELLS
+
+    width = 1000
+    rows = MAX_CSV_CELLS // width + 1
+    header = ",".join(f"c{j}" for j in range(width))
+    line = ",".join(["1"] * (width - 1) + ["0"])
+    message = _error(header + "\n" + "\n".join([line] * rows) + "\n")
+    assert f"{rows:,} rows x 1,000 columns" in message and f"{MAX_CSV_CELLS:,} cells" in message
+
+
+@pytest.mark.parametrize("value", ["1e308", "-1e308", "1e151", "-2e200"])
+def test_csv_values_too_large_to_standardize(value):
+    lines = _csv(12).splitlines()
+    lines[4] = f"{value},1,0"
+    message = _error("\n".join(lines))
+    assert (
+        "row 5" in message and "'x1'" in message and "too large to scale" in message and "1e+150" in message
+    )
+    lines[4] = "1e149,1,0"  # within the limit: loads, and standardizing it stays finite
+    ds = load_csv("\n".join(lines))
+    X = np.vstack([ds.X_train, ds.X_test])
+    assert np.all(np.isfinite((X - X.mean(0)) / X.std(0)))
+
+
+def test_read_once_split_many_times_equals_load_csv():
+    from engine.data import read_csv_table, split_csv
+
+    text = _csv(30, row=lambda i: f"{i},{-i},{[3, 7, 5][i % 3]}")
+    table = read_csv_table(text)
+    for seed in (0, 4):
+        a, b = split_csv(table, 0.3, seed), load_csv(text, seed=seed)
+        np.testing.assert_array_equal(a.X_train, b.X_train)
+        np.testing.assert_array_equal(a.Y_test, b.Y_test)
+        assert a.class_labels == b.class_labels == [3, 5, 7]
+
+
+def test_csv_row_numbers_with_quoted_line_breaks_and_leading_blank_rows():
+    text = '\n\nx1,"x\n2",y\n' + "\n".join(f"{i},{i},{i % 2}" for i in range(12)) + "\n"
+    lines = text.split("\n")
+    lines[8] = "1,zz,0"  # record 7: two leading blank rows, a two-line header (row 3), data from row 4
+    message = _error("\n".join(lines))
+    assert "row 8" in message and "'zz'" in message
