@@ -26,7 +26,7 @@ def test_a_link_with_ratio_90_trains_on_90_percent():
     at.query_params["ratio"] = "90"
     at.run()
     _no_error(at)
-    dataset = at.session_state["pg.trainer"].dataset
+    dataset = at.session_state["pg.live"].model.trainer.dataset
     assert (dataset.n_train, dataset.n_test) == (180, 20)  # 200 points by default
     assert at.query_params["ratio"] == "90"
 
@@ -36,7 +36,7 @@ def test_the_training_data_slider_at_both_ends():
     for ratio, n_test in ((90, 20), (10, 180)):
         at.slider(key="pg.ratio").set_value(ratio).run()
         _no_error(at)
-        assert at.session_state["pg.trainer"].dataset.n_test == n_test
+        assert at.session_state["pg.live"].model.trainer.dataset.n_test == n_test
 
 
 # --------------------------------------------------------------------------- Start afresh
