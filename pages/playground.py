@@ -17,6 +17,7 @@ import streamlit as st
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine.boundary import boundary_grid, evaluate_boundary
 from engine.data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
+from engine.diagnosis import divergence_report
 from pages import widgets
 from pages.playground_state import (
     BATCH_RANGE,
@@ -40,7 +41,6 @@ from pages.playground_state import (
     advance,
     apply_live_settings,
     build_trainer,
-    divergence_explanation,
     from_query,
     live_steps,
     replay_options,
@@ -552,9 +552,9 @@ def training_area(base: PlaygroundConfig) -> None:
         col.metric(label, text, help=evaluated if name == "train_loss" else None)
 
     with st.container():  # always present, so the charts below keep their place
-        div = divergence_explanation(trainer)
+        div = divergence_report(trainer)
         if div is not None:
-            widgets.divergence_banner(div[0], div[1], div[2])
+            widgets.divergence_banner(div.step, div.message, div.loss_before)
             st.caption(
                 "Why: each update overshot the minimum by more than it corrected, so the weights, and "
                 "with them the gradients, grew geometrically until they overflowed. Lower the learning "
