@@ -17,7 +17,7 @@ asks about (so that adding an activation means adding one record here, and nothi
 Every function takes the pre-activation ``z`` (any shape, float64) and is computed so that
 no finite input overflows or warns. ``derivative(z, a)`` is ``f'(z)`` evaluated
 elementwise; it receives ``a = f(z)`` as well, because for several functions (sigmoid,
-tanh, elu) the derivative is cheapest in terms of the output.
+tanh, elu, swish) the derivative is cheapest in terms of the output.
 
 Softmax is the one non-elementwise output: it is only allowed together with the
 cross-entropy loss, which differentiates it jointly (see ``losses.py``), so it has no
@@ -112,6 +112,29 @@ def _elu(z: np.ndarray) -> np.ndarray:
     return np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0.0)))
 
 
+def _swish(z: np.ndarray) -> np.ndarray:
+    """``z sigmoid(z)`` (SiLU): ``|f(z)| <= |z|``, so no finite z overflows."""
+    return z * sigmoid(z)
+
+
+def _swish_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``s + z s (1 - s) = s + a sigmoid(-z)`` with ``s = sigmoid(z)``, ``a = z s``: every
+    factor is at most ``|z|`` or 1 (``1 - s`` is ``sigmoid(-z)``, not a difference)."""
+    return sigmoid(z) + a * sigmoid(-z)
+
+
+def _mish(z: np.ndarray) -> np.ndarray:
+    """``z tanh(softplus(z))``: softplus is stable and ``|tanh| <= 1``."""
+    return z * np.tanh(softplus(z))
+
+
+def _mish_derivative(z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``t + z (1 - t^2) sigmoid(z)`` with ``t = tanh(softplus(z))`` (``softplus' = sigmoid``),
+    ``1 - t^2`` as ``(1 - t)(1 + t)``; the product is 0, not NaN, at ``z = +-1e308``."""
+    t = np.tanh(softplus(z))
+    return t + (z * sigmoid(z)) * ((1.0 - t) * (1.0 + t))
+
+
 def _relu_moments(q: float) -> Moments:
     return math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5
 
@@ -189,6 +212,22 @@ ACTIVATIONS: dict[str, Activation] = {
             _gelu,
             _gelu_derivative,
             help="a smooth relu (transformers'; the tanh approximation)",
+            careful_init=HE,
+        ),
+        Activation(
+            "swish",
+            r"z\,\sigma(z) = \frac{z}{1 + e^{-z}}",
+            _swish,
+            _swish_derivative,
+            help="z·σ(z) (SiLU): a smooth relu that dips slightly below 0",
+            careful_init=HE,
+        ),
+        Activation(
+            "mish",
+            r"z \tanh\left(\log(1 + e^{z})\right)",
+            _mish,
+            _mish_derivative,
+            help="z·tanh(softplus(z)): a smooth relu like swish, a little deeper dip",
             careful_init=HE,
         ),
         Activation(

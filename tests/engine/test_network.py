@@ -237,7 +237,7 @@ def test_overflow_in_the_forward_pass_names_the_layer():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(sizes=[2, 3, 1], activation="swish"), "choose one of: sigmoid, tanh"),
+        (dict(sizes=[2, 3, 1], activation="selu"), "choose one of: sigmoid, tanh"),
         (dict(sizes=[2, 3, 1], loss="hinge"), "unknown loss 'hinge'"),
         (dict(sizes=[2, 3, 1], init="orthogonal"), "unknown init 'orthogonal'"),
         (dict(sizes=[2, 0, 1]), "sizes[1] must be an integer >= 1"),

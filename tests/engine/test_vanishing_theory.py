@@ -195,7 +195,7 @@ def test_gains_of_the_textbook_activations():
     assert gain("tanh", 1.0) == pytest.approx(0.394, abs=1e-3)
     assert gaussian_moments("softmax", 1.0).mean != gaussian_moments("softmax", 1.0).mean  # NaN
     with pytest.raises(ValueError, match="choose one of"):
-        gaussian_moments("swish", 1.0)
+        gaussian_moments("selu", 1.0)
     with pytest.raises(ValueError, match="q must be >= 0"):
         gaussian_moments("tanh", -1.0)
     with pytest.raises(ValueError, match="q > 0"):
