@@ -8,7 +8,8 @@ For each entry ``p`` of each parameter array, one of two central stencils:
 Rounding limits both: ``L`` is known to about ``|L| * 2.2e-16``, so a difference quotient
 is noisy at ``|L| * 2.2e-16 / e``. The default picks the five-point stencil with
 ``e = 1e-4`` for smooth networks (noise ~1e-12) and the central one with ``e = 1e-5`` when
-an activation has a kink (ReLU, leaky ReLU, ELU), so the step rarely straddles the kink.
+an activation has a kink (``Activation.kinked``: ReLU, leaky ReLU, ELU), so the step
+rarely straddles the kink.
 
 The relative error of an array is ``||analytic - numeric|| / max(||analytic||, ||numeric||)``.
 It is only meaningful for gradients well above the rounding noise of the difference
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.activations import ACTIVATIONS
 from engine.network import Network
 
 
@@ -75,7 +77,6 @@ class GradCheckReport:
         return errors
 
 
-KINKED_ACTIVATIONS = frozenset({"relu", "leaky_relu", "elu"})
 STENCILS = {
     # offsets (in units of eps) and weights; the sum is divided by eps
     "central": ((1, -1), (0.5, -0.5)),
@@ -106,7 +107,7 @@ def numeric_gradient(loss_of, array: np.ndarray, eps: float, stencil: str = "cen
 
 def default_stencil(net: Network) -> tuple[str, float]:
     """``("central", 1e-5)`` if any activation has a kink, else ``("five_point", 1e-4)``."""
-    if KINKED_ACTIVATIONS & set(net.activation_names):
+    if any(ACTIVATIONS[name].kinked for name in net.activation_names):
         return "central", 1e-5
     return "five_point", 1e-4
 

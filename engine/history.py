@@ -31,7 +31,7 @@ delta_norm             (n, L)          ``||delta[l]|| / sqrt(B)``: ``delta[l] = 
                                        per-sample row norms; it does not grow with ``B``
 act_mean, act_std      (n, L)          mean and (population) standard deviation of all entries
                                        of ``a[l+1]`` (the layer's output, B x n_out)
-dead_fraction          (n, L)          for a ReLU layer, the fraction of its units whose
+dead_fraction          (n, L)          for a ReLU layer (``Activation.dies``), the fraction of its units whose
                                        activation ``h = max(s, 0)`` is exactly 0 for every row of
                                        the batch (i.e. ``s <= 0`` throughout); NaN for other
                                        layers (and for all layers when the activation names are
@@ -79,6 +79,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from engine.activations import ACTIVATIONS
 from engine.network import Divergence, Step
 
 SCALAR_COLUMNS: dict[str, type] = {
@@ -311,7 +312,8 @@ class History:
     bins=30, act_range=3.0, grad_log10_range=(-10.0, 2.0), summary_share=0.25,
     activation_names=None)``. ``detail_every``/``histogram_every`` may be None (no strided
     detail / no histograms). ``activation_names`` (one per layer, as
-    ``Network.activation_names``) tells which layers are ReLU, for ``dead_fraction``.
+    ``Network.activation_names``) tells which layers can die (ReLU: ``Activation.dies``), for
+    ``dead_fraction``.
     """
 
     def __init__(
@@ -508,7 +510,7 @@ class History:
             raise ValueError(
                 f"activation_names has {len(names)} names; the recorded network has {self._L} layers"
             )
-        return [n == "relu" for n in names]
+        return [n in ACTIVATIONS and ACTIVATIONS[n].dies for n in names]
 
     def _append_summaries(self, block: list[Step], meta: list[tuple[int, int]]) -> None:
         k = len(block)
@@ -1046,3 +1048,31 @@ def step_to_dict(step: Step) -> dict:
         public = name.lstrip("_")  # a private field is exposed by a property of that name
         out[public] = [None if x is None else _jsonable(x) for x in getattr(step, public)]
     return out
+
+
+def metrics_at(history: History, step: int, finite: bool = False) -> dict[str, float]:
+    """The latest evaluation at or before ``step``: ``step`` and the ``METRIC_COLUMNS``
+    (``train_loss``, ``test_accuracy``, ...) as floats, or ``{}`` before any evaluation.
+
+    With ``finite``, the latest one whose train and test losses are both finite (a diverging
+    network's last evaluations can overflow to inf before a training step does)."""
+    table = history.metrics()
+    i = int(np.searchsorted(table["step"], step, side="right")) - 1
+    if finite:
+        ok = np.isfinite(table["train_loss"][: i + 1]) & np.isfinite(table["test_loss"][: i + 1])
+        i = int(np.flatnonzero(ok)[-1]) if ok.any() else -1
+    return {name: float(column[i]) for name, column in table.items()} if i >= 0 else {}
+
+
+def summary_at(history: History, step: int) -> dict | None:
+    """The summary row of ``step`` (``History.summary``), or of the latest recorded step before
+    it (rows of old steps are thinned when the table is full; the first recorded one when none
+    is at or before ``step``), or None when nothing is recorded. Its ``step`` says which one."""
+    row = history.summary(step)
+    if row is not None:
+        return row
+    steps = history.steps
+    if not len(steps):
+        return None
+    i = int(np.searchsorted(steps, step, side="right")) - 1
+    return history.summary(int(steps[max(i, 0)]))

@@ -20,6 +20,12 @@ lecun_normal   N(0, std^2)  (LeCun)                  std = g sqrt(1 / fan_in)
 ``init_scale`` is the gain ``g`` (1 gives the textbook formula). ``lecun_normal`` draws
 from a plain normal (Keras truncates at two standard deviations and rescales; the standard
 deviation is the same).
+
+``careful_init(activation)`` is the scheme that keeps a deep stack's variance for that
+activation (the activation record's ``careful_init``): Xavier (Glorot, ``Var W = 2 / (n_in +
+n_out)``) for the zero-centred, tanh-like ones, He (Kaiming, ``Var W = 2 / n_in``) for the ReLU
+family, both normal with gain 1. For sigmoid this does not stop the vanishing: its slope is at
+most 1/4, so ``n Var(W) E[f'^2]`` stays far below 1.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+from engine.activations import get_activation
 
 INITS = (
     "zeros",
@@ -69,3 +77,10 @@ def init_weights(
         limit = std * math.sqrt(3.0)  # U(-l, l) has std l / sqrt(3)
         return rng.uniform(-limit, limit, size=shape)
     return rng.normal(0.0, std, size=shape)
+
+
+def careful_init(activation: str) -> tuple[str, float]:
+    """``(scheme, gain)`` of the careful init of a hidden ``activation``: its record's
+    ``careful_init`` (``xavier_normal`` or ``he_normal``) with gain 1. ValueError for a name that
+    is not a hidden activation."""
+    return get_activation(activation).careful_init, 1.0

@@ -13,16 +13,23 @@ loss is a mean over the rows of the batch:
   fused ``dL/dz = (softmax(z) * sum_k t_k - t) / batch`` (``= (y - t)/batch`` for one-hot t).
 
 For the fused pairs the output's ``dL/dy`` is still reported, by its own formula.
+
+Each ``Loss`` record carries every fact about its loss: the formula, a help line for the
+pages, the output activation it fuses with, the output activations a page offers with it,
+the targets it accepts and which kinds of task (``TASKS``) it fits, so that a page reads
+them (``losses_for_task``) instead of keeping its own table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 
 from engine.activations import log_softmax, softplus
+
+TASKS = ("binary", "multiclass", "regression")  # the kinds of target a data set has
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,10 @@ class Loss:
     ``value(y, z, t)`` is the scalar loss; ``grad_output(y, z, t)`` is ``dL/dy``.
     ``fused_delta(y, z, t)``, when the loss fuses with its output activation, is ``dL/dz``
     computed directly (stabler than ``dL/dy * f'(z)``). ``output_activation`` names the only
-    output activation the loss accepts, or is None when any elementwise one will do.
+    output activation the loss accepts (the one it fuses with), or is None when any
+    elementwise one will do; ``outputs`` are the output activations a page offers with it
+    (its first is the page's default). ``tasks`` are the kinds of data (``TASKS``) it fits;
+    ``target_rule`` what ``check_targets`` asks of the targets.
     """
 
     name: str
@@ -43,6 +53,10 @@ class Loss:
     output_activation: str | None = None
     default_output: str = "linear"
     target_rule: str | None = None  # None, "probabilities" (0 <= t <= 1) or "distribution"
+    _: KW_ONLY
+    help: str
+    outputs: tuple[str, ...]
+    tasks: tuple[str, ...]
 
     def check_targets(self, t: np.ndarray) -> None:
         """Raise ValueError when targets ``t: (batch, n_out)`` make no sense for this loss."""
@@ -77,6 +91,8 @@ def _ce_grad_output(y: np.ndarray, z: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.where(t != 0, -t * inv_y, 0.0) / t.shape[0]
 
 
+ELEMENTWISE_OUTPUTS = ("sigmoid", "linear", "tanh")  # offered with mse and sse
+
 LOSSES: dict[str, Loss] = {
     loss.name: loss
     for loss in [
@@ -85,12 +101,18 @@ LOSSES: dict[str, Loss] = {
             r"\frac{1}{K}\sum_k (y_k - t_k)^2",
             lambda y, z, t: float(np.mean((y - t) ** 2)),
             lambda y, z, t: 2.0 * (y - t) / t.size,
+            help="mean squared error (PyTorch's MSELoss): twice sse's value and gradient for one output",
+            outputs=ELEMENTWISE_OUTPUTS,
+            tasks=TASKS,
         ),
         Loss(
             "sse",
             r"\frac{1}{2}\sum_k (t_k - y_k)^2",
             lambda y, z, t: float(0.5 * np.sum((t - y) ** 2) / t.shape[0]),
             lambda y, z, t: (y - t) / t.shape[0],
+            help="half the summed squared error per sample (TF Playground's loss): dL/dy = y − t",
+            outputs=ELEMENTWISE_OUTPUTS,
+            tasks=TASKS,
         ),
         Loss(
             "bce",
@@ -101,6 +123,9 @@ LOSSES: dict[str, Loss] = {
             output_activation="sigmoid",
             default_output="sigmoid",
             target_rule="probabilities",
+            help="binary cross-entropy of a sigmoid output (0.693 at chance); fused: dL/dz = y − t",
+            outputs=("sigmoid",),
+            tasks=("binary",),
         ),
         Loss(
             "cross_entropy",
@@ -111,6 +136,9 @@ LOSSES: dict[str, Loss] = {
             output_activation="softmax",
             default_output="softmax",
             target_rule="distribution",
+            help="softmax + cross-entropy over classes (log K at chance); fused: dL/dz = y − t",
+            outputs=("softmax",),
+            tasks=("multiclass",),
         ),
     ]
 }
@@ -121,3 +149,13 @@ def get_loss(name: str) -> Loss:
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}")
     return LOSSES[name]
+
+
+def losses_for_task(task: str) -> tuple[str, ...]:
+    """The losses that fit a kind of data (``TASKS``), those fused with an output first (the
+    default): ``binary`` -> bce, mse, sse; ``multiclass`` -> cross_entropy, mse, sse;
+    ``regression`` -> mse, sse."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+    fitting = [loss for loss in LOSSES.values() if task in loss.tasks]
+    return tuple(loss.name for loss in sorted(fitting, key=lambda loss: loss.output_activation is None))

@@ -25,9 +25,9 @@ residual connection ``a[l+1] = a[l] + r f(s[l])`` the moments add (``da[l]`` get
 ``depth`` times a layer's, hence ``r = 1/sqrt(skips)`` for deep nets without batch norm.
 
 ``E[f]``, ``E[f^2]`` and ``E[f'^2]`` under ``N(0, q)`` are exact for ``linear``, ``relu`` and
-``leaky_relu`` and computed numerically for the others (``gaussian_expectations``: the
-trapezoid rule on a grid fine both on the scale of ``sqrt(q)`` and near 0, where the
-activations bend, so that a wide Gaussian over a sharp tanh is integrated as well as a
+``leaky_relu`` (closed forms in their records) and computed numerically for the others
+(``gaussian_expectations``: the trapezoid rule on a grid fine both on the scale of ``sqrt(q)``
+and near 0, where the activations bend, so that a wide Gaussian over a sharp tanh is integrated as well as a
 narrow one). The residual moments ignore the small correlation between ``f(z[l])`` and ``a[l]``
 (``E[f a] ~ E[f] E[a]``) and the batch-norm backward ignores its mean/variance projection
 (a ``1 - 2/B`` factor for a batch of ``B``): both are approximations, documented as such.
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, LEAKY_RELU_SLOPE
+from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from engine.init import init_std
 
 _STANDARD_GRID = np.linspace(-10.0, 10.0, 4001)  # in standard deviations (spacing 0.005)
@@ -80,12 +80,14 @@ class Moments:
 def gaussian_moments(activation: str, q: float) -> Moments:
     """``E[f]``, ``E[f^2]`` and ``E[f'^2]`` of the named activation for ``z ~ N(0, q)``, ``q >= 0``.
 
-    Exact: linear ``(0, q, 1)``; relu ``(sqrt(q / 2 pi), q / 2, 1/2)``; leaky_relu with
-    slope ``c``: ``((1 - c) sqrt(q / 2 pi), (1 + c^2) q / 2, (1 + c^2) / 2)``. Others by
+    Exact where the activation's record has a closed form (``Activation.gaussian_moments``):
+    linear ``(0, q, 1)``; relu ``(sqrt(q / 2 pi), q / 2, 1/2)``; leaky_relu with slope ``c``:
+    ``((1 - c) sqrt(q / 2 pi), (1 + c^2) q / 2, (1 + c^2) / 2)``. Others by
     ``gaussian_expectations``. ``q = 0`` gives the moments of the constant ``f(0)`` (with
     ``f'(0)^2``, and 1/2 for relu's kink, as a convention). ``q = inf`` gives ``inf``/NaN.
     """
-    if activation == "softmax":
+    act = ACTIVATIONS.get(activation)
+    if act is not None and not act.hidden:  # softmax: not elementwise
         return Moments(math.nan, math.nan, math.nan)
     if activation not in HIDDEN_ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
@@ -94,15 +96,8 @@ def gaussian_moments(activation: str, q: float) -> Moments:
         raise ValueError(f"the variance q must be >= 0, got {q!r}")
     if math.isinf(q):
         return Moments(math.nan, math.inf, math.nan)
-    if activation == "linear":
-        return Moments(0.0, q, 1.0)
-    if activation == "relu":
-        return Moments(math.sqrt(q / (2.0 * math.pi)), q / 2.0, 0.5)
-    if activation == "leaky_relu":
-        c = LEAKY_RELU_SLOPE
-        leak = 1.0 + c * c
-        return Moments((1.0 - c) * math.sqrt(q / (2.0 * math.pi)), leak * q / 2.0, leak / 2.0)
-    act = ACTIVATIONS[activation]
+    if act.gaussian_moments is not None:  # a closed form
+        return Moments(*act.gaussian_moments(q))
     if q == 0.0:
         zero = np.zeros(1)
         f0 = act.function(zero)

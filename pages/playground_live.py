@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from engine.diagnosis import divergence_report
 from engine.network import Step
 from engine.trainer import Trainer
 from pages.playground_state import (
     PlaygroundConfig,
     apply_live_settings,
-    divergence_explanation,
     live_steps,
     view_of,
 )
@@ -145,7 +145,7 @@ class PlaygroundLive:
     def shown(self) -> Shown:
         """What the view shows now: the replayed step, the last finite state or the live one."""
         view = view_of(self.trainer, self.replay, self.resumed)
-        div = divergence_explanation(self.trainer)
+        div = divergence_report(self.trainer)
         return Shown(
             steps=view.steps,
             epoch=view.epoch,
@@ -155,7 +155,7 @@ class PlaygroundLive:
             metrics=view.metrics,
             replaying=view.replaying,
             caption=view.caption,
-            divergence=None if div is None else f"Training diverged at step {div[0]}: {div[1]}.",
+            divergence=None if div is None else f"Training diverged at step {div.step}: {div.message}.",
         )
 
     def setup_frame(self) -> bytes:

@@ -31,7 +31,7 @@ import numpy as np
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
 from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
-from engine.history import History
+from engine.history import History, metrics_at
 from engine.optim import Optimizer
 from engine.trainer import Trainer
 
@@ -557,44 +557,6 @@ def advance(trainer: Trainer, n_steps: int) -> int:
     if trainer.history.last_metrics_step != trainer.step:
         trainer.evaluate()
     return taken
-
-
-def divergence_explanation(trainer: Trainer) -> tuple[int, str, float | None] | None:
-    """For a diverged trainer: ``(step, message, last finite loss)`` for the banner, else None.
-
-    The message is the network's, plus the layer whose gradient norm ``||dL/dW[l]||`` was
-    largest at the last finite step (1-based), when the network did not name a layer itself.
-    """
-    div = trainer.divergence
-    if div is None:
-        return None
-    message = div.message
-    before = trainer.history.summary(div.step - 1) if div.step > 0 else None
-    if before is not None:
-        norms = [float(v) for v in before["grad_W_norm"]]
-        finite = [(v, l) for l, v in enumerate(norms) if math.isfinite(v)]
-        if finite:
-            value, layer = max(finite)
-            if div.layer is None or div.quantity != "gradient":
-                message += (
-                    f"; one step earlier the largest gradient was in layer {layer + 1} "
-                    f"(‖dL/dW‖ = {value:.3g})"
-                )
-    last = div.loss_before if math.isfinite(div.loss_before) else None
-    return div.step, message, last
-
-
-def metrics_at(history: History, step: int, finite: bool = False) -> dict[str, float]:
-    """The latest evaluation at or before ``step`` (``step``, ``train_loss``, ...), or ``{}``.
-
-    With ``finite``, the latest one whose train and test losses are both finite (a diverging
-    network's last evaluations can overflow to inf before a training step does)."""
-    table = history.metrics()
-    i = int(np.searchsorted(table["step"], step, side="right")) - 1
-    if finite:
-        ok = np.isfinite(table["train_loss"][: i + 1]) & np.isfinite(table["test_loss"][: i + 1])
-        i = int(np.flatnonzero(ok)[-1]) if ok.any() else -1
-    return {name: float(column[i]) for name, column in table.items()} if i >= 0 else {}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import Network
+from engine import LOSSES, Network
 from engine.gradcheck import gradcheck
 from engine.parse import parse_number
 from pages import widgets
@@ -38,12 +38,6 @@ PHASE_TEXT = {
     "Neurons show δ, edges dL/dw.",
     "update": "**Update.** Every weight and bias moves against its gradient: w' = w − η · dL/dw, "
     "b' = b − η · dL/db. Edges show the change Δw, neurons the change Δb of their bias.",
-}
-OUTPUTS_FOR_LOSS = {
-    "sse": ("sigmoid", "linear", "tanh"),
-    "mse": ("sigmoid", "linear", "tanh"),
-    "bce": ("sigmoid",),
-    "cross_entropy": ("softmax",),
 }
 
 state = st.session_state
@@ -144,7 +138,7 @@ with st.sidebar:
     sizes = [int(n_in), *map(int, widths), int(n_out)]
     activation = widgets.activation_select("sbs.activation", default="sigmoid", label="Hidden activation")
     loss = widgets.loss_select("sbs.loss", default="sse")
-    output_activation = st.selectbox("Output activation", OUTPUTS_FOR_LOSS[loss], key=f"sbs.out.{loss}")
+    output_activation = st.selectbox("Output activation", LOSSES[loss].outputs, key=f"sbs.out.{loss}")
     lr = widgets.learning_rate_input("sbs.lr", default=0.5)
     init, init_scale = widgets.init_select("sbs.init", default="xavier_uniform")
     seed = widgets.seed_input("sbs.seed")

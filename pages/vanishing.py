@@ -22,6 +22,7 @@ import streamlit as st
 
 from engine import OPTIMIZERS
 from engine.data import MAX_CSV_BYTES
+from engine.diagnosis import divergence_report
 from pages import vanishing_state as vs
 from pages import widgets
 from viz.gradients import (
@@ -296,7 +297,7 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
     step = vs.main_step(runs, requested, shown)
 
     for run in runs:
-        report = vs.divergence_report(run)
+        report = divergence_report(run.trainer, f"configuration {run.name}")
         if report is not None:
             widgets.divergence_banner(report.step, report.message, report.loss_before)
             st.caption(vs.stopped_note(run, runs, shown))
@@ -331,7 +332,7 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
     metric_cols[0].metric("Step shown", f"{step} of {last}")
     for col, run in zip(metric_cols[1:], runs):
         row = rows[run.name]
-        score = vs.metrics_at(run, shown[run.name])
+        score = vs.test_score(run, shown[run.name])
         col.metric(
             f"Batch loss {run.name} (step {row['step']})",
             f"{row['loss']:.4g}",

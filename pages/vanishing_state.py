@@ -5,22 +5,21 @@ Pure Python (no Streamlit), so it is unit-tested. The page reads its widgets int
 capped ``History``), rebuilding only when the network itself changes; ``advance`` takes
 steps; the ``*_at`` helpers pick what the charts show for a step.
 
-**Careful init** (the "careful init" toggle): Xavier (Glorot, ``Var W = 2 / (n_in +
-n_out)``) for the zero-centred, tanh-like activations ``tanh``, ``sigmoid`` and ``linear``;
-He (Kaiming, ``Var W = 2 / n_in``) for the ReLU family ``relu``, ``leaky_relu``, ``elu``,
-``gelu`` and ``softplus``. Normal draws, gain 1. For sigmoid this does not stop the
-vanishing: its slope is at most 1/4, so ``n Var(W) E[f'^2]`` stays far below 1.
+**Careful init** (the "careful init" toggle): ``engine.init.careful_init``, the scheme the
+activation's record names (Xavier for the tanh-like ones, He for the ReLU family; normal
+draws, gain 1). For sigmoid this does not stop the vanishing (``advice`` says so).
 
 **Residual connections** (the "residual connections" toggle): ``a[l+1] = a[l] + r f(s[l])``
-around every hidden layer but the first, the branch scaled by ``r = 1 / sqrt(skips)``
-(``residual_scale``): unscaled, the variance adds up at every skip and a deep net explodes.
+around every hidden layer but the first (``engine.network.skip_layers``), the branch scaled
+by ``r = 1 / sqrt(skips)`` (``engine.network.stable_residual_scale``): unscaled, the variance
+adds up at every skip and a deep net explodes.
 
 **The four classic initializations** (``CLASSIC_INITS``): zero; too small ``normal(0.01)``;
 appropriate (the careful init of the activation); too large ``normal(3)``.
 
 **Inputs** are standardized with the training set's per-feature mean and standard deviation
-(a constant feature, as digits' blank corner pixels, is only centred), so that the first
-layer sees unit-variance inputs, as the theory assumes.
+(``engine.preprocess.standardized``), so that the first layer sees unit-variance inputs, as
+the theory assumes.
 
 **Your own CSV** (``CSV``, "your CSV" on the page): ``parse_csv`` turns an upload's bytes
 into a ``CsvData`` through ``engine.data.load_csv`` (header row, numeric features, target in
@@ -44,13 +43,13 @@ import io
 import math
 import threading
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 
-from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimizer
+from engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimizer
 from engine.data import (
     CLASSIFICATION_SETS,
     REGRESSION_SETS,
@@ -62,7 +61,11 @@ from engine.data import (
     read_csv_table,
     split_csv,
 )
-from engine.history import History
+from engine.history import History, metrics_at, summary_at
+from engine.init import careful_init
+from engine.losses import losses_for_task
+from engine.network import skip_layers, stable_residual_scale
+from engine.preprocess import standardized
 from engine.theory import SignalTheory, network_theory, neuron_spread
 from engine.trainer import Trainer
 
@@ -75,16 +78,6 @@ BATCH_RANGE = (1, 1024)
 N_POINTS = 400  # points of a 2-D data set (half train, half test)
 NOISE = 0.1
 
-CAREFUL_INIT = {
-    "sigmoid": "xavier_normal",
-    "tanh": "xavier_normal",
-    "linear": "xavier_normal",
-    "relu": "he_normal",
-    "leaky_relu": "he_normal",
-    "elu": "he_normal",
-    "gelu": "he_normal",
-    "softplus": "he_normal",
-}
 CLASSIC_INITS = ("zero", "too small", "appropriate", "too large")
 ADAPTIVE_OPTIMIZERS = ("adam", "rmsprop")  # rescale each weight's step: they hide a vanishing gradient
 
@@ -102,15 +95,12 @@ LIVE_FIELDS = ("optimizer", "lr", "clip", "clip_norm")
 
 
 def losses_for(dataset: str, csv: CsvData | None = None) -> tuple[str, ...]:
-    """The losses that fit a data set: binary 2-D sets ``bce``/``mse``/``sse``, digits
-    ``cross_entropy``/``mse``/``sse``, regression ``mse``/``sse``; the first is the default.
-    For ``CSV`` the same by the uploaded file's ``csv.kind`` (binary, multiclass, regression)."""
+    """The losses that fit a data set, as the loss records say (``engine.losses.losses_for_task``):
+    binary 2-D sets ``bce``/``mse``/``sse``, digits (10 classes) ``cross_entropy``/``mse``/``sse``,
+    regression ``mse``/``sse``; the first is the default. For ``CSV`` the same by the uploaded
+    file's ``csv.kind`` (binary, multiclass, regression)."""
     kind = loss_kind(dataset, csv)
-    if kind in ("digits", "multiclass"):
-        return ("cross_entropy", "mse", "sse")
-    if kind == "regression":
-        return ("mse", "sse")
-    return ("bce", "mse", "sse")
+    return losses_for_task("multiclass" if kind == "digits" else kind)
 
 
 def loss_kind(dataset: str, csv: CsvData | None = None) -> str:
@@ -189,10 +179,10 @@ class VGConfig:
         return self
 
     def resolved_init(self) -> tuple[str, float]:
-        """``(scheme, scale)`` the network is drawn with: ``(CAREFUL_INIT[activation], 1.0)``
+        """``(scheme, scale)`` the network is drawn with: ``engine.init.careful_init(activation)``
         with careful init, else ``(init, init_scale)``."""
         if self.careful_init:
-            return CAREFUL_INIT[self.activation], 1.0
+            return careful_init(self.activation)
         return self.init, float(self.init_scale)
 
     def structure(self) -> tuple:
@@ -241,24 +231,13 @@ def classic_init(case: str, activation: str) -> tuple[str, float]:
     if case == "too small":
         return "normal", 0.01
     if case == "appropriate":
-        if activation not in CAREFUL_INIT:
-            raise ValueError(f"unknown activation {activation!r}; choose one of: {', '.join(CAREFUL_INIT)}")
-        return CAREFUL_INIT[activation], 1.0
+        return careful_init(activation)
     if case == "too large":
         return "normal", 3.0
     raise ValueError(f"unknown case {case!r}; choose one of: {', '.join(CLASSIC_INITS)}")
 
 
 # --------------------------------------------------------------------------- building
-def standardized(dataset: Dataset) -> Dataset:
-    """``dataset`` with ``X = (X - mean) / std`` per feature, mean and std of the training
-    rows (a feature with std below 1e-8 is only centred). Targets are unchanged."""
-    mean = dataset.X_train.mean(axis=0)
-    std = dataset.X_train.std(axis=0)
-    std = np.where(std > 1e-8, std, 1.0)
-    return replace(dataset, X_train=(dataset.X_train - mean) / std, X_test=(dataset.X_test - mean) / std)
-
-
 def build_dataset(name: str, seed: int) -> Dataset:
     """The standardized data set: a 2-D set (``N_POINTS`` points, noise ``NOISE``, half for
     testing, inputs ``x1, x2``) or the 8x8 digits (30 % for testing)."""
@@ -474,18 +453,14 @@ def n_skips(config: VGConfig) -> int:
     layer but the first (it reads the data, ``n_in`` wide), ``depth - 1``; 0 without
     residual connections. (``Network.skip`` of the built network; the output layer never
     has one.)"""
-    return max(config.depth - 1, 0) if config.residual else 0
+    return sum(skip_layers([1, *[config.width] * config.depth, 1])) if config.residual else 0
 
 
 def residual_scale(config: VGConfig) -> float:
-    """The residual branch's scale ``r`` in ``a[l+1] = a[l] + r f(s[l])``: ``1 / sqrt(n_skips)``
-    (1 without skips). With ``r = 1`` every skip adds the branch's variance to the stream's,
-    so after ``k`` skips the variance is about ``k + 1`` times a layer's for tanh and doubles
-    per layer for ReLU with He init (a 20-layer ReLU net overflows within 3 steps); with ``r =
-    1/sqrt(k)`` the ``k`` branches add up to about one layer's variance, whatever the depth
-    (the "scaled residual" of Hayou et al. 2021, "Stable ResNet")."""
-    k = n_skips(config)
-    return 1.0 / math.sqrt(k) if k else 1.0
+    """The residual branch's scale ``r`` in ``a[l+1] = a[l] + r f(s[l])``:
+    ``engine.network.stable_residual_scale(n_skips(config))``, ``1 / sqrt(n_skips)`` (1 without
+    skips)."""
+    return stable_residual_scale(n_skips(config))
 
 
 def build_network(config: VGConfig, n_in: int, n_out: int) -> Network:
@@ -512,9 +487,10 @@ def build_optimizer(config: VGConfig):
 
 
 def activation_range(config: VGConfig) -> float:
-    """Half-width of the activation histograms: 1.05 for sigmoid/tanh outputs (bounded by 1,
-    so their saturation shows in fine bins) unless residual sums make them unbounded; else 3."""
-    bounded = config.activation in ("sigmoid", "tanh") and not config.residual
+    """Half-width of the activation histograms: 1.05 for a bounded activation (``|f| <= 1``, as
+    sigmoid and tanh: their saturation shows in fine bins) unless residual sums make its layers'
+    outputs unbounded; else 3."""
+    bounded = ACTIVATIONS[config.activation].bounded and not config.residual
     return 1.05 if bounded else 3.0
 
 
@@ -678,7 +654,7 @@ def shown_steps(runs: list[Run], requested: int) -> dict[str, int]:
     return {
         run.name: common
         if common is not None and run in going
-        else int(summary_at(run, shown_step(run, requested))["step"])
+        else int(summary_at(run.history, shown_step(run, requested))["step"])
         for run in runs
     }
 
@@ -715,17 +691,6 @@ def _stopped(run: Run, requested: int) -> bool:
     return run.diverged and run.last_finite_step < requested
 
 
-def summary_at(run: Run, step: int) -> dict:
-    """The History summary row of ``step``, or of the latest recorded step before it (rows
-    of old steps are thinned when the table is full). Its ``step`` says which one."""
-    row = run.history.summary(step)
-    if row is not None:
-        return row
-    steps = run.history.steps
-    i = int(np.searchsorted(steps, step, side="right")) - 1
-    return run.history.summary(int(steps[max(i, 0)]))
-
-
 # Per-layer quantities the charts show (``History`` column they come from, divided by a size).
 VIEW_QUANTITIES = ("grad_W_rms", "delta_rms", "update_ratio")
 
@@ -738,16 +703,16 @@ def _per_entry(run: Run) -> dict[str, np.ndarray]:
 
 
 def view_row(run: Run, step: int) -> dict:
-    """``summary_at(run, step)`` plus the per-entry sizes the charts compare across layers
-    (a layer with 2 inputs has 32 times fewer weights than a 64-wide one, so its Frobenius
-    norm is smaller even when every weight's gradient is as large), each ``(L,)``:
+    """``engine.history.summary_at(run.history, step)`` plus the per-entry sizes the charts
+    compare across layers (a layer with 2 inputs has 32 times fewer weights than a 64-wide one,
+    so its Frobenius norm is smaller even when every weight's gradient is as large), each ``(L,)``:
 
     - ``grad_W_rms = ||dL/dW[l]|| / sqrt(n_in * n_out)``: root mean square gradient per weight
     - ``delta_rms = delta_norm[l] / sqrt(n_out) = ||delta[l]|| / sqrt(B * n_out)``: root mean
       square of ``dL/dz`` per unit and sample
     - ``act_var = act_std ** 2``: the variance of the layer's output entries
     """
-    row = dict(summary_at(run, step))
+    row = dict(summary_at(run.history, step))
     div = _per_entry(run)
     row["grad_W_rms"] = np.asarray(row["grad_W_norm"]) / div["grad_W_norm"]
     row["delta_rms"] = np.asarray(row["delta_norm"]) / div["delta_norm"]
@@ -824,21 +789,19 @@ def histogram_at(run: Run, step: int) -> dict | None:
     }
 
 
-def metrics_at(run: Run, step: int) -> dict | None:
-    """The latest evaluation at or before ``step`` (the trainer evaluates on the whole train
-    and test sets every ``EVAL_EVERY`` steps, and where a new or resumed run starts):
-    ``step``, ``name``
-    (``accuracy`` or ``R²``) and ``value`` (on the test set), or None before any."""
-    table = run.history.metrics()
-    i = int(np.searchsorted(table["step"], step, side="right")) - 1
-    if i < 0:
+def test_score(run: Run, step: int) -> dict | None:
+    """The test score of the latest evaluation at or before ``step`` (``engine.history.metrics_at``;
+    the trainer evaluates on the whole train and test sets every ``EVAL_EVERY`` steps, and where
+    a new or resumed run starts): ``step``, ``name`` (``accuracy`` or ``R²``, by the task) and
+    ``value``, or None before any."""
+    row = metrics_at(run.history, step)
+    if not row:
         return None
     classification = run.trainer.task == "classification"
-    value = table["test_accuracy" if classification else "test_r2"][i]
     return {
-        "step": int(table["step"][i]),
+        "step": int(row["step"]),
         "name": "accuracy" if classification else "R²",
-        "value": float(value),
+        "value": row["test_accuracy" if classification else "test_r2"],
     }
 
 
@@ -935,40 +898,6 @@ def advice(run: Run) -> list[str]:
                 "with zero-centred activations (tanh) or with batch norm."
             )
     return notes
-
-
-@dataclass(frozen=True)
-class DivergenceReport:
-    """What the divergence banner says: ``step`` (0-based), ``layer`` (1-based), ``message``
-    (with the configuration's name) and ``loss_before`` (None if there was no finite step)."""
-
-    step: int
-    layer: int
-    message: str
-    loss_before: float | None
-
-
-def divergence_report(run: Run) -> DivergenceReport | None:
-    """The run's divergence with a layer always named: the trainer's when it has one (an
-    activation overflow, a gradient); the output layer ``L`` for a non-finite loss; for an
-    overflowing update, the layer with the largest gradient norm at that step."""
-    div = run.trainer.divergence
-    if div is None:
-        return None
-    L = run.network.n_layers
-    message = div.message
-    layer = div.layer
-    if layer is None:
-        if div.quantity == "loss":
-            layer = L
-            message += f" at the output (layer {L})"
-        else:
-            row = summary_at(run, div.step)
-            norms = np.nan_to_num(np.asarray(row["grad_W_norm"]), nan=np.inf)
-            layer = int(np.argmax(norms)) + 1
-            message += f"; the largest gradient was in layer {layer} of {L}"
-    before = div.loss_before if math.isfinite(div.loss_before) else None
-    return DivergenceReport(div.step, layer, f"configuration {run.name}: {message}", before)
 
 
 def symmetry(run: Run) -> np.ndarray:

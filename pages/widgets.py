@@ -21,12 +21,18 @@ from typing import Any
 import streamlit as st
 from streamlit.elements.widgets import number_input as _number_input
 
-from engine import HIDDEN_ACTIVATIONS, INITS, LOSSES
+from engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, INITS, LOSSES
 from engine.parse import parse_number
 
 PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
-ACTIVATION_HELP = "sigmoid and tanh saturate; relu can die; gelu and elu are smooth relus"
+
+def records_help(records, names) -> str:
+    """A select's help, one line per option from its engine record: ``- **name**: help``."""
+    return "\n".join(f"- **{name}**: {records[name].help}" for name in names)
+
+
+ACTIVATION_HELP = records_help(ACTIVATIONS, HIDDEN_ACTIVATIONS)
 INIT_HELP = "How the starting weights are drawn. 'normal'/'uniform' use the scale as std/limit."
 
 
@@ -101,7 +107,9 @@ def activation_select(key: str, default: str = "tanh", label: str = "Activation"
 
 
 def loss_select(key: str, default: str = "sse", options: tuple[str, ...] = tuple(LOSSES)) -> str:
-    return st.selectbox("Loss", options, index=options.index(default), key=key)
+    return st.selectbox(
+        "Loss", options, index=options.index(default), key=key, help=records_help(LOSSES, options)
+    )
 
 
 def init_select(key: str, default: str = "xavier_uniform") -> tuple[str, float]:

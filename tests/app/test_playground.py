@@ -13,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from engine.diagnosis import divergence_report
+from engine.history import metrics_at
 from engine.optim import Adam
 from pages.playground_state import (
     DEFAULTS,
@@ -23,10 +25,8 @@ from pages.playground_state import (
     build_trainer,
     changed_parts,
     changed_reset_fields,
-    divergence_explanation,
     from_query,
     live_steps,
-    metrics_at,
     replay_options,
     reset_note,
     shown,
@@ -195,18 +195,19 @@ def test_live_settings_keep_the_optimizer_state_unless_the_optimizer_changes():
     assert isinstance(optimizer, Adam)
 
 
-def test_divergence_explanation_names_the_layer_with_the_largest_gradient():
+def test_divergence_report_names_the_layer_with_the_largest_gradient():
     trainer = build_trainer(DEFAULTS.replace(dataset="plane", lr=10.0))
     for _ in range(100):
         advance(trainer, 10)
         if trainer.divergence:
             break
-    step, message, last = divergence_explanation(trainer)
-    assert step == trainer.divergence.step
-    assert "largest gradient was in layer" in message or "layer" in trainer.divergence.message
-    assert last is None or math.isfinite(last)
+    report = divergence_report(trainer)
+    assert report.step == trainer.divergence.step
+    assert "largest gradient was in layer" in report.message or "layer" in trainer.divergence.message
+    assert f"layer {report.layer}" in report.message
+    assert report.loss_before is None or math.isfinite(report.loss_before)
     assert all(np.isfinite(w).all() for w in trainer.network.weights)  # the last finite state
-    assert divergence_explanation(build_trainer(DEFAULTS)) is None
+    assert divergence_report(build_trainer(DEFAULTS)) is None
 
 
 def test_replay_options_and_metrics_at():

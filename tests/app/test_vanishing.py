@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from engine import Network
-from engine.history import History
+from engine.diagnosis import divergence_report
+from engine.history import History, summary_at
 from engine.trainer import Trainer
 from pages import vanishing_state as vs
 
@@ -198,7 +199,7 @@ def test_summary_and_histogram_at_a_thinned_step_use_the_latest_before_it():
     vs.advance([run], 3000)
     steps = run.history.steps
     missing = next(k for k in range(3000) if k not in set(steps.tolist()))
-    row = vs.summary_at(run, missing)
+    row = summary_at(run.history, missing)
     assert row["step"] == steps[np.searchsorted(steps, missing) - 1]
     hist_steps = run.history.histograms()["step"]
     hole = next(k for k in range(0, 3000, 5) if k not in set(hist_steps.tolist()))
@@ -424,16 +425,16 @@ def test_a_100_layer_network_works(load_page):
     assert len(decode(chart(at, "vg.norm_chart")["data"][0]["x"])) == 101
 
 
-def test_metrics_at_gives_the_latest_evaluation_before_the_step():
+def test_test_score_gives_the_latest_evaluation_before_the_step():
     run = vs.start_run("A", vs.VGConfig(depth=3, width=8))
-    first = vs.metrics_at(run, 0)
+    first = vs.test_score(run, 0)
     assert first["step"] == 0 and first["name"] == "accuracy" and 0 <= first["value"] <= 1
     vs.advance([run], vs.EVAL_EVERY - 1)  # no evaluation before step EVAL_EVERY
-    assert vs.metrics_at(run, 5)["step"] == 0 and vs.metrics_at(run, 0)["step"] == 0
+    assert vs.test_score(run, 5)["step"] == 0 and vs.test_score(run, 0)["step"] == 0
     vs.advance([run], 2 * vs.EVAL_EVERY)
-    assert vs.metrics_at(run, 3 * vs.EVAL_EVERY - 1)["step"] == 2 * vs.EVAL_EVERY
+    assert vs.test_score(run, 3 * vs.EVAL_EVERY - 1)["step"] == 2 * vs.EVAL_EVERY
     regression = vs.start_run("A", vs.VGConfig(depth=3, width=8, dataset="sine", loss="mse"))
-    assert vs.metrics_at(regression, 0)["name"] == "R²"
+    assert vs.test_score(regression, 0)["name"] == "R²"
 
 
 # ============================================================================ residual connections
@@ -526,7 +527,7 @@ def test_both_runs_show_one_step_even_when_one_history_is_thinned():
     full, thinned = _run("A", 10_000_000), _run("B", 60_000)
     kept = set(thinned.history.steps.tolist())
     requested = next(k for k in range(1000, 3000) if k not in kept)
-    assert vs.summary_at(full, requested)["step"] == requested  # A alone would show the step asked for
+    assert summary_at(full.history, requested)["step"] == requested  # A alone would show the step asked for
     shown = vs.shown_steps([full, thinned], requested)
     assert shown["A"] == shown["B"] == max(k for k in kept if k <= requested)
     assert vs.main_step([full, thinned], requested, shown) == shown["A"]
@@ -681,3 +682,52 @@ def test_classic_init_buttons_make_no_widget_default_warning(load_page, monkeypa
         assert not at.exception
     assert clashes == []
     assert at.selectbox(key="vg.B.init").value == "zeros"
+
+
+# ---------------------------------------------------------------------------- moved from tests/engine
+# The same claims as tests/engine/test_vanishing_theory.py, through the page's own runs.
+@pytest.mark.parametrize("activation", ["sigmoid", "softplus", "tanh", "relu"])
+def test_zero_init_keeps_every_neuron_of_a_layer_identical_through_training(activation):
+    run = vs.start_run("A", vs.VGConfig(activation=activation, init="zeros", depth=5, width=16, lr=0.5))
+    vs.advance([run], 200)
+    assert run.last_step == 200 and not run.diverged
+    spread = vs.symmetry(run)
+    assert spread.shape == (5,)
+    assert np.all(spread == 0.0)
+    moved = max(float(np.abs(w).max()) for w in run.network.weights[1:-1])
+    if activation in ("sigmoid", "softplus"):  # f(0) != 0: the hidden weights do learn, in lockstep
+        assert moved > 1e-3
+    else:  # f(0) = 0 (and relu'(0) = 0): no hidden weight can ever move
+        assert moved == 0.0
+
+
+def test_random_init_breaks_the_symmetry():
+    run = vs.start_run("A", vs.VGConfig(activation="sigmoid", depth=5, width=16))
+    assert np.all(vs.symmetry(run) > 0.1)
+
+
+# ---------------------------------------------------------------------------- exploding
+@pytest.mark.parametrize(
+    "config",
+    [
+        vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=20),
+        vs.VGConfig(activation="linear", init="normal", init_scale=3.0, depth=50, loss="mse"),
+        vs.VGConfig(activation="relu", careful_init=True, depth=20, lr=1.0),  # a learning rate too large
+        vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=10, loss="mse"),  # loss overflows
+    ],
+    ids=["relu-normal3", "linear-normal3", "large-lr", "loss-overflow"],
+)
+def test_exploding_runs_diverge_with_a_step_and_a_layer_and_keep_the_last_finite_state(config):
+    run = vs.start_run("A", config)
+    vs.advance([run], 100)
+    report = divergence_report(run.trainer, f"configuration {run.name}")
+    assert report is not None and run.diverged
+    assert 1 <= report.layer <= config.depth + 1
+    assert report.step == run.last_step  # training stopped at the diverged step
+    assert f"layer {report.layer}" in report.message and report.message.startswith("configuration A")
+    finite = vs.view_row(run, vs.shown_step(run, run.last_step))
+    assert finite["step"] == report.step - 1 == run.last_finite_step
+    for key in ("grad_W_rms", "delta_rms", "update_ratio", "act_var"):
+        assert np.all(np.isfinite(finite[key])), key
+    assert all(np.isfinite(w).all() for w in run.network.weights)  # nothing was applied
+    assert vs.advance([run], 10) == 0  # and it stays stopped

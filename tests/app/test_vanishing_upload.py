@@ -96,7 +96,7 @@ def test_text_labels_give_a_multiclass_set_and_cross_entropy():
     config = vs.VGConfig(dataset=vs.CSV, csv=data, loss="cross_entropy", depth=3, width=8)
     run = vs.start_run("A", config)
     assert run.network.sizes == [3, 8, 8, 8, 3] and run.network.activation_names[-1] == "softmax"
-    assert vs.metrics_at(run, 0)["name"] == "accuracy"
+    assert vs.test_score(run, 0)["name"] == "accuracy"
 
 
 def test_a_real_valued_target_is_regression_with_mse_or_sse_only():
@@ -107,7 +107,7 @@ def test_a_real_valued_target_is_regression_with_mse_or_sse_only():
         vs.VGConfig(dataset=vs.CSV, csv=data, loss="bce").validate()
     run = vs.start_run("B", vs.VGConfig(dataset=vs.CSV, csv=data, loss="mse", depth=2, width=4))
     assert run.network.sizes == [1, 4, 4, 1] and run.network.activation_names[-1] == "linear"
-    assert vs.metrics_at(run, 0)["name"] == "R²"
+    assert vs.test_score(run, 0)["name"] == "R²"
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))

@@ -10,6 +10,7 @@ the derivative jumps; finite differences are only valid away from it, so random 
 whose activation inputs come within 2e-4 of a kink (20 steps of 1e-5) are discarded (``assume``).
 """
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -17,8 +18,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from engine import HIDDEN_ACTIVATIONS, LOSSES, Network
-from engine.gradcheck import KINKED_ACTIVATIONS, gradcheck
+from engine import ACTIVATIONS, HIDDEN_ACTIVATIONS, LOSSES, Network
+from engine.gradcheck import gradcheck
 
 TOLERANCE = 1e-6
 KINK_MARGIN = 2e-4
@@ -35,7 +36,7 @@ def targets_for(loss: str, rng: np.random.Generator, batch: int, n_out: int) -> 
 
 def min_distance_to_kink(net: Network, X: np.ndarray) -> float:
     trace = net.forward(X, training=True)
-    kinked = [s for s, name in zip(trace.s, net.activation_names) if name in KINKED_ACTIVATIONS]
+    kinked = [s for s, name in zip(trace.s, net.activation_names) if ACTIVATIONS[name].kinked]
     return min((np.abs(s).min() for s in kinked), default=np.inf)
 
 
@@ -119,7 +120,7 @@ def test_gradcheck_catches_a_wrong_gradient(monkeypatch):
     """The check itself must be able to fail: break tanh's derivative and see it."""
     from engine import activations
 
-    broken = activations.Activation("tanh", "", np.tanh, lambda z, a: 1.0 - 0.9 * a * a)
+    broken = dataclasses.replace(activations.ACTIVATIONS["tanh"], derivative=lambda z, a: 1.0 - 0.9 * a * a)
     net = Network([2, 3, 1], activation="tanh", seed=0)
     net.activations[0] = broken
     rng = np.random.default_rng(0)

@@ -15,8 +15,13 @@ import math
 import numpy as np
 import pytest
 
-from engine import Network
-from engine.activations import ACTIVATIONS
+from engine import Network, make_optimizer
+from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
+from engine.data import make_dataset
+from engine.diagnosis import divergence_report
+from engine.history import summary_at
+from engine.init import careful_init
+from engine.preprocess import standardized
 from engine.theory import (
     gain,
     gaussian_moments,
@@ -25,7 +30,7 @@ from engine.theory import (
     signal_theory,
     weight_variances,
 )
-from pages import vanishing_state as vs
+from engine.trainer import Trainer
 
 WIDTH, DEPTH, BATCH = 256, 30, 256
 
@@ -106,15 +111,31 @@ def test_the_theory_predicts_the_backward_signal_of_tanh_networks(data):
 
 
 # ---------------------------------------------------------------------------- zero init
+def deep_run(activation, init="normal", init_scale=1.0, depth=5, width=16, loss="bce", lr=0.1):
+    """The Vanishing page's set-up with the engine alone: the standardized circle data (400
+    points, noise 0.1, half for testing), ``depth`` hidden layers of ``width``, SGD, batch 32,
+    seed 0, step 0 taken."""
+    data = standardized(make_dataset("circle", 400, 0.1, 0.5, 0))
+    net = Network([2] + [width] * depth + [1], activation=activation, loss=loss, init=init,
+                  init_scale=init_scale, seed=0)  # fmt: skip
+    trainer = Trainer(net, make_optimizer("sgd", lr=lr), data, batch_size=32, seed=0, eval_every=20)
+    trainer.run(1)
+    return trainer
+
+
+def hidden_spread(trainer):
+    net = trainer.network
+    return neuron_spread(net.weights, net.biases)[:-1]
+
+
 @pytest.mark.parametrize("activation", ["sigmoid", "softplus", "tanh", "relu"])
 def test_zero_init_keeps_every_neuron_of_a_layer_identical_through_training(activation):
-    run = vs.start_run("A", vs.VGConfig(activation=activation, init="zeros", depth=5, width=16, lr=0.5))
-    vs.advance([run], 200)
-    assert run.last_step == 200 and not run.diverged
-    spread = vs.symmetry(run)
+    trainer = deep_run(activation, init="zeros", lr=0.5)
+    assert trainer.run(200) == 200 and trainer.divergence is None
+    spread = hidden_spread(trainer)
     assert spread.shape == (5,)
     assert np.all(spread == 0.0)
-    moved = max(float(np.abs(w).max()) for w in run.network.weights[1:-1])
+    moved = max(float(np.abs(w).max()) for w in trainer.network.weights[1:-1])
     if activation in ("sigmoid", "softplus"):  # f(0) != 0: the hidden weights do learn, in lockstep
         assert moved > 1e-3
     else:  # f(0) = 0 (and relu'(0) = 0): no hidden weight can ever move
@@ -122,41 +143,38 @@ def test_zero_init_keeps_every_neuron_of_a_layer_identical_through_training(acti
 
 
 def test_random_init_breaks_the_symmetry():
-    run = vs.start_run("A", vs.VGConfig(activation="sigmoid", depth=5, width=16))
-    assert np.all(vs.symmetry(run) > 0.1)
+    assert np.all(hidden_spread(deep_run("sigmoid")) > 0.1)
 
 
 # ---------------------------------------------------------------------------- exploding
 @pytest.mark.parametrize(
-    "config",
+    "settings",
     [
-        vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=20),
-        vs.VGConfig(activation="linear", init="normal", init_scale=3.0, depth=50, loss="mse"),
-        vs.VGConfig(activation="relu", careful_init=True, depth=20, lr=1.0),  # a learning rate too large
-        vs.VGConfig(activation="relu", init="normal", init_scale=3.0, depth=10, loss="mse"),  # loss overflows
+        dict(activation="relu", init="normal", init_scale=3.0, depth=20, width=64),
+        dict(activation="linear", init="normal", init_scale=3.0, depth=50, width=64, loss="mse"),
+        dict(activation="relu", init=careful_init("relu")[0], depth=20, width=64, lr=1.0),  # lr too large
+        dict(activation="relu", init="normal", init_scale=3.0, depth=10, width=64, loss="mse"),  # loss
     ],
     ids=["relu-normal3", "linear-normal3", "large-lr", "loss-overflow"],
 )
-def test_exploding_runs_diverge_with_a_step_and_a_layer_and_keep_the_last_finite_state(config):
-    run = vs.start_run("A", config)
-    vs.advance([run], 100)
-    report = vs.divergence_report(run)
-    assert report is not None and run.diverged
-    assert 1 <= report.layer <= config.depth + 1
-    assert report.step == run.last_step  # training stopped at the diverged step
-    assert f"layer {report.layer}" in report.message and report.message.startswith("configuration A")
-    finite = vs.view_row(run, vs.shown_step(run, run.last_step))
-    assert finite["step"] == report.step - 1 == run.last_finite_step
-    for key in ("grad_W_rms", "delta_rms", "update_ratio", "act_var"):
+def test_exploding_runs_diverge_with_a_step_and_a_layer_and_keep_the_last_finite_state(settings):
+    trainer = deep_run(**settings)
+    trainer.run(100)
+    report = divergence_report(trainer, "configuration A")
+    assert report is not None and trainer.divergence is not None
+    assert 1 <= report.layer <= settings["depth"] + 1
+    assert report.step == trainer.history.last_step  # training stopped at the diverged step
+    assert f"layer {report.layer}" in report.message and report.message.startswith("configuration A: ")
+    finite = summary_at(trainer.history, report.step - 1)
+    assert finite["step"] == report.step - 1
+    for key in ("grad_W_norm", "delta_norm", "update_ratio", "act_std"):
         assert np.all(np.isfinite(finite[key])), key
-    assert all(np.isfinite(w).all() for w in run.network.weights)  # nothing was applied
-    assert vs.advance([run], 10) == 0  # and it stays stopped
+    assert all(np.isfinite(w).all() for w in trainer.network.weights)  # nothing was applied
+    assert trainer.run(10) == 0  # and it stays stopped
 
 
 # ---------------------------------------------------------------------------- engine.theory
-@pytest.mark.parametrize(
-    "name", ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "gelu", "linear"]
-)
+@pytest.mark.parametrize("name", HIDDEN_ACTIVATIONS)
 @pytest.mark.parametrize("q", [0.01, 1.0, 25.0])
 def test_gaussian_moments_match_monte_carlo(name, q):
     z = np.random.default_rng(1).normal(scale=math.sqrt(q), size=1_000_000)
@@ -177,7 +195,7 @@ def test_gains_of_the_textbook_activations():
     assert gain("tanh", 1.0) == pytest.approx(0.394, abs=1e-3)
     assert gaussian_moments("softmax", 1.0).mean != gaussian_moments("softmax", 1.0).mean  # NaN
     with pytest.raises(ValueError, match="choose one of"):
-        gaussian_moments("swish", 1.0)
+        gaussian_moments("selu", 1.0)
     with pytest.raises(ValueError, match="q must be >= 0"):
         gaussian_moments("tanh", -1.0)
     with pytest.raises(ValueError, match="q > 0"):

@@ -1,0 +1,267 @@
+"""Every option a page lists, walked through that page's logic: build the configuration and the
+trainer, take two steps, and build every view and figure the page draws from it. Small sizes
+and few steps; the lists come from the same tables the widgets read (``HIDDEN_ACTIVATIONS``,
+``INITS``, the loss records, the mitigations, ...), so an entry added to one of them is walked
+here too and can never crash a page unseen (as ``KeyError: 'swish'`` once did with careful init).
+"""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
+from engine.boundary import boundary_grid, evaluate_boundary
+from engine.diagnosis import divergence_report
+from engine.history import metrics_at
+from pages import playground_state as ps
+from pages import vanishing_state as vs
+from pages import widgets
+from viz.gradients import (
+    HEATMAP_MODES,
+    QUANTITIES,
+    histogram_ridges,
+    layer_step_heatmap,
+    loss_by_step,
+    norm_by_layer,
+    theory_chart,
+    update_ratio_chart,
+)
+from viz.playground import (
+    VIEW_LABELS,
+    boundary_figure,
+    diagram_values,
+    gradient_norm_figure,
+    metric_figure,
+    playground_diagram,
+    unit_names,
+)
+
+STEPS = 2
+
+
+# ============================================================================ Playground
+def playground_figures(trainer, config: ps.PlaygroundConfig) -> int:
+    """What the Playground's training area draws for ``trainer`` (pages/playground.py), for
+    every edge view and unit colouring; returns the number of figures built."""
+    view = ps.view_of(trainer)
+    grid = boundary_grid(config.features)
+    network = trainer.network
+    boundary = evaluate_boundary(network, grid, view.weights, view.biases)
+    names = unit_names(grid.features, network.sizes)
+    data = trainer.dataset
+    classification = config.problem == "classification"
+    figures = [
+        boundary_figure(
+            boundary,
+            data.raw_train,
+            data.Y_train[:, 0],
+            data.raw_test,
+            data.Y_test[:, 0],
+            classification=classification,
+            discretize=config.discretize,
+            unit=(1, 0),
+            unit_name=names[1][0],
+        ),  # fmt: skip
+        metric_figure(trainer.history.metrics(), classification=classification),
+        gradient_norm_figure(trainer.history.steps, trainer.history.column("grad_W_norm")),
+    ]
+    for edges_shown, node_colour in itertools.product(VIEW_LABELS, ps.NODE_COLOURS):
+        edges, nodes = diagram_values(view.step, view.weights, edges_shown, node_colour)
+        figures.append(
+            playground_diagram(
+                network.sizes, names, edges, nodes, maps=boundary.maps, classification=classification
+            )
+        )
+    assert all(f.data for f in figures)
+    assert view.steps == STEPS and math.isfinite(view.metrics["train_loss"])
+    return len(figures)
+
+
+def playground_config(**changes) -> ps.PlaygroundConfig:
+    config = ps.DEFAULTS.replace(n_points=40, hidden=(3, 2), **changes)
+    assert ps.validate(config) == (config, [])  # every listed option is valid
+    return config
+
+
+def playground_run(config: ps.PlaygroundConfig):
+    trainer = ps.build_trainer(config)
+    assert ps.advance(trainer, STEPS) == STEPS and trainer.divergence is None
+    return trainer
+
+
+# classification data train with bce whatever regression_loss says; regression with each loss listed
+PLAYGROUND_LOSSES = [
+    ("circle", ps.DEFAULTS.regression_loss),
+    *(("plane", loss) for loss in ps.REGRESSION_LOSSES),
+]
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_playground_every_activation_loss_and_init(activation):
+    """Every activation x every loss the page offers (bce for classification, the regression
+    losses) x every init, with the figures for each activation x loss."""
+    for (dataset, loss), init in itertools.product(PLAYGROUND_LOSSES, INITS):
+        config = playground_config(dataset=dataset, regression_loss=loss, activation=activation, init=init)
+        trainer = playground_run(config)
+        assert trainer.network.loss == config.loss and trainer.network.activation_names[0] == activation
+        if init == ps.DEFAULTS.init:
+            assert playground_figures(trainer, config) == 3 + len(VIEW_LABELS) * len(ps.NODE_COLOURS)
+    assert activation in widgets.ACTIVATION_HELP  # the select's help names it
+
+
+def test_playground_every_optimizer_regularization_data_set_and_feature():
+    for optimizer, regularization in itertools.product(OPTIMIZERS, ps.REGULARIZATIONS):
+        config = playground_config(
+            optimizer=optimizer, regularization=regularization, reg_rate=0.01, clip_norm=1.0
+        )
+        trainer = playground_run(config)
+        live = config.replace(lr=0.1, batch_size=5, optimizer="adam")
+        ps.apply_live_settings(trainer, config, live)
+        assert ps.advance(trainer, 1) == 1
+    for dataset in ps.DATASETS:
+        config = playground_config(dataset=dataset, features=tuple(ps.FEATURES), discretize=True)
+        playground_figures(playground_run(config), config)
+
+
+# ============================================================================ Vanishing gradients
+MITIGATIONS = ("careful_init", "batch_norm", "residual", "clip")
+SMALL = dict(depth=3, width=4)
+
+
+def vanishing_views(runs: list[vs.Run], heatmap: int = 0, draw: bool = True) -> int:
+    """What the Vanishing page's live area computes and draws for ``runs`` (pages/vanishing.py:
+    ``draw_live_area``); returns the number of figures built (none unless ``draw``: building
+    Plotly figures is most of the time). The layer x step heatmap is drawn for one of its
+    ``QUANTITIES x HEATMAP_MODES`` choices, number ``heatmap``; every choice's data is computed."""
+    last = max(run.last_step for run in runs)
+    shown = vs.shown_steps(runs, last)
+    step = vs.main_step(runs, last, shown)
+    for run in runs:
+        report = divergence_report(run.trainer, f"configuration {run.name}")
+        if report is not None:
+            vs.stopped_note(run, runs, shown)
+        if run.config.resolved_init()[0] == "zeros":
+            assert vs.symmetry(run).shape == (run.config.depth,)
+        assert run.label and vs.advice(run) is not None
+    vs.thinned_note(runs, last, shown)
+    vs.theory_caveats(runs)
+    rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
+    scores = [vs.test_score(run, shown[run.name]) for run in runs]
+    assert all(score is not None and math.isfinite(score["value"]) for score in scores)
+    theory = {run.name: vs.theory_lines(run, rows[run.name]) for run in runs}
+    panels = {q: {run.name: vs.layer_history(run, q) for run in runs} for q in QUANTITIES}
+    hists = vs.histograms_at(runs, shown)
+    labels = {run.name: vs.layer_labels(run, rows[run.name]) for run in runs}
+    for run in runs:
+        assert hists[run.name] is not None and vs.activation_range(run.config) > 0
+        vs.histogram_note(shown[run.name], hists[run.name]["step"])
+    if not draw:
+        return 0
+    quantity, mode = HEATMAP_CHOICES[heatmap % len(HEATMAP_CHOICES)]
+    figures = [
+        norm_by_layer(rows, title=f"Gradient per layer at step {step}"),
+        update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
+        theory_chart(theory),
+        loss_by_step(
+            {run.name: (run.history.steps, run.history.column("loss")) for run in runs}, marker_step=step
+        ),
+        layer_step_heatmap(panels[quantity], quantity=quantity, mode=mode, marker_step=step),
+    ]
+    for run in runs:
+        hist = hists[run.name]
+        figures.append(
+            histogram_ridges(
+                hist["activation"],
+                hist["activation_edges"],
+                hist["gradient"],
+                hist["gradient_log10_edges"],
+                labels=labels[run.name],
+                title=f"{run.name}: histograms",
+            )  # fmt: skip
+        )
+    assert all(f.data for f in figures)
+    return len(figures)
+
+
+HEATMAP_CHOICES = list(itertools.product(QUANTITIES, HEATMAP_MODES))
+
+
+def vanishing_pair(a: vs.VGConfig, b: vs.VGConfig) -> list[vs.Run]:
+    runs = [vs.start_run("A", a.validate()), vs.start_run("B", b.validate())]
+    vs.advance(runs, STEPS)
+    assert all(run.last_step == STEPS for run in runs)
+    return runs
+
+
+def mitigation_sets():
+    return [dict(zip(MITIGATIONS, on)) for on in itertools.product((False, True), repeat=len(MITIGATIONS))]
+
+
+def vanishing_configs(activation: str) -> list[vs.VGConfig]:
+    """Every combination of careful init, batch norm, residual connections and clipping (16),
+    and every init and classic init (the configurations without careful init cycle through
+    them, the rest that do not fit get no mitigation)."""
+    inits = [(init, 1.0) for init in INITS] + [vs.classic_init(case, activation) for case in vs.CLASSIC_INITS]
+    configs, free = [], iter(inits)
+    for mitigations in mitigation_sets():
+        init, scale = ("normal", 1.0) if mitigations["careful_init"] else next(free)
+        configs.append(
+            vs.VGConfig(activation=activation, init=init, init_scale=scale, **SMALL, **mitigations)
+        )
+    configs += [vs.VGConfig(activation=activation, init=i, init_scale=s, **SMALL) for i, s in free]
+    return configs
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_vanishing_every_activation_with_every_init_and_set_of_mitigations(activation):
+    """Every activation x (every combination of the four mitigations, every init and classic
+    init), two at a time as A and B, as the page does. Figures for the pairs that differ in what
+    the figures show (the first four pairs: every init, and batch norm x residual x clipping;
+    the classic inits), the views' data for all (careful init changes only the weights)."""
+    configs = vanishing_configs(activation)
+    assert {c.resolved_init() for c in configs} >= {(i, 1.0) for i in INITS} | {
+        vs.classic_init(case, activation) for case in vs.CLASSIC_INITS
+    }
+    for k, (a, b) in enumerate(zip(configs[::2], configs[1::2])):
+        runs = vanishing_pair(a, b)
+        drawn = k < 4 or k >= 8
+        assert vanishing_views(runs, heatmap=k, draw=drawn) == (7 if drawn else 0)
+        for run in runs:
+            if run.config.careful_init:
+                assert run.network.init == vs.classic_init("appropriate", activation)[0]
+
+
+def test_vanishing_every_data_set_loss_and_optimizer():
+    k = 0
+    for dataset in vs.DATASETS:
+        losses = vs.losses_for(dataset)
+        configs = [vs.VGConfig(dataset=dataset, loss=loss, **SMALL) for loss in losses]
+        for a, b in zip(configs[::2], configs[1::2] + configs[:1]):
+            runs = vanishing_pair(a, b)
+            vanishing_views(runs, heatmap=k)
+            k += 1
+            assert {run.network.loss for run in runs} <= set(losses)
+    for optimizer in OPTIMIZERS:
+        runs = vanishing_pair(
+            vs.VGConfig(optimizer=optimizer, **SMALL), vs.VGConfig(optimizer=optimizer, clip=True, **SMALL)
+        )
+        run, restarted = vs.sync_run(runs[0], "A", vs.VGConfig(optimizer="sgd", **SMALL))
+        assert not restarted and vs.advance([run], 1) == 1
+        vanishing_views(runs, heatmap=k)
+        k += 1
+        assert metrics_at(run.history, run.last_step)  # an evaluation to show
+
+
+def test_the_walk_covers_every_listed_option():
+    """The walks above read their lists from the tables the widgets use: a sanity check that
+    those lists are what the pages offer (so the walk cannot silently shrink)."""
+    assert len(HIDDEN_ACTIVATIONS) >= 8 and len(INITS) == 8 and len(mitigation_sets()) == 16
+    assert {loss for dataset in vs.DATASETS for loss in vs.losses_for(dataset)} == {
+        "bce",
+        "cross_entropy",
+        "mse",
+        "sse",
+    }
+    assert np.array_equal(sorted(ps.REGRESSION_LOSSES), ["mse", "sse"])
