@@ -265,6 +265,7 @@ def sidebar_settings(applied: PlaygroundConfig):
                 "Regularization rate", REGULARIZATION_RATES, "pg.rrate", minimum=REG_RATE_RANGE[0],
                 maximum=REG_RATE_RANGE[1],
             )  # fmt: skip
+        speed_control()
         clip_norm = st.number_input(
             "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
         )
@@ -331,27 +332,30 @@ def apply_settings(applied: PlaygroundConfig, config: PlaygroundConfig, notices)
 
 
 def display_controls() -> None:
-    """What the edges and units show, the speed, and Reset (Play, Pause and Step are in the view)."""
-    cols = st.columns([2.4, 2.4, 2.4, 1.2], vertical_alignment="bottom")
+    """What the edges and units show, and Reset (Play, Pause and Step are in the view)."""
+    cols = st.columns([3.2, 2.6, 1.3], vertical_alignment="bottom")
     cols[0].segmented_control("Edges show", VIEWS, key="pg.view", format_func=VIEW_TEXT.get, required=True)
     cols[1].segmented_control(
         "Units coloured by", tuple(NODE_LABELS), key="pg.nodes", format_func=NODE_TEXT.get, required=True
     )
-    cols[2].select_slider(
-        "Speed (epochs/s)",
-        SPEEDS,
-        key="pg.speed",
-        format_func=lambda v: "max" if v == 0 else str(v),
-        help="Training speed while playing; 'max': as fast as this server's share allows. "
-        "Drawing is independent: the view always shows the latest state.",
-    )
-    cols[3].button(
+    cols[2].button(
         "Reset",
         icon=":material/restart_alt:",
         on_click=reset_training,
         width="stretch",
         key="pg.reset_button",
         help="Back to step 0: the same data and initial weights",
+    )
+
+
+def speed_control() -> None:
+    st.select_slider(
+        "Speed (epochs/s)",
+        SPEEDS,
+        key="pg.speed",
+        format_func=lambda v: "max" if v == 0 else str(v),
+        help="Training speed while playing; 'max': as fast as this server's share allows. "
+        "Drawing is independent: the view always shows the latest state.",
     )
 
 

@@ -159,6 +159,7 @@ class LiveView {
 
   pause() {
     this.holdUntilPaused = true; // draw nothing more until the paused state arrives
+    this.pending = null; // not even a frame that came before the click but is not drawn yet
     this.showPlaying(false);
     this.send({ cmd: "pause", step: this.state ? this.state.header.step : null }); // stop at what is on screen
   }
