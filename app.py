@@ -13,7 +13,7 @@ threadpool_limits(limits=1)
 
 CRASH_MESSAGE = "Something went wrong on this page"
 
-st.set_page_config(page_title="Backprop Lab", page_icon=":material/hub:", layout="wide")
+st.set_page_config(page_title="Backprop Lab", page_icon="assets/icon.svg", layout="wide")
 
 sections: dict[str, list] = {
     "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]
