@@ -156,3 +156,18 @@ def test_the_compose_config_is_the_template_filled_in():
     assert (ROOT / "deploy" / "compose-nginx.conf").read_text() == rendered
     assert re.search(r"^\s*hash \$bl_key consistent;", rendered, flags=re.M)
     assert not re.search(r"^\s*ip_hash", rendered, flags=re.M), "a classroom behind NAT is one address"
+
+
+def test_the_container_files_run_the_app_as_make_serve_does():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for flag in ("--server.headless", "--server.fileWatcherType", "--browser.gatherUsageStats"):
+        assert f'"{flag}"' in dockerfile
+    assert "/_stcore/health" in dockerfile and "USER app" in dockerfile
+    compose = (ROOT / "compose.yaml").read_text()
+    assert "./deploy/compose-nginx.conf:/etc/nginx/conf.d/default.conf:ro" in compose
+    assert "replicas: ${APP_REPLICAS:-4}" in compose and "condition: service_healthy" in compose
+    kubernetes = (ROOT / "deploy" / "kubernetes.yaml").read_text()
+    assert re.findall(r"^kind: (\w+)", kubernetes, flags=re.M) == ["Deployment", "Service", "Ingress"]
+    assert "sessionAffinity: ClientIP" in kubernetes
+    assert 'nginx.ingress.kubernetes.io/affinity: "cookie"' in kubernetes
+    assert kubernetes.count("path: /_stcore/health") == 2  # readiness and liveness
