@@ -9,7 +9,8 @@ BIN := $(VENV)/bin
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-# test processes (pytest-xdist): the tests without a browser, and the browser test files
+# test processes (pytest-xdist): the tests without a browser (tests of one xdist_group, such as
+# make serve's, share a process), and the browser test files (each file's tests in one process)
 JOBS ?= auto
 BROWSER_JOBS ?= 2
 # benchmark only: the CPU build of PyTorch, where the package index offers it by that name
@@ -33,13 +34,13 @@ test: $(VENV)/.test-installed chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@echo "== the tests without a browser, in parallel (about 1 minute on 2 cores)"
-	$(BIN)/python -m pytest -m "not browser" -n $(JOBS)
+	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup
 	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) files at a time (about 2-3 minutes)"
 	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist loadfile
 
 # The quick check while working: everything but the browser tests.
 test-quick: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -m "not browser" -n $(JOBS)
+	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

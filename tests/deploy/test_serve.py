@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = ROOT / "deploy" / "serve.py"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
-pytestmark = pytest.mark.serve
+# one cluster per module: the tests share one xdist process (make test runs --dist loadgroup)
+pytestmark = [pytest.mark.serve, pytest.mark.xdist_group("serve")]
 
 
 def free_port() -> int:
