@@ -33,10 +33,10 @@ test: $(VENV)/.test-installed chromium nginx
 	@echo "== ruff: lint and format (a few seconds)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@echo "== the tests without a browser, in parallel (about 1 minute on 2 cores)"
-	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup
-	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) files at a time (about 2-3 minutes)"
-	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist loadfile
+	@echo "== the tests without a browser, in parallel (1-2.5 minutes on 2 cores)"
+	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup --durations=5
+	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) files at a time (3-4.5 minutes on 2 cores)"
+	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=5
 
 # The quick check while working: everything but the browser tests.
 test-quick: $(VENV)/.test-installed
@@ -48,7 +48,7 @@ lint: $(VENV)/.test-installed
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-# Every script in benchmarks/, one after the other (about 5 minutes); figures are printed.
+# Every script in benchmarks/, one after the other (about 8 minutes on 2 cores); figures are printed.
 bench: $(VENV)/.bench-installed chromium
 	@for script in benchmarks/bench_*.py benchmarks/compare_pytorch.py benchmarks/browser_fps.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -64,7 +64,7 @@ def test_playground_screenshot(page, app_url):
     """Trains past step 250, then replays step 200: every 10th step is kept, so the replayed
     state does not depend on when Pause was clicked."""
     page.set_viewport_size({"width": 1400, "height": 1500})
-    page.goto(f"{app_url}/playground?speed=20")
+    page.goto(f"{app_url}/playground?speed=100")  # few ticks to step 250
     wait_until_idle(page)
     step = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue").first
     page.locator(".st-key-pg-play_button button").click()
