@@ -7,10 +7,12 @@ draws the navigation over `pages/registry.py`.
 """
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
 CRASH_MESSAGE = "Something went wrong on this page"
+ICON = Path(__file__).resolve().parent / "assets" / "icon.svg"
 
 
 def draw_navigation() -> None:
@@ -22,7 +24,8 @@ def draw_navigation() -> None:
     # cores, and the networks here are far too small to gain from threads.
     threadpool_limits(limits=1)
 
-    st.set_page_config(page_title="Backprop Lab", page_icon=":material/hub:", layout="wide")
+    # a local icon: a page must contact nobody but its own server
+    st.set_page_config(page_title="Backprop Lab", page_icon=str(ICON), layout="wide")
 
     sections: dict[str, list] = {
         "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]

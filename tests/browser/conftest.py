@@ -1,11 +1,12 @@
-"""Browser tests: `streamlit run app.py` on a free loopback port, driven by Playwright in
-Debian's headless Chromium (/usr/bin/chromium; never `playwright install`). Screenshots of
-every test are saved in artifacts/screenshots/."""
+"""Browser tests: `streamlit run app.py` on a free loopback port, driven by Playwright in an
+installed headless Chromium (`find_chromium`: Debian's /usr/bin/chromium by default; never
+`playwright install`). Screenshots of every test are saved in artifacts/screenshots/."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +18,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+# Other names a Chromium goes by on PATH (Ubuntu's package, Google's builds).
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -84,12 +87,32 @@ def streamlit_server(tmp_path_factory):
             server.kill()
 
 
+def find_chromium() -> str | None:
+    """The Chromium to drive, looked for in the order of .ci/find_chromium.sh (which `make test`
+    runs first, and which installs Debian's chromium if none is found): $CHROMIUM, Debian's
+    /usr/bin/chromium, then `CHROMIUM_NAMES` on PATH. None if there is none."""
+    chosen = os.environ.get("CHROMIUM")
+    if chosen and os.access(chosen, os.X_OK):
+        return chosen
+    if os.access(DEBIAN_CHROMIUM, os.X_OK):
+        return DEBIAN_CHROMIUM
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+CHROMIUM = find_chromium() or DEBIAN_CHROMIUM  # what benchmarks/browser_fps.py launches
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium: run `make chromium`")
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(
+            "no Chromium found ($CHROMIUM, /usr/bin/chromium, or chromium, chromium-browser, google-chrome "
+            "on PATH): run `make chromium` (installs Debian's chromium with apt-get, as root), install "
+            "Chromium or Chrome yourself, or skip the browser tests with -m 'not browser'"
+        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from pages.registry import PAGES
 from tests.browser.conftest import assert_no_exception, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -12,7 +13,13 @@ def test_home_page_lists_the_pages(page, app_url):
     page.goto(app_url)
     expect(page.get_by_role("heading", name="Backprop Lab")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    expect(page.get_by_text("Step by step").first).to_be_visible()
+    # the page list is drawn (the screenshot taken after the test shows it whole)
+    links = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
+    expect(links).to_have_count(len(PAGES), timeout=30_000)
+    for info in PAGES:
+        expect(links.filter(has_text=info.title)).to_be_visible()
+        expect(page.get_by_text(info.blurb)).to_be_visible()
+    expect(page.get_by_text("For a class: open the same address")).to_be_visible()
     assert_no_exception(page)
 
 
