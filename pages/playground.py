@@ -367,15 +367,17 @@ def display_toggles() -> None:
     cols[2].toggle("Discretize output", key="pg.disc")
 
 
-def live_area(config: PlaygroundConfig) -> None:
-    """The live view (mounted once; the stream redraws it) and what it needs to know."""
+def live_area() -> None:
+    """The live view (mounted once; the stream redraws it). Mounted before the sidebar's widgets
+    so that the browser gets it first: its display options are read from their widgets' state,
+    which already holds a change when the run that it caused starts."""
     run = live_run()
     options = dict(
-        view=config.view,
-        nodes=config.node_colour,
-        logw=config.log_widths,
-        test=config.show_test,
-        disc=config.discretize,
+        view=state["pg.view"],
+        nodes=state["pg.nodes"],
+        logw=bool(state["pg.logw"]),
+        test=bool(state["pg.test"]),
+        disc=bool(state["pg.disc"]),
         layerColours=layer_colours(len(run.model.trainer.network.sizes) - 1),
     )
     live_view(run, options, key="pg.live_view")
@@ -472,6 +474,8 @@ def main() -> None:
     notices = st.container()  # the link's notices and the settings' problems, above the controls
     for notice in state.pop("pg.notices", []):
         notices.warning(f"Link: {notice}", icon=":material/link_off:")
+    note_box = st.container()
+    live_area()
     applied: PlaygroundConfig = state["pg.config"]
     raw, has_features, batch_note = sidebar_settings(applied)
     config, problems = validate(raw)
@@ -487,12 +491,11 @@ def main() -> None:
         if config.full_batch
         else f"{config.batch_size} of {config.n_train} training points per step."
     )
-    display_controls()
     if trainer.step > 0:
         state.pop("pg.reset_note", None)  # it described step 0 of the rebuilt network
     if "pg.reset_note" in state:
-        st.caption(state["pg.reset_note"])
-    live_area(config)
+        note_box.caption(state["pg.reset_note"])
+    display_controls()
     display_toggles()
     if not live_run().playing:
         replay_controls()
