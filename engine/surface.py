@@ -161,10 +161,11 @@ class NetworkSurface:
 
 
 def neuron_data(n: int = 20, seed: int = 0, activation: str = "linear") -> tuple[np.ndarray, np.ndarray]:
-    """1-D data for one neuron: ``x`` in [-2, 2] and ``t = f(1.5 x - 0.5)`` plus a little noise
+    """1-D data for one neuron: ``x`` in [-1, 3] (off-centre, so w and b interact: a tilted,
+    elongated bowl) and ``t = f(1.5 x - 0.5)`` plus a little noise
     (for sigmoid the targets are clipped into [0, 1]); both ``(n, 1)``."""
     rng = np.random.default_rng(seed)
-    x = np.sort(rng.uniform(-2.0, 2.0, n))[:, None]
+    x = np.sort(rng.uniform(-1.0, 3.0, n))[:, None]
     z = 1.5 * x - 0.5
     if activation == "sigmoid":
         t = np.clip(1.0 / (1.0 + np.exp(-z)) + rng.normal(0, 0.05, z.shape), 0.0, 1.0)
@@ -361,13 +362,35 @@ def grid_loss(surface, x_range, y_range, resolution: int = 41):
         return xs, ys, surface.loss(P)
 
 
-def cut(surface, p, axis: int = 0, half_width: float = 2.0, resolution: int = 81):
-    """The 1-D cut through ``p`` along parameter ``axis``: ``values`` ``(resolution,)`` of that
-    parameter, ``losses`` there, and ``slope``, the surface gradient's ``axis`` entry at ``p``
-    (the tangent is ``L(p) + slope (v - p[axis])``)."""
+@dataclass(frozen=True)
+class Cut:
+    """The 1-D cut through ``point`` along parameter ``axis``: ``values`` ``(n,)`` of that
+    parameter and the ``losses`` there; ``slope = dL/dp[axis]`` at the point (the tangent is
+    ``loss + slope (v - point[axis])``); one SGD step of size ``lr`` along this axis lands at
+    ``landing = point[axis] - lr * slope``, where the loss is ``landing_loss``."""
+
+    axis: int
+    point: np.ndarray
+    values: np.ndarray
+    losses: np.ndarray
+    loss: float
+    slope: float
+    lr: float
+    landing: float
+    landing_loss: float
+
+
+def cut(surface, p, axis: int = 0, lr: float = 0.1, half_width: float = 2.0, resolution: int = 81) -> Cut:
+    """The cut (see ``Cut``), ``resolution`` points over ``point[axis] +- half_width``."""
     p = np.asarray(p, dtype=np.float64)
     values = np.linspace(p[axis] - half_width, p[axis] + half_width, resolution)
     P = np.repeat(p[None, :], resolution, axis=0)
     P[:, axis] = values
     with np.errstate(all="ignore"):
-        return values, surface.loss(P), float(surface.gradient(p)[axis])
+        slope = float(surface.gradient(p)[axis])
+        landed = p.copy()
+        landed[axis] = p[axis] - lr * slope
+        return Cut(
+            axis, p, values, surface.loss(P), float(surface.loss(p)), slope, float(lr),
+            float(landed[axis]), float(surface.loss(landed)),
+        )  # fmt: skip

@@ -122,9 +122,15 @@ def test_grid_and_cut_read_the_surface_the_same_way():
     xs, ys, Z = S.grid_loss(surface, (-1, 2), (-2, 1), 7)
     assert Z.shape == (7, 7)
     assert np.isclose(Z[2, 5], surface.loss(np.array([xs[5], ys[2]])))
-    values, losses, slope = S.cut(surface, (0.5, -0.3), axis=1, half_width=1e-3, resolution=3)
-    assert np.isclose(slope, (losses[2] - losses[0]) / (values[2] - values[0]), rtol=1e-5)
-    assert np.isclose(slope, surface.gradient((0.5, -0.3))[1])
+    c = S.cut(surface, (0.5, -0.3), axis=1, lr=0.4, half_width=1e-3, resolution=3)
+    assert np.isclose(c.slope, (c.losses[2] - c.losses[0]) / (c.values[2] - c.values[0]), rtol=1e-5)
+    assert np.isclose(c.slope, surface.gradient((0.5, -0.3))[1])
+    assert np.isclose(c.landing, -0.3 - 0.4 * c.slope) and c.losses[1] == c.loss
+    assert np.isclose(c.landing_loss, surface.loss(np.array([0.5, c.landing])))
+    # the landing point is where one SGD step along this axis goes
+    step = S.descend(S.valley(), (1.0, 0.0), "sgd", 0.05, 1)
+    c = S.cut(S.valley(), (1.0, 0.0), axis=0, lr=0.05)
+    assert np.isclose(c.landing, 1.0 + step.steps[0, 0])
 
 
 def test_the_network_surface_leaves_its_network_alone():

@@ -1,0 +1,5 @@
+"""Activations & losses (being built)."""
+
+import streamlit as st
+
+st.title("Activations & losses")
