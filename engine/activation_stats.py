@@ -178,3 +178,30 @@ def dead_units_run(
         losses.append(trainer.last_metrics["train_loss"])
     dead = np.array([sum(int(np.sum(f == 0)) for f in frac) for frac in fractions])
     return DeadUnitsRun(sizes, float(lr), fractions, dead, np.array(losses), diverged_at)
+
+
+@dataclass(frozen=True)
+class ActivationCurve:
+    """One activation over ``z`` ``(n,)``: ``a = f(z)``, ``d = f'(z)``, its ``flat_zones`` and
+    ``peak = (max f', where)``."""
+
+    name: str
+    formula: str
+    z: np.ndarray
+    a: np.ndarray
+    d: np.ndarray
+    zones: list
+    peak: tuple[float, float]
+
+
+def activation_table(z_range=(-6.0, 6.0), resolution: int = 241) -> list[ActivationCurve]:
+    """Every hidden activation of the engine's table, in its order."""
+    z = np.linspace(*z_range, resolution)
+    table = []
+    for name in HIDDEN_ACTIVATIONS:
+        a, d = curve(name, z)
+        formula = get_activation(name).formula
+        table.append(
+            ActivationCurve(name, formula, z, a, d, flat_zones(name, z_range), derivative_peak(name))
+        )
+    return table

@@ -83,8 +83,8 @@ def output_gradients(output: str, z, target: float = 1.0) -> dict[str, tuple[np.
 class LossRun:
     """One network trained with ``loss``: after ``k`` steps (``k = 0 .. n``) ``accuracy[k]``,
     ``bce[k]`` (the cross-entropy of its predictions, comparable across the runs) and
-    ``own_loss[k]`` (the loss it minimised); ``output_grad[k]`` (``k = 1 .. n``, index ``k-1``) the
-    mean ``|dL/dz|`` per sample at the output in step ``k``."""
+    ``own_loss[k]`` (the loss it minimised) and ``output_grad[k]``, the mean ``|dL/dz|`` per
+    sample at the output over the training set (the network's own backward pass)."""
 
     loss: str
     accuracy: np.ndarray
@@ -93,9 +93,11 @@ class LossRun:
     output_grad: np.ndarray
 
 
-def _bce_of(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
+def _measure(net: Network, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
+    """``(bce of the predictions, mean |dL/dz| per sample at the output)`` on ``(X, Y)``."""
     trace = net.forward(X)
-    return get_loss("bce").value(trace.a[-1], trace.s[-1], Y)
+    delta = net.backward(trace, Y).delta[-1]  # dL/dz of the mean loss: times the batch, per sample
+    return get_loss("bce").value(trace.a[-1], trace.s[-1], Y), float(np.abs(delta).mean() * len(X))
 
 
 def train_side_by_side(
@@ -122,15 +124,14 @@ def train_side_by_side(
             net, make_optimizer("sgd", lr=lr), data, batch_size=batch_size, seed=seed, eval_every=1
         )
         metrics = [trainer.evaluate()]
-        cross, grads = [_bce_of(net, data.X_train, data.Y_train)], []
+        measured = [_measure(net, data.X_train, data.Y_train)]
         for _ in range(int(n_steps)):
             trainer.run(1)
-            step = trainer.last_step
             if trainer.divergence is not None:
                 break
             metrics.append(trainer.last_metrics)
-            cross.append(_bce_of(net, data.X_train, data.Y_train))
-            grads.append(float(np.abs(step.delta[-1]).mean() * step.delta[-1].shape[0]))
+            measured.append(_measure(net, data.X_train, data.Y_train))
+        cross, grads = zip(*measured)
         runs.append(
             LossRun(
                 loss,

@@ -62,8 +62,8 @@ def add_player(
         sliders=[
             dict(
                 active=len(names) - 1,
-                x=0.22,
-                len=0.78,
+                x=0.3,
+                len=0.7,
                 y=y,
                 yanchor="top",
                 pad=dict(t=0, b=0),

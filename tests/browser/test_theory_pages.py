@@ -61,3 +61,25 @@ def test_learning_rate_page_fits_and_plays_in_the_browser(app_url, small_page):
     assert page.evaluate(ACTIVE_STEP, 0) == paused
     page.get_by_test_id("stStatusWidget").wait_for(state="detached")  # no server run was asked for
     assert_no_exception(page)
+
+
+def test_activations_page_fits_reveals_answers_and_plays(app_url, small_page):
+    page = small_page
+    open_page(page, app_url, "activations")
+    box = main_chart_box(page)
+    assert box["y"] + box["height"] <= 720, "the activation grid must fit above the fold"
+    titles = page.get_by_test_id("stPlotlyChart").first.locator(".annotation-text")
+    assert "max f′ = 0.25" in [titles.nth(i).text_content() for i in range(titles.count())]
+    page.screenshot(path=str(ARTIFACTS / "activations_fold.png"))
+    question = page.get_by_text("At z = −10 with target 1, which loss sends back the larger gradient?")
+    question.click()  # predict, then reveal
+    page.get_by_text("confidently wrong and MSE barely notices", exact=False).wait_for(state="visible")
+    # the dead-ReLU run animates in its figure: Play moves its slider
+    dead = page.get_by_test_id("stPlotlyChart").nth(3)
+    dead.scroll_into_view_if_needed()
+    dead.locator(".updatemenu-button").first.click()
+    time.sleep(1.0)
+    assert 0 < page.evaluate(ACTIVE_STEP, 3) < 100
+    dead.locator(".updatemenu-button").nth(1).click()
+    page.screenshot(path=str(ARTIFACTS / "activations_dead_relus.png"))
+    assert_no_exception(page)

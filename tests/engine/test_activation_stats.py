@@ -78,3 +78,11 @@ def test_a_high_learning_rate_kills_relus_and_a_low_one_does_not():
     layer0 = high.active_fraction[-1][0]
     assert high.dead_count[-1] == sum(int((f == 0).sum()) for f in high.active_fraction[-1])
     assert layer0.shape == (16,)
+
+
+def test_the_table_holds_every_activation_with_its_curves():
+    table = A.activation_table()
+    assert [c.name for c in table] == list(HIDDEN_ACTIVATIONS)
+    sigmoid = table[0]
+    assert sigmoid.peak == pytest.approx((0.25, 0.0)) and sigmoid.d.max() == pytest.approx(0.25)
+    assert np.array_equal(sigmoid.d, sigmoid.a * (1 - sigmoid.a))

@@ -40,6 +40,6 @@ def test_the_same_network_trained_with_each_loss_on_one_clock():
     mse, bce = C.train_side_by_side(n_steps=40, init_scale=5.0)
     assert (mse.loss, bce.loss) == ("mse", "bce")
     assert mse.accuracy[0] == bce.accuracy[0] and mse.bce[0] == bce.bce[0]  # same start
-    assert len(mse.accuracy) == len(bce.accuracy) == 41 and len(mse.output_grad) == 40
+    assert len(mse.accuracy) == len(bce.accuracy) == len(mse.output_grad) == 41
     assert bce.output_grad[0] > 2 * mse.output_grad[0]  # saturated start: MSE's gradient is small
     assert bce.bce[-1] < mse.bce[-1]
