@@ -26,58 +26,56 @@ FLAT, DEAD = "rgba(150,150,150,0.18)", "rgba(120,120,120,0.35)"
 MAX_VALUES = 6000  # values per histogram sent to the browser
 
 
-def activation_grid(table, height: int = 430) -> go.Figure:
-    """``table``: ``engine.activation_stats.activation_table()`` (eight ``ActivationCurve``s), in
-    a 2 x 4 grid of panels sharing the z axis."""
-    fig = make_subplots(
-        rows=2, cols=4, subplot_titles=[c.name for c in table], horizontal_spacing=0.05, vertical_spacing=0.16
-    )
-    for k, c in enumerate(table):
-        row, col = k // 4 + 1, k % 4 + 1
-        for lo, hi, dead in c.zones:
-            fig.add_vrect(
-                x0=lo,
-                x1=hi,
-                fillcolor=DEAD if dead else FLAT,
-                line_width=0,
-                row=row,
-                col=col,
-                exclude_empty_subplots=False,
-            )
-        first = k == 0
+def peak_label(c) -> tuple[str, float | None]:
+    """The text of a panel's derivative label and where its peak marker goes (None: no marker).
+    A derivative with at most two values is listed (relu: ``f′ ∈ {0, 1}``); else its maximum,
+    marked where it is reached when that is a single point inside the range (not a plateau)."""
+    values = np.unique(np.round(c.d, 12))
+    if len(values) <= 2:
+        shown = ", ".join(f"{v:g}" for v in values)
+        return (f"f′ ∈ {{{shown}}}" if len(values) == 2 else f"f′ = {shown}"), None
+    peak, where = c.peak
+    if c.z[0] < where < c.z[-1] and np.sum(c.d >= peak - 1e-12) < 5:
+        return f"max f′ = {peak:.3g}", where
+    return f"f′ < {peak:.2g} (→ {peak:.2g} as z → ∞)" if where >= c.z[-1] else f"max f′ = {peak:.3g}", None
+
+
+def _panel(fig: go.Figure, c, k: int) -> None:
+    """Panel ``k`` (0-based, row-major): flat zones, f, f', the peak and its label."""
+    row, col = k // 4 + 1, k % 4 + 1
+    for lo, hi, dead in c.zones:
+        fig.add_vrect(
+            x0=lo,
+            x1=hi,
+            fillcolor=DEAD if dead else FLAT,
+            line_width=0,
+            row=row,
+            col=col,
+            exclude_empty_subplots=False,
+        )
+    for y, name, group, dash, colour in (
+        (c.a, "f(z)", "f", "solid", F_COLOUR),
+        (c.d, "f′(z)", "d", "dash", D_COLOUR),
+    ):
         fig.add_trace(
             go.Scatter(
                 x=c.z,
-                y=c.a,
+                y=y,
                 mode="lines",
-                name="f(z)",
-                legendgroup="f",
-                showlegend=first,
-                line=dict(color=F_COLOUR, width=2),
+                name=name,
+                legendgroup=group,
+                showlegend=k == 0,
+                line=dict(color=colour, width=2, dash=dash),
             ),
             row=row,
             col=col,
         )
+    text, where = peak_label(c)
+    if where is not None:
         fig.add_trace(
             go.Scatter(
-                x=c.z,
-                y=c.d,
-                mode="lines",
-                name="f′(z)",
-                legendgroup="d",
-                showlegend=first,
-                line=dict(color=D_COLOUR, width=2, dash="dash"),
-            ),
-            row=row,
-            col=col,
-        )
-        peak, where = c.peak
-        inside = c.z[0] < where < c.z[-1] and np.sum(c.d >= peak - 1e-12) < 5  # a true peak, not a plateau
-        x = where if inside else c.z[-1]
-        fig.add_trace(
-            go.Scatter(
-                x=[x],
-                y=[peak],
+                x=[where],
+                y=[c.peak[0]],
                 mode="markers",
                 showlegend=False,
                 hoverinfo="skip",
@@ -86,24 +84,30 @@ def activation_grid(table, height: int = 430) -> go.Figure:
             row=row,
             col=col,
         )
-        text = f"max f′ = {peak:.3g}" + ("" if inside else " (z → ∞)" if c.name == "softplus" else "")
-        if c.name in ("relu", "leaky_relu"):
-            text = "f′ ∈ {0, 1}" if c.name == "relu" else "f′ ∈ {0.01, 1}"
-        fig.add_annotation(
-            x=0.02,
-            y=0.98,
-            xref=f"x{k + 1 if k else ''} domain",
-            yref=f"y{k + 1 if k else ''} domain",
-            text=text,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font=dict(size=11, color=D_COLOUR),
-        )
-        fig.update_yaxes(
-            range=[-1.3, 2.3], row=row, col=col, gridcolor=theme.NEUTRAL, zerolinecolor=theme.MUTED
-        )
-        fig.update_xaxes(range=[c.z[0], c.z[-1]], row=row, col=col, gridcolor=theme.NEUTRAL)
+    axis = k + 1 if k else ""
+    fig.add_annotation(
+        x=0.02,
+        y=0.98,
+        xref=f"x{axis} domain",
+        yref=f"y{axis} domain",
+        text=text,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        font=dict(size=11, color=D_COLOUR),
+    )
+    fig.update_yaxes(range=[-1.3, 2.3], row=row, col=col, gridcolor=theme.NEUTRAL, zerolinecolor=theme.MUTED)
+    fig.update_xaxes(range=[c.z[0], c.z[-1]], row=row, col=col, gridcolor=theme.NEUTRAL)
+
+
+def activation_grid(table, height: int = 430) -> go.Figure:
+    """``table``: ``engine.activation_stats.activation_table()`` (eight ``ActivationCurve``s), in
+    a 2 x 4 grid of panels (``_panel``)."""
+    fig = make_subplots(
+        rows=2, cols=4, subplot_titles=[c.name for c in table], horizontal_spacing=0.05, vertical_spacing=0.16
+    )
+    for k, c in enumerate(table):
+        _panel(fig, c, k)
     fig.update_layout(
         **theme.base_layout(
             height=height,
@@ -196,37 +200,27 @@ def _units_at(run, k: int) -> tuple[dict, dict]:
     )
 
 
-def dead_units_figure(run, height: int = 360) -> go.Figure:
-    """``engine.activation_stats.DeadUnitsRun``: left, every hidden unit (column: unit, row:
-    layer), filled by the fraction of training inputs it is active on, a cross once dead;
-    right, the number of dead units against the step. Play / the slider move both."""
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.5, 0.5],
-        horizontal_spacing=0.16,
-        subplot_titles=["hidden units (× = dead: 0 on every input)", "dead units"],
-    )
-    n = len(run.dead_count) - 1
+def _unit_traces(fig: go.Figure, run, n: int) -> None:
+    """Traces 0-3: alive units (filled by the fraction of inputs they are active on), dead units
+    (crosses), the dead count over all steps, and the current step's marker on it."""
     alive, dead = _units_at(run, n)
+    marker = dict(
+        size=13,
+        cmin=0,
+        cmax=1,
+        colorscale=theme.SEQUENTIAL,
+        line=dict(width=1, color=theme.TEXT),
+        colorbar=dict(title="active", tickformat=".0%", thickness=10, len=0.8, x=0.43),
+    )
     fig.add_trace(
         go.Scatter(
             mode="markers",
             name="alive",
             showlegend=False,
+            x=alive["x"],
+            y=alive["y"],
+            marker={**marker, **alive["marker"]},
             hovertemplate="unit %{x}, layer %{y}<br>active on %{marker.color:.0%}<extra></extra>",
-            **{
-                **alive,
-                "marker": dict(
-                    size=13,
-                    cmin=0,
-                    cmax=1,
-                    colorscale=theme.SEQUENTIAL,
-                    line=dict(width=1, color=theme.TEXT),
-                    colorbar=dict(title="active", tickformat=".0%", thickness=10, len=0.8, x=0.43),
-                    **alive["marker"],
-                ),
-            },
         ),
         row=1,
         col=1,
@@ -243,15 +237,14 @@ def dead_units_figure(run, height: int = 360) -> go.Figure:
         row=1,
         col=1,
     )
-    steps = np.arange(n + 1)
     fig.add_trace(
         go.Scatter(
-            x=steps,
+            x=np.arange(n + 1),
             y=run.dead_count,
             mode="lines",
-            line=dict(color=theme.HIGHLIGHT, width=2),
             showlegend=False,
-            name="dead units",
+            name="dead",
+            line=dict(color=theme.HIGHLIGHT, width=2),
         ),
         row=1,
         col=2,
@@ -267,17 +260,30 @@ def dead_units_figure(run, height: int = 360) -> go.Figure:
         row=1,
         col=2,
     )
+
+
+def dead_units_figure(run, height: int = 360) -> go.Figure:
+    """``engine.activation_stats.DeadUnitsRun``: left, every hidden unit (column: unit, row:
+    layer), filled by the fraction of training inputs it is active on, a cross once dead;
+    right, the number of dead units against the step. Play / the slider move both."""
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.5, 0.5],
+        horizontal_spacing=0.16,
+        subplot_titles=["hidden units (× = dead: 0 on every input)", "dead units"],
+    )
+    n = len(run.dead_count) - 1
+    _unit_traces(fig, run, n)
     shown = frame_steps(n)
     frames = []
     for s in shown:
         a, d = _units_at(run, s)
         frames.append([go.Scatter(**a), go.Scatter(**d), go.Scatter(x=[s], y=[run.dead_count[s]])])
     add_player(fig, frames, [0, 1, 3], shown, y=-0.3)
-    width = max(len(f) for f in run.active_fraction[0])
+    width, layers = max(len(f) for f in run.active_fraction[0]), len(run.active_fraction[0])
     fig.update_xaxes(title_text="unit", range=[0.3, width + 0.7], dtick=5, tick0=1, row=1, col=1)
-    fig.update_yaxes(
-        title_text="layer", range=[0.4, len(run.active_fraction[0]) + 0.6], dtick=1, row=1, col=1
-    )
+    fig.update_yaxes(title_text="layer", range=[0.4, layers + 0.6], dtick=1, row=1, col=1)
     fig.update_xaxes(title_text="step", row=1, col=2, gridcolor=theme.NEUTRAL)
     fig.update_yaxes(range=[0, run.n_units + 0.5], row=1, col=2, gridcolor=theme.NEUTRAL)
     fig.update_layout(**theme.base_layout(height=height, margin=dict(l=10, r=10, t=40, b=110)))

@@ -75,6 +75,27 @@ def _path_at(path, k: int) -> tuple[dict, dict]:
     return dict(x=done[:, 0], y=done[:, 1]), dict(x=arrow[:, 0], y=arrow[:, 1])
 
 
+def _path_traces(fig: go.Figure, paths, labels, names, n: int) -> None:
+    """Per path, two traces: its points up to step ``n`` and the arrow of its next step."""
+    for i, (path, label) in enumerate(zip(paths, labels)):
+        colour = theme.path_colour(i)
+        done, arrow = _path_at(path, n)
+        fig.add_trace(
+            go.Scatter(
+                **done, mode="lines+markers", name=label, line=dict(color=colour, width=2),
+                marker=dict(size=4, color=colour), legendgroup=str(i),
+                hovertemplate=f"{names[0]} %{{x:.3g}}<br>{names[1]} %{{y:.3g}}<extra>{label}</extra>",
+            )
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                **arrow, mode="lines+markers", showlegend=False, legendgroup=str(i), hoverinfo="skip",
+                line=dict(color=colour, width=3),
+                marker=dict(symbol="arrow", angleref="previous", size=[0, 13], color=colour),
+            )
+        )  # fmt: skip
+
+
 def descent_figure(grid, paths, labels, names=("p₀", "p₁"), title: str = "", height: int = 470) -> go.Figure:
     """The surface ``grid = (xs (n,), ys (m,), Z (m, n))`` with ``paths`` (legend entries
     ``labels``, two per row above the plot) animated step by step, Play / Pause and the step
@@ -104,23 +125,7 @@ def descent_figure(grid, paths, labels, names=("p₀", "p₁"), title: str = "",
         )
     )  # fmt: skip
     n = max(p.n_steps for p in paths)
-    for i, (path, label) in enumerate(zip(paths, labels)):
-        colour = theme.path_colour(i)
-        done, arrow = _path_at(path, n)
-        fig.add_trace(
-            go.Scatter(
-                **done, mode="lines+markers", name=label, line=dict(color=colour, width=2),
-                marker=dict(size=4, color=colour), legendgroup=str(i),
-                hovertemplate=f"{names[0]} %{{x:.3g}}<br>{names[1]} %{{y:.3g}}<extra>{label}</extra>",
-            )
-        )  # fmt: skip
-        fig.add_trace(
-            go.Scatter(
-                **arrow, mode="lines+markers", showlegend=False, legendgroup=str(i), hoverinfo="skip",
-                line=dict(color=colour, width=3),
-                marker=dict(symbol="arrow", angleref="previous", size=[0, 13], color=colour),
-            )
-        )  # fmt: skip
+    _path_traces(fig, paths, labels, names, n)
     legend_rows = _legend_rows(labels)
     bare = dict(showgrid=False, zeroline=False)  # the image is the background
     steps = frame_steps(n)
