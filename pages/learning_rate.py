@@ -15,7 +15,7 @@ import streamlit as st
 from engine import OPTIMIZERS
 from pages import learning_rate_state as ls
 from pages import widgets
-from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure
+from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
 
 CHART_CONFIG = {"displayModeBar": False}
 state = st.session_state
@@ -76,6 +76,9 @@ def main_chart(settings: ls.LRSettings) -> ls.Scene:
     with left:
         fig = descent_figure(view.grid, view.paths, view.legends, view.names, height=470)
         st.plotly_chart(fig, config=CHART_CONFIG, key="lr.surface")
+        if st.toggle("Also in 3-D (drag to turn; not animated)", key="lr.3d"):
+            fig3 = surface_3d(view.grid, view.paths, view.legends, view.names)
+            st.plotly_chart(fig3, config=CHART_CONFIG, key="lr.surface3d")
     with right:
         st.metric("λmax of the Hessian at the start", f"{c.lambda_max:.4g}")
         st.metric("Largest stable SGD step 2/λmax", f"{c.stable_lr:.4g}" if c.lambda_max > 0 else "none")

@@ -67,7 +67,7 @@ def add_player(
                 y=y,
                 yanchor="top",
                 pad=dict(t=0, b=0),
-                currentvalue=dict(prefix=prefix, font=dict(size=12, color=theme.TEXT)),
+                currentvalue=dict(prefix=prefix, xanchor="right", font=dict(size=12, color=theme.TEXT)),
                 font=dict(size=10),
                 steps=[dict(label=name, method="animate", args=[[name], still]) for name in names],
             )

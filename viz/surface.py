@@ -255,3 +255,38 @@ def loss_per_step(paths, labels, height: int = 300) -> go.Figure:
         )
     )  # fmt: skip
     return fig
+
+
+def surface_3d(grid, paths, labels, names=("p₀", "p₁"), height: int = 440) -> go.Figure:
+    """The same surface as a 3-D height field (log of ``L - min L`` as in ``descent_figure``)
+    with each path lifted onto it at its final step; drag to turn. Not animated."""
+    xs, ys, Z = grid
+    Z = np.asarray(Z, dtype=np.float64)
+    shown, tickvals, ticktext = _log_display(Z)
+    lo, hi = float(np.nanmin(Z[np.isfinite(Z)])), float(np.nanmax(Z[np.isfinite(Z)]))
+    delta = max(1e-3 * (hi - lo), 1e-12)
+    fig = go.Figure(
+        go.Surface(x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32), z=shown,
+                   colorscale=theme.SURFACE, showscale=False, opacity=0.9, hoverinfo="skip")
+    )  # fmt: skip
+    for i, (path, label) in enumerate(zip(paths, labels)):
+        inside = (
+            (path.points[:, 0] >= xs[0]) & (path.points[:, 0] <= xs[-1])
+            & (path.points[:, 1] >= ys[0]) & (path.points[:, 1] <= ys[-1])
+        )  # fmt: skip
+        p, loss = path.points[inside], path.losses[inside]
+        height_of = np.log10(np.clip(loss, lo, hi) - lo + delta)
+        colour = theme.path_colour(i)
+        fig.add_trace(
+            go.Scatter3d(x=p[:, 0], y=p[:, 1], z=height_of, mode="lines+markers", name=label,
+                         line=dict(color=colour, width=5), marker=dict(size=2, color=colour))
+        )  # fmt: skip
+    fig.update_layout(
+        **theme.base_layout(
+            height=height, margin=dict(l=0, r=0, t=50, b=0),
+            legend=dict(font=dict(size=11), orientation="h", y=1.0, yanchor="bottom"),
+            scene=dict(xaxis_title=names[0], yaxis_title=names[1],
+                       zaxis=dict(title="loss", tickvals=tickvals, ticktext=ticktext)),
+        )
+    )  # fmt: skip
+    return fig

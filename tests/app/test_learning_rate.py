@@ -117,3 +117,10 @@ def test_a_bad_optimizer_learning_rate(load_page):
         "Learning rate (all five): -1 is outside the range 1e-06 to 100; kept the last valid value."
     ]
     assert at.selectbox(key="lr.opt.lr").value == 0.02
+
+
+def test_the_3d_toggle_adds_a_surface(at):
+    at.toggle(key="lr.3d").set_value(True).run()
+    assert not at.exception
+    assert chart_spec(at, 1)["data"][0]["type"] == "surface"
+    assert len(at.get("plotly_chart")) == 6

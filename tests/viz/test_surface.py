@@ -79,3 +79,15 @@ def test_the_surface_is_an_image_of_bands_that_survives_animation():
     assert tuple(rows[-1, 0]) == (255, 255, 255)  # the lowest value (bottom-left) is white
     assert tuple(rows[0, -1]) == (0xA8, 0xA8, 0xA8)  # the highest (top-right) is the darkest grey
     assert len({tuple(p) for p in rows.reshape(-1, 3)}) == 3  # three bands
+
+
+def test_the_3d_view_lifts_each_path_onto_the_surface():
+    from viz.surface import surface_3d
+
+    surface, ps = paths()
+    grid = S.grid_loss(surface, (-4, 4), (-3, 3), 11)
+    fig = surface_3d(grid, ps, ["a", "b", "c"], surface.names)
+    assert fig.data[0].type == "surface" and [t.name for t in fig.data[1:]] == ["a", "b", "c"]
+    first = fig.data[1]
+    assert len(first.x) == len(ps[0].points)  # the slow path stays on the drawn square
+    assert first.z[0] > first.z[-1]  # and goes downhill
