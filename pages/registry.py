@@ -37,4 +37,20 @@ PAGES = [
         "Stack 20, 50 or 100 layers and watch the gradient fade toward the input or blow up; "
         "then switch on a fix (careful init, batch norm, residual connections, clipping).",
     ),
+    PageInfo(
+        "pages/learning_rate.py",
+        "Learning rate",
+        ":material/speed:",
+        "Theory",
+        "Gradient descent on a loss surface you can see: several learning rates on one clock, "
+        "the 2/λmax limit from the Hessian, the range test, and five optimizers on a valley and a saddle.",
+    ),
+    PageInfo(
+        "pages/activations.py",
+        "Activations & losses",
+        ":material/show_chart:",
+        "Theory",
+        "All eight activations with their derivatives, what a layer sees at initialization, ReLUs "
+        "dying live, and why MSE on a sigmoid learns slowly where cross-entropy does not.",
+    ),
 ]

@@ -36,3 +36,16 @@ def base_layout(**overrides) -> dict:
     )
     layout.update(overrides)
     return layout
+
+
+# Paths, optimizers and compared runs: the Okabe-Ito palette (safe under every common colour
+# blindness), in this order. Sky blue and yellow are left out (too light on white and on the
+# grey loss surface).
+PATHS = ("#000000", "#D55E00", "#009E73", "#CC79A7", "#0072B2", "#E69F00")
+# A loss surface's colour: magnitudes, white (low) to mid grey (high), so paths stand out.
+SURFACE = [[0.0, "#ffffff"], [1.0, "#a8a8a8"]]
+
+
+def path_colour(index: int) -> str:
+    """The colour of the ``index``-th path or run (cycling through ``PATHS``)."""
+    return PATHS[index % len(PATHS)]
