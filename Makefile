@@ -20,6 +20,9 @@ PIP := $(BIN)/python -m pip install
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
+# two malloc arenas: memory freed by a closed session goes back to the system (glibc keeps a
+# per-thread arena otherwise)
+export MALLOC_ARENA_MAX := 2
 
 STREAMLIT_FLAGS := --server.headless true --server.address $(ADDRESS) --server.port $(PORT) \
 	--server.fileWatcherType none --browser.gatherUsageStats false

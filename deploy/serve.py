@@ -32,7 +32,14 @@ TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 HEALTH = "/_stcore/health"
 STREAMLIT_FLAGS = ["--server.headless", "true", "--server.fileWatcherType", "none",
                    "--browser.gatherUsageStats", "false"]  # fmt: skip
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# One BLAS thread per process, and two malloc arenas: glibc gives every thread (the live view's
+# training thread, Streamlit's script threads) an arena of its own and keeps freed memory there.
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
+}
 # The main config around the template: everything nginx writes stays in the run directory.
 MAIN_CONFIG = """# written by deploy/serve.py
 {user}worker_processes 1;
