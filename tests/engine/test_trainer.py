@@ -349,3 +349,68 @@ def test_bad_arguments_are_value_errors():
         trainer.run(1)
     with pytest.raises(ValueError, match="step index"):
         trainer.resume_from(-2)
+
+
+class FakeClock:
+    """Each reading moves time on by ``tick`` seconds."""
+
+    def __init__(self, tick: float) -> None:
+        self.now, self.tick = 0.0, tick
+
+    def __call__(self) -> float:
+        self.now += self.tick
+        return self.now
+
+
+def test_run_for_trains_until_the_budget_is_spent_then_stops():
+    trainer = make_trainer(batch_size=4)
+    # the clock is read once for the deadline and once after every step: 1 s budget, 0.25 s a reading
+    assert trainer.run_for(1.0, clock=FakeClock(0.25)) == 4
+    assert trainer.step == 4
+    assert trainer.run_for(5.0, max_steps=3, clock=FakeClock(0.01)) == 3  # max_steps first
+    assert trainer.run_for(0.0, clock=FakeClock(0.01)) == 1  # at least one step
+    calls = []
+    assert trainer.run_for(5.0, stop=lambda: len(calls) >= 2 or calls.append(1)) == 2  # stop: before a step
+    assert trainer.run_for(5.0, max_steps=0) == 0
+    for bad in (-1.0, math.nan, math.inf, "1"):
+        with pytest.raises(ValueError, match="time budget"):
+            trainer.run_for(bad)
+
+
+def test_run_for_takes_the_same_steps_as_run():
+    a, b = make_trainer(batch_size=4), make_trainer(batch_size=4)
+    a.run(17)
+    taken = 0
+    while taken < 17:
+        taken += b.run_for(1.0, max_steps=17 - taken, clock=FakeClock(0.3))
+    for wa, wb in zip(a.network.weights, b.network.weights):
+        np.testing.assert_array_equal(wa, wb)
+    np.testing.assert_array_equal(a.history.column("loss"), b.history.column("loss"))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_restore_a_checkpoint_continues_exactly_as_from_there(optimizer):
+    trainer = make_trainer(batch_size=4, optimizer=optimizer, lr=0.05)
+    trainer.run(9)
+    checkpoint = trainer.checkpoint()
+    trainer.run(6)
+    after_15 = [w.copy() for w in trainer.network.weights]
+    trainer.run(4)
+    trainer.restore(checkpoint)
+    assert trainer.step == 9 and trainer.history.last_step == 8
+    trainer.run(6)
+    for w, expected in zip(trainer.network.weights, after_15):
+        np.testing.assert_array_equal(w, expected)  # moments and shuffler restored too
+    with pytest.raises(ValueError, match="checkpoint"):
+        make_trainer().restore(trainer.checkpoint())  # taken later than the other trainer's step
+
+
+def test_restore_with_a_newer_optimizer_restarts_its_moments():
+    trainer = make_trainer(optimizer="adam", lr=0.05)
+    trainer.run(5)
+    checkpoint = trainer.checkpoint()
+    trainer.run(3)
+    trainer.optimizer = make_optimizer("momentum", lr=0.05)
+    trainer.run(2)
+    trainer.restore(checkpoint)
+    assert trainer.step == 5 and trainer.optimizer.t == 0
