@@ -60,6 +60,7 @@ class Student(tool.Session):
         host = base.split("//", 1)[1]
         super().__init__(f"ws://{host}/_stcore/stream", base, "playground", None)
         self.base, self.cookie, self.token = base, cookie, None
+        self.errors: list[str] = []
 
     def _scan(self, element) -> None:
         super()._scan(element)
@@ -90,11 +91,16 @@ class Live:
         self.frames: list[tuple[float, int, bool]] = []  # (time, step, playing)
 
     async def run(self, student: Student, stop: asyncio.Event, ws) -> None:
+        from websockets.exceptions import ConnectionClosed
+
         while not stop.is_set():
             try:
                 message = await asyncio.wait_for(ws.recv(), 0.5)
             except TimeoutError:
                 continue
+            except ConnectionClosed as error:
+                student.errors.append(f"live stream closed: {error}")
+                return
             header, _ = decode_frame(message)
             if header["kind"] == "state":
                 self.frames.append((time.perf_counter(), header["step"], bool(header.get("playing"))))
@@ -148,7 +154,7 @@ async def student(base: str, args, results: dict, index: int) -> None:
         span = playing_to - playing_from
         record["frames_per_s"] = len(shown) / span
         record["steps_per_s"] = (shown[-1][1] - shown[0][1]) / span if len(shown) > 1 else 0.0
-        record["exceptions"] = sorted(s.exceptions) + sorted(s.error_alerts)
+        record["exceptions"] = sorted(s.exceptions) + sorted(s.error_alerts) + s.errors
     except Exception as error:  # noqa: BLE001 - a benchmark reports, it does not stop
         record["errors"].append(f"{type(error).__name__}: {error}"[:200])
     finally:

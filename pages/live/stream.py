@@ -113,13 +113,6 @@ class Stream:
             del run
             self.loop.run_in_executor(TRAINING, release_memory)
 
-
-def release_memory() -> None:
-    """Give freed memory back to the system after a stream ends (glibc keeps it otherwise; a
-    class that leaves must not leave the server at its peak). No-op where there is no glibc."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
     async def receive(self) -> None:
         while True:
             text = await self.websocket.receive_text()
@@ -210,3 +203,10 @@ def release_memory() -> None:
                 self.sent_version, self.sent_playing = model.version, run.playing
                 self.force_frame = False
             return frames, trained
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system after a stream ends (glibc keeps it otherwise; a
+    class that leaves must not leave the server at its peak). No-op where there is no glibc."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
