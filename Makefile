@@ -52,8 +52,8 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 # Every script in benchmarks/, one after the other (about 8 minutes on 2 cores); figures are printed.
-bench: $(VENV)/.bench-installed chromium
-	@for script in benchmarks/bench_*.py benchmarks/compare_pytorch.py benchmarks/browser_fps.py; do \
+bench: $(VENV)/.bench-installed chromium nginx
+	@for script in benchmarks/bench_*.py benchmarks/compare_pytorch.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 serve: $(VENV)/.app-installed nginx

@@ -99,7 +99,7 @@ def find_chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-CHROMIUM = find_chromium() or DEBIAN_CHROMIUM  # what benchmarks/browser_fps.py launches
+CHROMIUM = find_chromium() or DEBIAN_CHROMIUM
 
 
 @pytest.fixture(scope="session")

@@ -63,36 +63,50 @@ def test_step_by_step_screenshot(page, app_url):
 def test_playground_screenshot(page, app_url):
     """Trains past step 250, then replays step 200: every 10th step is kept, so the replayed
     state does not depend on when Pause was clicked."""
-    page.set_viewport_size({"width": 1400, "height": 1500})
-    page.goto(f"{app_url}/playground?speed=100")  # few ticks to step 250
-    wait_until_idle(page)
-    step = page.get_by_test_id("stMetric").filter(has_text="Step").get_by_test_id("stMetricValue").first
-    page.locator(".st-key-pg-play_button button").click()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{app_url}/playground?speed=20")  # 20 epochs/s: 200 steps a second
+    live = page.locator("[data-bl-live]").first
     page.wait_for_function(
-        "() => +document.querySelector('[data-testid=stMetricValue]').textContent >= 250", timeout=120_000
+        "() => { const l = [...document.querySelectorAll('*')].map(e => e.shadowRoot)"
+        ".filter(Boolean).map(r => r.querySelector('[data-bl-live]')).find(Boolean);"
+        " return l && +l.dataset.blDraws >= 1; }",
+        timeout=60_000,
     )
-    page.locator(".st-key-pg-pause_button button").click()
-    expect(page.locator(".st-key-pg-play_button button")).to_be_visible(timeout=20_000)
-    wait_until_idle(page)
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(live).to_have_attribute(
+        "data-bl-step", re.compile(r"^(2[5-9]\d|[3-9]\d\d|\d{4,})$"), timeout=120_000
+    )
+    page.get_by_role("button", name="Pause", exact=True).click()
     slider = page.get_by_role("slider", name="Replay a recorded step")
+    slider.wait_for(timeout=30_000)
     slider.focus()
     page.keyboard.press("Home")
-    expect(step).to_have_text("0", timeout=15_000)
+    expect(live).to_have_attribute("data-bl-step", "0", timeout=15_000)
     for _ in range(20):
         page.keyboard.press("ArrowRight")
-    expect(step).to_have_text("200", timeout=15_000)
-    page.get_by_role("combobox", name="Large map").click()
-    page.get_by_role("option", name="h12", exact=True).click()
-    expect(page.locator(".gtitle", has_text="Unit h12 at step 200").first).to_be_visible(timeout=15_000)
-    expect(page.get_by_text(re.compile(r"Replaying step 200 of \d+"))).to_be_visible()
-    wait_until_idle(page)
+    expect(live).to_have_attribute("data-bl-step", "200", timeout=15_000)
+    page.mouse.wheel(0, -2000)
+    unit = live.evaluate(
+        "el => { const u = el.parentNode.__blLive.units.find(p => p.k === 1 && p.u === 1);"
+        " return {x: u.x + u.box / 2, y: u.y + u.box / 2}; }"
+    )
+    canvas = live.locator("canvas.bl-net").bounding_box()
+    page.mouse.click(canvas["x"] + unit["x"], canvas["y"] + unit["y"])
+    expect(live.locator(".bl-map-title")).to_have_text("Unit h12 at step 200", timeout=15_000)
+    expect(live.locator(".bl-status")).to_contain_text("Replaying step 200")
+    wait_until_idle_live(page)
     assert_no_exception(page)
-    shown = int(step.text_content())
+    shown = int(live.get_attribute("data-bl-step"))
     publish(
         page,
         "playground",
         f"The Playground page replaying step {shown}: a unit's output map, the network with its weights",
     )
+
+
+def wait_until_idle_live(page: Page) -> None:
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=30_000)
 
 
 # The gradient-per-layer chart's "A: dL/dW" trace: (layers, rms per weight), from Plotly's own data.
