@@ -25,7 +25,8 @@ array as a typed array without copying). ``encode_frame`` / ``decode_frame`` are
   row-major and concatenated, ``float32``), ``biases``, ``unit_a`` (each unit's activation
   averaged over the step's batch, inputs included), ``unit_delta`` (``dL/dz`` averaged over
   the batch, non-input units), and the curves' new rows: ``metric_step``, ``train_loss``,
-  ``test_loss``, ``train_score``, ``test_score``, ``norm_step``, ``grad_norm (k, L)``.
+  ``test_loss``, ``train_score``, ``test_score``, ``norm_step``, ``grad_norm (k, L)`` (the per-step
+  norms of at most ``NEW_NORM_ROWS`` of the new steps, evenly spread, the latest included).
   ``header["curves"]`` is ``"append"`` (add the rows) or ``"replace"`` (the history was reset
   or rewound: these rows are all there is).
 
@@ -54,6 +55,7 @@ DTYPES = {"u1": np.uint8, "f4": np.float32, "i4": np.int32}
 BIG_RESOLUTION = 100  # the selected unit's map, as TensorFlow Playground's
 SMALL_RESOLUTION = 20  # every unit's map in the diagram
 RESEND_POINTS = 2000  # at most this many curve rows when the curves are sent afresh
+NEW_NORM_ROWS = 16  # at most this many new steps' gradient norms per frame (evenly spread, the last kept)
 PALETTE_LEVELS = 256
 
 
@@ -214,6 +216,8 @@ class FrameBuilder:
             metrics = {k: v[_thin(len(v))] for k, v in metrics.items()}
             norms = {k: v[_thin(len(v))] for k, v in norms.items()}
             self._fresh_curves = False
+        else:  # a frame's new steps: at most NEW_NORM_ROWS of them (the curve cannot show more)
+            norms = {k: v[_thin(len(v), NEW_NORM_ROWS)] for k, v in norms.items()}
         if len(metrics["step"]):
             self._metric_step = int(metrics["step"][-1])
         if len(norms["step"]):

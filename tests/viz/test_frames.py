@@ -8,6 +8,7 @@ from pages.playground_live import PlaygroundLive
 from pages.playground_state import PlaygroundConfig, build_trainer
 from viz.frames import (
     BIG_RESOLUTION,
+    NEW_NORM_ROWS,
     SMALL_RESOLUTION,
     FrameBuilder,
     Shown,
@@ -112,8 +113,11 @@ def test_frames_stay_small(hidden, limit):
     model = live(PlaygroundConfig(dataset="spiral", n_points=500, hidden=hidden))
     model.train(1.0, 25, lambda: False)
     model.state_frame(1, {})
-    model.train(1.0, 25, lambda: False)
-    assert len(model.state_frame(2, {"playing": True, "rate": 1000.0, "busy": False})) <= limit
+    model.train(1.0, 100, lambda: False)  # more steps than a 15 ms slice takes
+    _, arrays = decode_frame(model.state_frame(2, {}))
+    assert arrays["norm_step"].size == NEW_NORM_ROWS and arrays["norm_step"][-1] == model.trainer.step - 1
+    model.train(1.0, 100, lambda: False)
+    assert len(model.state_frame(3, {"playing": True, "rate": 1000.0, "busy": False})) <= limit
 
 
 def test_the_setup_frame_has_the_points_and_the_input_maps():
