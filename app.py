@@ -54,6 +54,9 @@ def start_afresh() -> None:
 if st.runtime.exists():
     draw_navigation()
 else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
+    import asyncio
+    import contextlib
+
     from starlette.routing import WebSocketRoute
 
     async def live_stream(websocket) -> None:
@@ -63,4 +66,23 @@ else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
 
         await live_endpoint(websocket)
 
-    app = st.App(__file__, routes=[WebSocketRoute("/live", live_stream)])
+    @contextlib.asynccontextmanager
+    async def housekeeping(_app):
+        """Every 30 s, let Streamlit free the sessions whose browser has left
+        (``pages.live.runs.expire_disconnected_sessions``; imported in the loop, after the first
+        sessions ran: see ``pages/__init__.py``)."""
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(30)
+                from pages.live.runs import expire_disconnected_sessions
+
+                expire_disconnected_sessions()
+
+        task = asyncio.create_task(loop())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = st.App(__file__, routes=[WebSocketRoute("/live", live_stream)], lifespan=housekeeping)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pages.live import share
-from pages.live.runs import REGISTRY, LiveRun, Registry
+from pages.live.runs import REGISTRY, LiveRun, Registry, release_memory
 
 TRAINING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bl-training")
 MAX_IN_FLIGHT = 2  # frames sent but not yet drawn
@@ -203,10 +202,3 @@ class Stream:
                 self.sent_version, self.sent_playing = model.version, run.playing
                 self.force_frame = False
             return frames, trained
-
-
-def release_memory() -> None:
-    """Give freed memory back to the system after a stream ends (glibc keeps it otherwise; a
-    class that leaves must not leave the server at its peak). No-op where there is no glibc."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
