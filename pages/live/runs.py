@@ -89,7 +89,6 @@ class Registry:
             if run.token not in self._runs:
                 # when the session is gone and the run freed, give the memory back to the system
                 weakref.finalize(run, release_memory)
-                weakref.finalize()
             self._runs[run.token] = run
         return run.token
 
