@@ -1,6 +1,6 @@
 """Activations & losses: what f and f' do to a gradient, and why the loss at the output matters.
 
-Storyboard: all eight activations with their derivatives (flat zones shaded, maxima labelled);
+Storyboard: every activation of the engine with their derivatives (flat zones shaded, maxima labelled);
 what a fresh layer sees for an init and a width (pre-activations, f', saturation, dead units,
 the product of derivatives over depth); ReLUs dying live under a high learning rate; MSE
 against cross-entropy at a sigmoid / softmax output, then the same network trained with each

@@ -23,6 +23,7 @@ from viz.animation import add_player, frame_steps
 
 F_COLOUR, D_COLOUR = theme.path_colour(0), theme.path_colour(1)
 FLAT, DEAD = "rgba(150,150,150,0.18)", "rgba(120,120,120,0.35)"
+GRID_COLUMNS = 5  # panels a row in the activation grid (ten activations: two rows)
 MAX_VALUES = 6000  # values per histogram sent to the browser
 
 
@@ -42,7 +43,7 @@ def peak_label(c) -> tuple[str, float | None]:
 
 def _panel(fig: go.Figure, c, k: int) -> None:
     """Panel ``k`` (0-based, row-major): flat zones, f, f', the peak and its label."""
-    row, col = k // 4 + 1, k % 4 + 1
+    row, col = k // GRID_COLUMNS + 1, k % GRID_COLUMNS + 1
     for lo, hi, dead in c.zones:
         fig.add_vrect(
             x0=lo,
@@ -101,11 +102,18 @@ def _panel(fig: go.Figure, c, k: int) -> None:
 
 
 def activation_grid(table, height: int = 430) -> go.Figure:
-    """``table``: ``engine.activation_stats.activation_table()`` (eight ``ActivationCurve``s), in
-    a 2 x 4 grid of panels (``_panel``)."""
+    """``table``: ``engine.activation_stats.activation_table()`` (one ``ActivationCurve`` per
+    activation of the engine's table), in rows of ``GRID_COLUMNS`` panels (``_panel``); ``height``
+    is for two rows."""
+    rows = max(1, -(-len(table) // GRID_COLUMNS))
     fig = make_subplots(
-        rows=2, cols=4, subplot_titles=[c.name for c in table], horizontal_spacing=0.05, vertical_spacing=0.16
+        rows=rows,
+        cols=GRID_COLUMNS,
+        subplot_titles=[c.name for c in table],
+        horizontal_spacing=0.04,
+        vertical_spacing=0.32 / rows,
     )
+    height = int(height * rows / 2)
     for k, c in enumerate(table):
         _panel(fig, c, k)
     fig.update_layout(

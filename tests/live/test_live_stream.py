@@ -114,7 +114,7 @@ def serve(registry: Registry):
         thread.join(10)
 
 
-async def frames_until(ws, predicate, timeout=20.0):
+async def frames_until(ws, predicate, timeout=60.0):
     """Receive (and ack) frames until ``predicate(header)``; returns that frame."""
     deadline = time.monotonic() + timeout
     while True:

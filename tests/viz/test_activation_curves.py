@@ -11,7 +11,7 @@ from viz import theme
 def test_the_grid_draws_f_and_f_prime_with_flat_zones():
     fig = V.activation_grid(A.activation_table())
     lines = [t for t in fig.data if t.mode == "lines"]
-    assert len(lines) == 16
+    assert len(lines) == 2 * len(A.activation_table())  # f and f' for every activation
     assert {t.line.color for t in lines} == {V.F_COLOUR, V.D_COLOUR}
     dead = [s for s in fig.layout.shapes if s.fillcolor == V.DEAD]
     assert len(dead) == 1 and (dead[0].x0, dead[0].x1) == (-6.0, 0.0)  # relu's dead half
