@@ -257,28 +257,25 @@ runs = [state[f"vg.run.{name}"] for name in names]
 
 # ---- controls around the live view (Play, Pause and Step are in the view itself)
 all_diverged = all(run.diverged for run in runs)
-with st.container(horizontal=True, vertical_alignment="bottom"):
-    st.button(
-        f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
-        on_click=advance_clicked,
-        args=(per_tick,),
-        key="vg.advance_button",
-        disabled=all_diverged,
-    )
-    st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
-    quantity = st.radio(
-        "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
-    )
-    mode = st.radio(
-        "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
-    )
+advance_col, reset_col, quantity_col, mode_col = st.columns([1.3, 0.9, 2.6, 2.6], vertical_alignment="bottom")
+advance_col.button(
+    f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+    on_click=advance_clicked,
+    args=(per_tick,),
+    key="vg.advance_button",
+    disabled=all_diverged,
+    width="stretch",
+)
+reset_col.button("Reset", on_click=reset_clicked, key="vg.reset_button", width="stretch")
+quantity = quantity_col.radio(
+    "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
+)
+mode = mode_col.radio(
+    "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
+)
 with live.lock:
     live.model.set_heatmap(quantity, mode)
 live.changed()
-st.caption(
-    f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server allows; "
-    f"Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
-)
 if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
     st.info(
         "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
@@ -292,6 +289,10 @@ for vg_run in runs:
         st.caption(note)
 st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
 deep_view(live, {}, key="vg.live_view")
+st.caption(
+    f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server allows; "
+    f"Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
+)
 
 
 def paused_summary(runs: list[vs.Run]) -> tuple[dict, int, int]:

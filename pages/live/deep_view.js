@@ -166,6 +166,8 @@ class DeepView {
 
   pause() {
     this.holdUntilPaused = true; // draw nothing more until the paused state arrives
+    if (this.pending) this.send({ cmd: "ack", seq: this.pending.header.seq }); // received, never drawn
+    this.pending = null;
     this.showPlaying(false);
     this.send({ cmd: "pause", step: this.state ? this.state.header.step : null }); // stop at what is on screen
   }
@@ -326,7 +328,8 @@ class DeepView {
     for (const col of columns) for (const v of col) if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     if (!isFinite(lo)) return null;
     if (hi - lo < 1) { const mid = (hi + lo) / 2; lo = mid - 0.5; hi = mid + 0.5; }
-    return [lo, hi];
+    const margin = (hi - lo) * 0.04;
+    return [lo - margin, hi + margin];
   }
 
   drawNorms(width) {
@@ -493,7 +496,8 @@ class DeepView {
       const pad = { L: 40, T: 18, B: 18, R: 6 };
       ctx.fillStyle = "#3a3a3a";
       ctx.textBaseline = "top";
-      ctx.fillText(r.label.length > 70 ? r.label.slice(0, 69) + "…" : r.label, 4, 2);
+      const label = `${r.name}: ${r.label}`;
+      ctx.fillText(label.length > 72 ? label.slice(0, 71) + "…" : label, 4, 2);
       const rows = this.rows[r.name], n = rows.steps.length, L = r.layers;
       const pw = Math.max(1, Math.floor(w - pad.L - pad.R)), ph = h - pad.T - pad.B;
       if (n) {
