@@ -42,10 +42,14 @@ def test_a_frame_carries_the_engines_numbers_for_the_step_shown():
         np.testing.assert_array_equal(arrays[f"{name}.delta"], f32_log10(row["delta_rms"]))
         steps, values = vs.layer_history(run, "grad_W_rms")
         np.testing.assert_array_equal(arrays[f"{name}.steps"], steps)
-        np.testing.assert_array_equal(arrays[f"{name}.heat"], log_values(values, "relative").astype(np.float32))
+        np.testing.assert_array_equal(
+            arrays[f"{name}.heat"], log_values(values, "relative").astype(np.float32)
+        )
         np.testing.assert_array_equal(arrays[f"{name}.loss"], f32_log10(run.history.column("loss")))
         # back from log10: the engine's number to float32's precision
-        np.testing.assert_allclose(10.0 ** arrays[f"{name}.grad"].astype(np.float64), row["grad_W_rms"], rtol=1e-6)
+        np.testing.assert_allclose(
+            10.0 ** arrays[f"{name}.grad"].astype(np.float64), row["grad_W_rms"], rtol=1e-6
+        )
 
 
 def test_later_frames_carry_only_the_new_rows():
@@ -123,6 +127,8 @@ def test_log10_and_the_palettes():
         ramp = heat_palette(mode)
         assert len(ramp) == 256 and all(c.startswith("#") and len(c) == 7 for c in ramp)
     blues = heat_palette("absolute")
-    assert sum(int(blues[0][i : i + 2], 16) for i in (1, 3, 5)) > sum(int(blues[-1][i : i + 2], 16) for i in (1, 3, 5))
+    assert sum(int(blues[0][i : i + 2], 16) for i in (1, 3, 5)) > sum(
+        int(blues[-1][i : i + 2], 16) for i in (1, 3, 5)
+    )
     with pytest.raises(ValueError, match="heatmap mode"):
         heat_palette("linear")
