@@ -257,16 +257,16 @@ runs = [state[f"vg.run.{name}"] for name in names]
 
 # ---- controls around the live view (Play, Pause and Step are in the view itself)
 all_diverged = all(run.diverged for run in runs)
-advance_col, reset_col, quantity_col, mode_col = st.columns([1.3, 0.9, 2.6, 2.6], vertical_alignment="bottom")
-advance_col.button(
-    f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
-    on_click=advance_clicked,
-    args=(per_tick,),
-    key="vg.advance_button",
-    disabled=all_diverged,
-    width="stretch",
-)
-reset_col.button("Reset", on_click=reset_clicked, key="vg.reset_button", width="stretch")
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.button(
+        f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+        on_click=advance_clicked,
+        args=(per_tick,),
+        key="vg.advance_button",
+        disabled=all_diverged,
+    )
+    st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
+quantity_col, mode_col = st.columns(2)
 quantity = quantity_col.radio(
     "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
 )

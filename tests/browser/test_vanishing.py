@@ -55,9 +55,10 @@ def test_an_exploding_run_shows_the_banner_and_keeps_its_charts(page, app_url):
     expect(page.get_by_text("A = linear · normal(3) · 20×64")).to_be_visible(timeout=15_000)
     wait_until_idle(page)
     page.get_by_role("button", name="Advance 5 steps").click()
-    banner = page.get_by_text("Training diverged at step")
+    alert = page.get_by_test_id("stAlertContentError")  # the page's banner (the live view says it too)
+    banner = alert.get_by_text("Training diverged at step")
     expect(banner).to_be_visible(timeout=15_000)
-    expect(page.get_by_text("configuration A: the forward pass overflowed in layer")).to_be_visible()
+    expect(alert.get_by_text("configuration A: the forward pass overflowed in layer")).to_be_visible()
     wait_until_idle(page)
     expect(page.get_by_text("the last state with finite numbers")).to_be_visible()
     assert page.get_by_test_id("stPlotlyChart").count() == 7
