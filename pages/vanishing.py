@@ -25,6 +25,9 @@ from engine.data import MAX_CSV_BYTES
 from engine.diagnosis import divergence_report
 from pages import vanishing_state as vs
 from pages import widgets
+from pages.live.component import deep_view
+from pages.live.runs import LiveRun
+from pages.vanishing_live import VanishingLive
 from viz.gradients import (
     HEATMAP_MODES,
     QUANTITIES,
@@ -36,7 +39,6 @@ from viz.gradients import (
     update_ratio_chart,
 )
 
-TICK_SECONDS = 0.8  # the live area's rerun interval while playing
 CHART_CONFIG = {"displayModeBar": False}
 HEATMAP_MODE_TEXT = {"relative": "relative to the step's median layer", "absolute": "absolute"}
 DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)", vs.CSV: "your CSV (upload a file)"}
@@ -44,15 +46,29 @@ DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)", vs.CSV: "your CSV 
 state = st.session_state
 
 
-# ----------------------------------------------------------------------------- actions
+# ----------------------------------------------------------------------------- the live run
+def session_id() -> str | None:
+    ctx = st.runtime.scriptrunner.get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def live_run() -> LiveRun:
+    """The tab's live run (made on the first visit); its lock is the session's runs lock
+    (``vanishing_state.runs_lock``), held by everything that steps or reads the runs."""
+    run = state.get("vg.live")
+    if run is None:
+        run = LiveRun(VanishingLive(), session_id())
+        run.lock = vs.runs_lock(state)
+        state["vg.live"] = run
+    return run
+
+
 def active_runs() -> list[vs.Run]:
     return [state[f"vg.run.{name}"] for name in ("A", "B") if f"vg.run.{name}" in state]
 
 
 def runs_lock():
-    """Held by whatever steps or reads the runs (``vanishing_state.runs_lock``): a click's
-    full rerun can start in a new thread while the live area's timer run still trains."""
-    return vs.runs_lock(state)
+    return live_run().lock
 
 
 def follow_latest() -> None:
@@ -62,28 +78,33 @@ def follow_latest() -> None:
             state["vg.step"] = max(run.last_step for run in runs)
 
 
-def set_playing(playing: bool) -> None:
-    """Play (True) or pause (False). The button passes the state it asks for rather than
-    toggling: Streamlit 1.67 can dispatch one click's callback twice when the click lands
-    while the live area's timer run is going (once in that fragment run, once in the full
-    rerun the click asks for), and a toggle would then undo itself, leaving Pause unheeded."""
-    state["vg.playing"] = playing
-    follow_latest()
-
-
+# ----------------------------------------------------------------------------- actions
 def advance_clicked(n_steps: int) -> None:
-    state["vg.playing"] = False
-    with runs_lock():
-        vs.advance(active_runs(), n_steps)
+    run = live_run()
+    run.playing = False
+    with run.lock:
+        run.model.command("advance", {"steps": int(n_steps)})
         follow_latest()
+    run.changed()
 
 
 def reset_clicked() -> None:
-    state["vg.playing"] = False
-    with runs_lock():
-        for run in active_runs():
-            vs.reset_run(run)
+    run = live_run()
+    run.playing = False
+    with run.lock:
+        for vg_run in active_runs():
+            vs.reset_run(vg_run)
+        run.model.touch()
         follow_latest()
+    run.changed()
+
+
+def replay_changed() -> None:
+    run = live_run()
+    with run.lock:
+        k = state.get("vg.step")
+        run.model.show(None if k is None or k >= run.model.last else int(k))
+    run.changed()
 
 
 def set_classic_init(name: str, case: str) -> None:
@@ -187,7 +208,7 @@ with st.sidebar:
     batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
     seed = widgets.seed_input("vg.seed")
     data = vs.choose_data(state, selected, upload, seed)
-    per_tick = int(st.slider("Steps per tick", 1, 50, 5, key="vg.per_tick"))
+    per_tick = int(st.slider("Steps per Advance", 1, 50, 5, key="vg.per_tick"))
     compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
     tabs = st.tabs(["Configuration A", "Configuration B"])
     configs = {}
@@ -209,15 +230,16 @@ elif data.csv is not None:
 names = ("A", "B") if compare else ("A",)
 if not compare:
     state.pop("vg.run.B", None)
-with runs_lock():
+live = live_run()
+with live.lock:
     restarted = []
     for name in names:
         try:
-            run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
+            vg_run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
         except ValueError as error:
             st.error(f"Configuration {name} cannot be built: {error}")
             st.stop()
-        state[f"vg.run.{name}"] = run
+        state[f"vg.run.{name}"] = vg_run
         if new:
             restarted.append(name)
     if restarted:
@@ -227,24 +249,15 @@ with runs_lock():
                 vs.reset_run(state[f"vg.run.{name}"])
         if state.get("vg.started"):
             st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
-        state["vg.playing"] = False
+        live.playing = False
         follow_latest()
+    live.model.set_runs([state[f"vg.run.{name}"] for name in names], rebuilt=bool(restarted))
 state["vg.started"] = True
 runs = [state[f"vg.run.{name}"] for name in names]
 
-# ---- play controls (outside the live area: pressing one reruns the page and sets the timer)
-playing = bool(state.get("vg.playing", False))
+# ---- controls around the live view (Play, Pause and Step are in the view itself)
 all_diverged = all(run.diverged for run in runs)
 with st.container(horizontal=True, vertical_alignment="center"):
-    st.button(
-        "Pause" if playing else "Play",
-        icon=":material/pause:" if playing else ":material/play_arrow:",
-        on_click=set_playing,
-        args=(not playing,),
-        type="primary",
-        key="vg.play_button",
-        disabled=all_diverged and not playing,
-    )
     st.button(
         f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
         on_click=advance_clicked,
@@ -253,10 +266,16 @@ with st.container(horizontal=True, vertical_alignment="center"):
         disabled=all_diverged,
     )
     st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
-st.caption(
-    f"Each tick advances every configuration by {per_tick} steps of batch {batch_size}. "
-    "Pause, then drag the step slider to replay."
+quantity_col, mode_col = st.columns(2)
+quantity = quantity_col.radio(
+    "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
 )
+mode = mode_col.radio(
+    "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
+)
+with live.lock:
+    live.model.set_heatmap(quantity, mode)
+live.changed()
 if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
     st.info(
         "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
@@ -265,43 +284,31 @@ if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
         "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is.",
         icon=":material/visibility_off:",
     )
-for run in runs:
-    for note in vs.advice(run):
+for vg_run in runs:
+    for note in vs.advice(vg_run):
         st.caption(note)
+st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
+deep_view(live, {}, key="vg.live_view")
+st.caption(
+    f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server allows; "
+    f"Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
+)
 
 
-@st.fragment(run_every=TICK_SECONDS if playing else None)
-def live_area(names: tuple[str, ...], per_tick: int) -> None:
-    """While playing: advance every run ``per_tick`` steps. Always: draw the charts."""
-    with runs_lock():  # the whole area: no other thread steps the runs while it draws them
-        draw_live_area(names, per_tick)
-
-
-def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
-    runs = [state[f"vg.run.{name}"] for name in names]
-    playing = bool(state.get("vg.playing"))
-    if playing:
-        vs.advance(runs, per_tick)
-        if all(run.diverged for run in runs):
-            state["vg.playing"] = False
-            follow_latest()
-            st.rerun()  # the whole page, so that the timer stops
+def paused_summary(runs: list[vs.Run]) -> tuple[dict, int, int]:
+    """Paused: divergence banners, notes, the replay slider and the step's numbers. Returns
+    ``(shown steps by run, the step shown, the latest step)``."""
     last = max(run.last_step for run in runs)
-    # The replay slider only while paused: a widget whose value the server moved at every
-    # tick would send the value back and rerun the area again and again.
-    replay = not playing and last > 0
-    if replay and (state.get("vg.step", last) > last or "vg.step" not in state):
+    if live_run().model.replay is None or state.get("vg.step", last) > last or "vg.step" not in state:
         state["vg.step"] = last
-    requested = int(state["vg.step"]) if replay else last
+    requested = int(state["vg.step"]) if last > 0 else 0
     shown = vs.shown_steps(runs, requested)
     step = vs.main_step(runs, requested, shown)
-
     for run in runs:
         report = divergence_report(run.trainer, f"configuration {run.name}")
         if report is not None:
             widgets.divergence_banner(report.step, report.message, report.loss_before)
             st.caption(vs.stopped_note(run, runs, shown))
-
     for run in runs:
         if run.config.resolved_init()[0] == "zeros":
             spread = vs.symmetry(run)
@@ -314,24 +321,17 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
                 icon=":material/content_copy:",
             )
 
-    if replay:
-        st.slider("Step shown (replay)", 0, last, key="vg.step")
+    if last > 0:
+        st.slider("Step shown (replay)", 0, last, key="vg.step", on_change=replay_changed)
     else:
-        st.caption(
-            f"Live: step {last}. Pause to replay any step."
-            if playing
-            else "Step 0: the network as initialized. Press Play or Advance."
-        )
+        st.caption("Step 0: the network as initialized. Press Play, Step or Advance.")
     note = vs.thinned_note(runs, requested, shown)
     if note:
         st.caption(note)
-    rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
-
-    st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
     metric_cols = st.columns(1 + len(runs))
     metric_cols[0].metric("Step shown", f"{step} of {last}")
     for col, run in zip(metric_cols[1:], runs):
-        row = rows[run.name]
+        row = vs.view_row(run, shown[run.name])
         score = vs.test_score(run, shown[run.name])
         col.metric(
             f"Batch loss {run.name} (step {row['step']})",
@@ -340,8 +340,13 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
         )
         if score is not None:
             col.caption(f"test {score['name']} {score['value']:.3f} (evaluated at step {score['step']})")
-    marker = step if last > 0 else None
+    return shown, step, last
 
+
+def paused_charts(runs: list[vs.Run], shown: dict, step: int, last: int, quantity: str, mode: str) -> None:
+    """Paused: the shown step as Plotly charts (hover for exact values, zoom, PNG export)."""
+    rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
+    marker = step if last > 0 else None
     left, right = st.columns(2)
     with left:
         st.plotly_chart(
@@ -362,17 +367,6 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
             config=CHART_CONFIG,
         )
 
-    q_col, m_col = st.columns(2)
-    quantity = q_col.radio(
-        "Heatmap of",
-        tuple(QUANTITIES),
-        format_func=QUANTITIES.get,
-        key="vg.heat_quantity",
-        horizontal=True,
-    )
-    mode = m_col.radio(
-        "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
-    )
     st.plotly_chart(
         layer_step_heatmap(
             {run.name: vs.layer_history(run, quantity) for run in runs},
@@ -385,6 +379,11 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
         config=CHART_CONFIG,
     )
 
+    paused_more(runs, rows, shown, marker)
+
+
+def paused_more(runs: list[vs.Run], rows: dict, shown: dict, marker: int | None) -> None:
+    """Paused: histograms per layer, theory against measurement, the loss curve (Plotly)."""
     ranges = sorted({f"{vs.activation_range(run.config):g}" for run in runs})
     st.caption(
         "**Histograms per layer**, input side at the bottom. Left, the activations: negative orange, "
@@ -437,7 +436,17 @@ def draw_live_area(names: tuple[str, ...], per_tick: int) -> None:
     )
 
 
-live_area(names, per_tick)
+if live.playing:
+    st.caption("Playing: the charts above are drawn live. Pause to replay any step and see the details.")
+else:
+    with live.lock:
+        shown, step, last = paused_summary(runs)
+        if st.toggle(
+            "Details of the shown step: histograms, theory, ‖update‖/‖W‖ (hover for exact values, zoom, PNG)",
+            value=True,
+            key="vg.details",
+        ):
+            paused_charts(runs, shown, step, last, quantity, mode)
 
 st.subheader("How to read the charts")
 st.markdown(

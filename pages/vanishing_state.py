@@ -732,6 +732,22 @@ def layer_history(run: Run, quantity: str) -> tuple[np.ndarray, np.ndarray]:
     return history.steps, history.column(column) / _per_entry(run)[column]
 
 
+def layer_rows_after(run: Run, quantity: str, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(steps (m,), values (m, L), loss (m,))`` of the recorded steps above ``step``: one of
+    ``VIEW_QUANTITIES`` per layer (as ``layer_history``) and the batch loss, for a live view
+    that has the earlier rows already (``History.summaries_after``: no copy of the whole table)."""
+    if quantity not in VIEW_QUANTITIES:
+        raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(VIEW_QUANTITIES)}")
+    column = {"grad_W_rms": "grad_W_norm", "delta_rms": "delta_norm", "update_ratio": "update_ratio"}[
+        quantity
+    ]
+    rows = run.history.summaries_after(int(step), (column, "loss"))
+    values = np.asarray(rows[column], dtype=np.float64)
+    if quantity != "update_ratio" and values.size:
+        values = values / _per_entry(run)[column]
+    return np.asarray(rows["step"], dtype=np.int64), values, np.asarray(rows["loss"], dtype=np.float64)
+
+
 def histograms_at(runs: list[Run], shown: dict[str, int]) -> dict[str, dict | None]:
     """``histogram_at`` for each run at its shown step, by run name, with one step for all the
     runs that show the same step: the latest histogram step at or before it that all of

@@ -301,7 +301,7 @@ def column_indices(n: int, max_columns: int = MAX_COLUMNS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_columns).round().astype(np.int64))
 
 
-def _log_values(values, mode: str) -> np.ndarray:
+def log_values(values, mode: str) -> np.ndarray:
     """``log10(values)`` ``(n_steps, L)``, minus each step's median over layers when
     ``mode == "relative"``; zeros stay ``-inf``, NaN/``+inf`` become NaN."""
     if mode not in HEATMAP_MODES:
@@ -360,7 +360,7 @@ def log_norm_matrix(values: np.ndarray, mode: str = "relative") -> tuple[np.ndar
     A zero norm (``log10 0 = -inf``) is drawn in the lowest colour of the range; NaN and
     ``+inf`` (a diverged step) stay NaN, drawn as a gap.
     """
-    z = _log_values(values, mode)
+    z = log_values(values, mode)
     lo, hi = colour_range(z, mode)
     z[z == -np.inf] = lo
     return np.ascontiguousarray(z.T, dtype=np.float32), (lo, hi)
@@ -394,7 +394,7 @@ def layer_step_heatmap(
         steps, values = panels[label]
         steps = np.asarray(steps)
         keep = column_indices(len(steps), max_columns)
-        views.append((label, steps[keep], _log_values(np.asarray(values)[keep], mode)))
+        views.append((label, steps[keep], log_values(np.asarray(values)[keep], mode)))
     lo, hi = colour_range(np.concatenate([z.ravel() for _, _, z in views]) if views else np.zeros(0), mode)
     same_depth = len({z.shape[1] for _, _, z in views}) <= 1
     # room between the panels for the last step label of one and the first of the next

@@ -5,6 +5,9 @@ runs call it again with new ``options`` (display settings), which its JS applies
 The JS (``live_view.js``) opens ``/live?token=...`` and draws the frames; its ``sync`` trigger
 (``{"playing": bool, "step": int}``) reruns the page when playing starts or a paused state
 changed, so the page's own controls (replay, resume) follow the stream.
+
+``deep_view(run, options, key)`` is the same for the Vanishing page's A/B view
+(``deep_view.js``, ``deep_view.css``): the same contract, the same stream.
 """
 
 from __future__ import annotations
@@ -28,6 +31,24 @@ def live_view(run: LiveRun, options: dict, key: str, on_sync=None):
     """Mount (or update) the live view of ``run``; returns the component's result."""
     REGISTRY.register(run)
     return _COMPONENT(
+        data={"token": run.token, **options},
+        key=key,
+        on_sync_change=on_sync or (lambda: None),
+    )
+
+
+_DEEP = st.components.v2.component(
+    "backprop_lab.deep_view",
+    html="",
+    css=(_HERE / "deep_view.css").read_text(encoding="utf-8"),
+    js=(_HERE / "deep_view.js").read_text(encoding="utf-8"),
+)
+
+
+def deep_view(run: LiveRun, options: dict, key: str, on_sync=None):
+    """Mount (or update) the Vanishing page's live A/B view of ``run``; returns its result."""
+    REGISTRY.register(run)
+    return _DEEP(
         data={"token": run.token, **options},
         key=key,
         on_sync_change=on_sync or (lambda: None),

@@ -240,13 +240,33 @@ def texts(elements) -> str:
     return " ".join(e.value for e in elements)
 
 
+def live(at):
+    return at.session_state["vg.live"]
+
+
+def play(at, slices=0):
+    """The live view's Play: the stream trains (``slices`` slices of 5 ticks here)."""
+    run = live(at)
+    run.play()
+    with run.lock:
+        for _ in range(slices):
+            run.model.train(10.0, 5, lambda: False)
+    at.run()
+
+
+def pause(at):
+    live(at).pause()
+    at.run()
+
+
 def test_page_runs_with_the_defaults(load_page):
     at = load_page(PAGE)
     assert not at.exception and not at.error
     assert at.title[0].value == "Vanishing & exploding gradients"
     assert "**A** = sigmoid · normal(1) · 20×64" in texts(at.markdown)
     assert "**B** = relu · he_normal · 20×64" in texts(at.markdown)
-    assert at.button(key="vg.play_button").label == "Play"
+    assert json.loads(at.get("bidi_component")[0].proto.json)["token"] == live(at).token
+    assert not live(at).playing and live(at).model.runs == [at.session_state[f"vg.run.{n}"] for n in "AB"]
     assert len(at.get("plotly_chart")) == 7
     norm = chart(at, "vg.norm_chart")
     assert norm["layout"]["yaxis"]["type"] == "log"
@@ -271,15 +291,17 @@ def test_advance_steps_both_configurations_and_the_heatmap_grows(load_page):
     assert at.metric[0].value == "25 of 25"
 
 
-def test_play_and_pause_set_the_timer_state(load_page):
+def test_play_trains_in_the_stream_and_pause_offers_replay_and_the_details(load_page):
     at = load_page(PAGE, **SMALL)
-    at.button(key="vg.play_button").click().run()
-    assert at.session_state["vg.playing"] is True
-    assert at.button(key="vg.play_button").label == "Pause"
-    assert "Live: step" in texts(at.caption)  # no replay slider while playing
-    at.button(key="vg.play_button").click().run()
-    assert at.session_state["vg.playing"] is False
-    assert at.button(key="vg.play_button").label == "Play"
+    play(at, slices=2)
+    assert live(at).playing
+    assert "Playing: the charts above are drawn live" in texts(at.caption)
+    assert not at.get("plotly_chart") and "vg.step" not in [s.key for s in at.slider]  # nothing remounts
+    assert at.session_state["vg.run.A"].last_step == at.session_state["vg.run.B"].last_step == 10
+    pause(at)
+    assert not live(at).playing
+    assert at.slider(key="vg.step").value == 10 and at.metric[0].value == "10 of 10"
+    assert len(at.get("plotly_chart")) == 7
 
 
 def test_replay_slider_picks_the_step_the_charts_show(load_page):
@@ -379,9 +401,11 @@ def test_a_huge_learning_rate_also_diverges_with_a_message(load_page):
     at.button(key="vg.advance_button").click().run()
     assert not at.exception
     assert "Training diverged" in texts(at.error) and "layer" in texts(at.error)
-    assert at.button(key="vg.play_button").disabled and at.button(key="vg.advance_button").disabled
+    assert not live(at).model.can_train and at.button(key="vg.advance_button").disabled
+    live(at).play()
+    assert not live(at).playing  # the view's Play is refused too
     at.button(key="vg.reset_button").click().run()
-    assert not at.error and not at.button(key="vg.advance_button").disabled
+    assert not at.error and not at.button(key="vg.advance_button").disabled and live(at).model.can_train
 
 
 def test_adam_gets_the_note_that_it_hides_vanishing_gradients(load_page):
@@ -638,22 +662,20 @@ def test_a_lone_first_point_is_drawn(load_page):
 
 
 def test_play_and_pause_set_the_state_they_ask_for(load_page):
-    """A click's callback can run twice (Streamlit 1.67, a click during the timer's run): the
-    buttons set a state rather than toggle it, so a second run of Pause still pauses."""
+    """Play and Pause set the run's state (never a toggle): a second Pause still pauses."""
     at = load_page(PAGE, **SMALL)
-    play = at.button(key="vg.play_button")
-    assert play.proto.label == "Play"
-    at.button(key="vg.play_button").click().run()
-    assert at.session_state["vg.playing"] is True
-    at.session_state["vg.playing"] = False  # as if Pause's callback had already run once
-    at.button(key="vg.play_button").click().run()  # the button was drawn as "Pause": it pauses again
-    assert at.session_state["vg.playing"] is False
+    play(at, slices=1)
+    live(at).play()
+    assert live(at).playing
+    pause(at)
+    pause(at)
+    assert not live(at).playing and at.slider(key="vg.step").value == 5
 
 
 def test_both_runs_show_the_same_step_after_play_and_pause(load_page):
     at = load_page(PAGE, **SMALL)
-    at.button(key="vg.play_button").click().run()  # a run of the live area while playing: 5 steps
-    at.button(key="vg.play_button").click().run()  # pause
+    play(at, slices=1)  # the stream trains one slice: 5 ticks of the one clock
+    pause(at)
     at.button(key="vg.advance_button").click().run()
     a, b = at.session_state["vg.run.A"], at.session_state["vg.run.B"]
     assert a.last_step == b.last_step == 10
