@@ -368,9 +368,9 @@ def display_toggles() -> None:
 
 
 def live_area() -> None:
-    """The live view (mounted once; the stream redraws it). Mounted before the sidebar's widgets
-    so that the browser gets it first: its display options are read from their widgets' state,
-    which already holds a change when the run that it caused starts."""
+    """The live view (mounted once; the stream redraws it), after every settings widget: a rerun
+    it asks for (``sync``) may interrupt the script run, and must not find widgets undrawn. Its
+    display options are read from their widgets' state."""
     run = live_run()
     options = dict(
         view=state["pg.view"],
@@ -475,7 +475,7 @@ def main() -> None:
     for notice in state.pop("pg.notices", []):
         notices.warning(f"Link: {notice}", icon=":material/link_off:")
     note_box = st.container()
-    live_area()
+    view_box = st.container()  # the live view goes here, under the title, once the sidebar is drawn
     applied: PlaygroundConfig = state["pg.config"]
     raw, has_features, batch_note = sidebar_settings(applied)
     config, problems = validate(raw)
@@ -495,6 +495,8 @@ def main() -> None:
         state.pop("pg.reset_note", None)  # it described step 0 of the rebuilt network
     if "pg.reset_note" in state:
         note_box.caption(state["pg.reset_note"])
+    with view_box:
+        live_area()
     display_controls()
     display_toggles()
     if not live_run().playing:

@@ -124,7 +124,10 @@ class DeepView {
     this.colourbar = q(".bl-colourbar");
     this.playButton.addEventListener("click", () => this.play());
     this.pauseButton.addEventListener("click", () => this.pause());
-    this.stepButton.addEventListener("click", () => this.send({ cmd: "step" }));
+    this.stepButton.addEventListener("click", () => {
+      this.acted = true;
+      this.send({ cmd: "step" });
+    });
   }
 
   update(data) {
@@ -158,6 +161,7 @@ class DeepView {
 
   play() {
     if (this.playButton.disabled) return;
+    this.acted = true;
     this.holdUntilPaused = false;
     this.showPlaying(true);
     this.send({ cmd: "play" });
@@ -165,6 +169,7 @@ class DeepView {
   }
 
   pause() {
+    this.acted = true;
     this.holdUntilPaused = true; // draw nothing more until the paused state arrives
     if (this.pending) this.send({ cmd: "ack", seq: this.pending.header.seq }); // received, never drawn
     this.pending = null;
@@ -223,7 +228,9 @@ class DeepView {
   }
 
   sync(playing) {
-    // tell the page (a Streamlit rerun) when playing starts or the paused state changed
+    // tell the page (a Streamlit rerun) when playing starts or the paused state changed, after the
+    // learner did something here (the first frame needs no rerun: the page drew that state)
+    if (!this.acted) return;
     const step = this.state ? this.state.header.step : 0;
     const key = playing ? "playing" : "paused:" + step + ":" + (this.state && this.state.header.replaying);
     if (key === this.lastSync) return;

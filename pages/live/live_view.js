@@ -116,7 +116,10 @@ class LiveView {
     this.normCanvas = q(".bl-norm");
     this.playButton.addEventListener("click", () => this.play());
     this.pauseButton.addEventListener("click", () => this.pause());
-    this.stepButton.addEventListener("click", () => this.send({ cmd: "step" }));
+    this.stepButton.addEventListener("click", () => {
+      this.acted = true;
+      this.send({ cmd: "step" });
+    });
     this.net.addEventListener("click", (event) => this.pick(event));
   }
 
@@ -151,6 +154,7 @@ class LiveView {
 
   play() {
     if (this.playButton.disabled) return;
+    this.acted = true;
     this.holdUntilPaused = false;
     this.showPlaying(true);
     this.send({ cmd: "play" });
@@ -158,6 +162,7 @@ class LiveView {
   }
 
   pause() {
+    this.acted = true;
     this.holdUntilPaused = true; // draw nothing more until the paused state arrives
     this.pending = null; // not even a frame that came before the click but is not drawn yet
     this.showPlaying(false);
@@ -217,7 +222,9 @@ class LiveView {
   }
 
   sync(playing) {
-    // tell the page (a Streamlit rerun) when playing starts or the paused state changed
+    // tell the page (a Streamlit rerun) when playing starts or the paused state changed, after the
+    // learner did something here (the first frame needs no rerun: the page drew that state)
+    if (!this.acted) return;
     const step = this.state ? this.state.header.step : 0;
     const key = playing ? "playing" : "paused:" + step + ":" + (this.state && this.state.header.replaying);
     if (key === this.lastSync) return;

@@ -130,8 +130,11 @@ def page(browser, request):
 
 
 def wait_until_idle(page: Page, timeout: float = 30_000) -> None:
-    """The app has drawn a chart and is no longer running a script."""
-    page.locator(".main-svg").first.wait_for(state="visible", timeout=timeout)
+    """The app has drawn a chart (Plotly, or a live view's first frame) and is no longer running
+    a script."""
+    page.locator(".main-svg, [data-bl-live][data-bl-draws]:not([data-bl-draws='0'])").first.wait_for(
+        state="visible", timeout=timeout
+    )
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
 

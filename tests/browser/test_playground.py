@@ -7,6 +7,7 @@ import time
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import ARTIFACTS, assert_no_exception
 
@@ -60,8 +61,15 @@ def test_play_pause_a_live_learning_rate_change_replay_and_a_click_on_a_unit(pag
 
     # a new learning rate while playing: applied at the next step, training goes on
     box = page.get_by_test_id("stSelectbox").filter(has_text="Learning rate")
-    box.click()
-    page.get_by_role("option", name="0.1", exact=True).click()
+    option = page.get_by_role("option", name="0.1", exact=True)
+    for _ in range(3):  # a rerun (Play's) may redraw the sidebar and close the list: open it again
+        box.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
     before = shown_step(page)
     wait_for_step(page, lambda s: s > before + 50)
