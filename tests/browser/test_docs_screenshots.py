@@ -42,8 +42,11 @@ def publish(page: Page, name: str, caption: str) -> None:
 def test_step_by_step_screenshot(page, app_url):
     page.goto(f"{app_url}/step_by_step")
     wait_until_idle(page)
-    for _ in range(2):  # forward -> loss -> backward
+    # forward -> loss -> backward, one phase at a time (a click during a rerun can be lost)
+    for phase in ("The output is compared with the target", "The chain rule runs from the output"):
         page.get_by_role("button", name="Next ▶").click()
+        expect(page.get_by_text(phase)).to_be_visible(timeout=15_000)
+        wait_until_idle(page)
     expect(page.get_by_text("The chain rule runs from the output")).to_be_visible(timeout=15_000)
     wait_until_idle(page)
     expect(page.get_by_text("1 forward → 2 loss → 3 backward → 4 update")).to_be_visible()
