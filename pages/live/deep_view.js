@@ -10,6 +10,7 @@
 
 const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
 const MAX_ROWS = 1200; // rows (steps) kept per configuration, thinned by two when full
+const SYNC_DELAY_MS = 400; // Play reruns the page this much later: the first frames come first
 const svg = (path) => `<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path fill="currentColor" d="${path}"/></svg>`;
 const ICONS = {
   play: svg("M8 5v14l11-7z"),
@@ -165,7 +166,7 @@ class DeepView {
     this.holdUntilPaused = false;
     this.showPlaying(true);
     this.send({ cmd: "play" });
-    this.sync(true);
+    setTimeout(() => this.sync(true), SYNC_DELAY_MS); // the first frames before the page's rerun
   }
 
   pause() {

@@ -188,17 +188,17 @@ class Stream:
                 frames.append(model.setup_frame())
                 self.sent_setup = model.setup_version
                 self.force_frame = True
-            changed = model.version != self.sent_version or run.playing != self.sent_playing
-            stopped = not run.playing  # the paused state is always drawn, drawn or not before
-            if self.force_frame or (changed and (want_frame or stopped)):
+            playing_now = run.playing  # read once: a Pause may arrive while the frame is built
+            changed = model.version != self.sent_version or playing_now != self.sent_playing
+            if self.force_frame or (changed and (want_frame or not playing_now)):  # paused: always
                 self.seq += 1
                 now = time.perf_counter()
                 extra = {
-                    "playing": run.playing,
+                    "playing": playing_now,
                     "rate": round(self.pace.rate(now), 1),
-                    "busy": run.playing and share.is_limited(self.registry.playing_count()),
+                    "busy": playing_now and share.is_limited(self.registry.playing_count()),
                 }
                 frames.append(model.state_frame(self.seq, extra))
-                self.sent_version, self.sent_playing = model.version, run.playing
+                self.sent_version, self.sent_playing = model.version, playing_now
                 self.force_frame = False
             return frames, trained
