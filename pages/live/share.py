@@ -33,7 +33,7 @@ def _setting(name: str, default: float) -> float:
 
 MAX_SLICE = _setting("MAX_SLICE_S", 0.015)  # seconds of training per slice for a run alone
 MIN_SLICE = _setting("MIN_SLICE_S", 0.002)  # never less, however many runs play
-CYCLE_BUDGET = _setting("CYCLE_BUDGET_S", 0.030)  # training time shared by all runs per cycle
+CYCLE_BUDGET = _setting("CYCLE_BUDGET_S", 0.020)  # training time shared by all runs per cycle
 MAX_STREAMS = int(_setting("MAX_STREAMS", 200))  # live streams one process accepts
 
 
