@@ -19,11 +19,18 @@ import streamlit as st
 from pages.live.runs import REGISTRY, LiveRun
 
 _HERE = Path(__file__).parent
+
+
+def _script(view: str) -> str:
+    """A view's JS: the shared stream client (``stream_client.js``), then the view itself."""
+    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("stream_client.js", view))
+
+
 _COMPONENT = st.components.v2.component(
     "backprop_lab.live_view",
     html="",
     css=(_HERE / "live_view.css").read_text(encoding="utf-8"),
-    js=(_HERE / "live_view.js").read_text(encoding="utf-8"),
+    js=_script("live_view.js"),
 )
 
 
@@ -41,7 +48,7 @@ _DEEP = st.components.v2.component(
     "backprop_lab.deep_view",
     html="",
     css=(_HERE / "deep_view.css").read_text(encoding="utf-8"),
-    js=(_HERE / "deep_view.js").read_text(encoding="utf-8"),
+    js=_script("deep_view.js"),
 )
 
 

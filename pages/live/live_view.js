@@ -7,34 +7,7 @@
 // data-bl-epoch (epoch shown), data-bl-draws (+1 per redraw); Play and Pause are buttons
 // named "Play" and "Pause".
 
-const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
 const MAX_POINTS = 1500;
-const SYNC_DELAY_MS = 400; // Play reruns the page this much later: the first frames come first
-const svg = (path) => `<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path fill="currentColor" d="${path}"/></svg>`;
-const ICONS = {
-  play: svg("M8 5v14l11-7z"),
-  pause: svg("M6 5h4v14H6zm8 0h4v14h-4z"),
-  step: svg("M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z"),
-}; // curve points kept per series (thinned by two when full)
-
-function decode(buffer) {
-  const view = new DataView(buffer);
-  const n = view.getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
-  const base = 4 + n;
-  const arrays = {};
-  for (const spec of header.arrays) {
-    const T = DTYPES[spec.dtype];
-    const count = spec.shape.reduce((a, b) => a * b, 1);
-    arrays[spec.name] = { data: new T(buffer, base + spec.offset, count), shape: spec.shape };
-  }
-  return { header, arrays };
-}
-
-function hexRgb(hex) {
-  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-}
-
 function fmt(v) {
   if (v === null || v === undefined || !isFinite(v)) return "–";
   const a = Math.abs(v);
@@ -58,8 +31,9 @@ class Series {
   }
 }
 
-class LiveView {
+class LiveView extends StreamClient {
   constructor(root, setTriggerValue) {
+    super();
     this.root = root;
     this.trigger = setTriggerValue;
     this.draws = 0;
@@ -124,51 +98,7 @@ class LiveView {
     this.net.addEventListener("click", (event) => this.pick(event));
   }
 
-  update(data) {
-    const first = this.token !== data.token;
-    this.options = data;
-    if (first) {
-      this.token = data.token;
-      this.connect();
-    }
-    this.schedule(true);
-  }
-
   // ------------------------------------------------------------------ stream
-  connect() {
-    if (this.socket) this.socket.close();
-    const url = location.origin.replace(/^http/, "ws") + "/live?token=" + encodeURIComponent(this.token);
-    const socket = new WebSocket(url);
-    socket.binaryType = "arraybuffer";
-    socket.onmessage = (event) => this.receive(event.data);
-    socket.onclose = () => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      if (this.el.isConnected) setTimeout(() => this.el.isConnected && !this.socket && this.connect(), 1000);
-    };
-    this.socket = socket;
-  }
-
-  send(message) {
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
-  }
-
-  play() {
-    if (this.playButton.disabled) return;
-    this.acted = true;
-    this.holdUntilPaused = false;
-    this.showPlaying(true);
-    this.send({ cmd: "play" });
-    setTimeout(() => this.sync(true), SYNC_DELAY_MS); // the first frames before the page's rerun
-  }
-
-  pause() {
-    this.acted = true;
-    this.holdUntilPaused = true; // draw nothing more until the paused state arrives
-    this.pending = null; // not even a frame that came before the click but is not drawn yet
-    this.showPlaying(false);
-    this.send({ cmd: "pause", step: this.state ? this.state.header.step : null }); // stop at what is on screen
-  }
 
   showPlaying(playing) {
     this.playButton.hidden = playing;
@@ -204,33 +134,6 @@ class LiveView {
     if (!h.playing) this.holdUntilPaused = false;
     this.pending = frame;
     this.schedule(false);
-  }
-
-  schedule(redrawOnly) {
-    if (this.frameRequested) return;
-    this.frameRequested = true;
-    requestAnimationFrame(() => {
-      this.frameRequested = false;
-      if (this.pending) {
-        this.state = this.pending;
-        this.pending = null;
-        this.draw();
-        this.send({ cmd: "ack", seq: this.state.header.seq });
-      } else if (redrawOnly && this.state) {
-        this.draw();
-      }
-    });
-  }
-
-  sync(playing) {
-    // tell the page (a Streamlit rerun) when playing starts or the paused state changed, after the
-    // learner did something here (the first frame needs no rerun: the page drew that state)
-    if (!this.acted) return;
-    const step = this.state ? this.state.header.step : 0;
-    const key = playing ? "playing" : "paused:" + step + ":" + (this.state && this.state.header.replaying);
-    if (key === this.lastSync) return;
-    this.lastSync = key;
-    this.trigger("sync", { playing, step });
   }
 
   // ------------------------------------------------------------------ drawing
@@ -515,12 +418,5 @@ function unitIndex(sizes, k, u) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
-  let view = parentElement.__blLive;
-  if (!view) {
-    view = new LiveView(parentElement, setTriggerValue);
-    parentElement.__blLive = view;
-  }
-  view.trigger = setTriggerValue;
-  view.update(data || {});
+  mountView(component, LiveView, "__blLive");
 }

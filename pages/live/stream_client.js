@@ -1,0 +1,119 @@
+// The stream client both live views share (prepended to each view's script by component.py):
+// the frame decoder for viz/frames.py's wire format, the icons, and StreamClient, which opens
+// /live?token=..., sends Play / Pause / Step / acks, draws the newest frame once per animation
+// frame, and asks the page for a rerun (`sync`) after the learner acted. A view extends it with
+// build(), receive(buffer) (which sets this.pending), draw() and showPlaying(playing).
+
+const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
+const SYNC_DELAY_MS = 400; // Play reruns the page this much later: the first frames come first
+const svg = (path) => `<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path fill="currentColor" d="${path}"/></svg>`;
+const ICONS = {
+  play: svg("M8 5v14l11-7z"),
+  pause: svg("M6 5h4v14H6zm8 0h4v14h-4z"),
+  step: svg("M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z"),
+};
+
+function decode(buffer) {
+  const view = new DataView(buffer);
+  const n = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
+  const base = 4 + n;
+  const arrays = {};
+  for (const spec of header.arrays) {
+    const T = DTYPES[spec.dtype];
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    arrays[spec.name] = { data: new T(buffer, base + spec.offset, count), shape: spec.shape };
+  }
+  return { header, arrays };
+}
+
+function hexRgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+class StreamClient {
+  update(data) {
+    const first = this.token !== data.token;
+    this.options = data;
+    if (first) {
+      this.token = data.token;
+      this.connect();
+    }
+    this.schedule(true);
+  }
+
+  connect() {
+    if (this.socket) this.socket.close();
+    const url = location.origin.replace(/^http/, "ws") + "/live?token=" + encodeURIComponent(this.token);
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (this.el.isConnected) setTimeout(() => this.el.isConnected && !this.socket && this.connect(), 1000);
+    };
+    this.socket = socket;
+  }
+
+  send(message) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  play() {
+    if (this.playButton.disabled) return;
+    this.acted = true;
+    this.holdUntilPaused = false;
+    this.showPlaying(true);
+    this.send({ cmd: "play" });
+    setTimeout(() => this.sync(true), SYNC_DELAY_MS); // the first frames before the page's rerun
+  }
+
+  pause() {
+    this.acted = true;
+    this.holdUntilPaused = true; // draw nothing more until the paused state arrives
+    if (this.pending) this.send({ cmd: "ack", seq: this.pending.header.seq }); // received, never drawn
+    this.pending = null;
+    this.showPlaying(false);
+    this.send({ cmd: "pause", step: this.state ? this.state.header.step : null }); // stop at what is on screen
+  }
+
+  schedule(redrawOnly) {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (this.pending) {
+        this.state = this.pending;
+        this.pending = null;
+        this.draw();
+        this.send({ cmd: "ack", seq: this.state.header.seq });
+      } else if (redrawOnly && this.state) {
+        this.draw();
+      }
+    });
+  }
+
+  sync(playing) {
+    // tell the page (a Streamlit rerun) when playing starts or the paused state changed, after the
+    // learner did something here (the first frame needs no rerun: the page drew that state)
+    if (!this.acted) return;
+    const step = this.state ? this.state.header.step : 0;
+    const key = playing ? "playing" : "paused:" + step + ":" + (this.state && this.state.header.replaying);
+    if (key === this.lastSync) return;
+    this.lastSync = key;
+    this.trigger("sync", { playing, step });
+  }
+}
+
+function mountView(component, View, slot) {
+  // one view per mounted component, kept on its parent element across the page's reruns
+  const { data, parentElement, setTriggerValue } = component;
+  let view = parentElement[slot];
+  if (!view) {
+    view = new View(parentElement, setTriggerValue);
+    parentElement[slot] = view;
+  }
+  view.trigger = setTriggerValue;
+  view.update(data || {});
+}
