@@ -142,21 +142,13 @@ QUESTIONS = (
 )
 
 
-def what_to_notice() -> None:
-    with st.container(border=True):
-        st.markdown("**What to notice** (guess first, then open)")
-        for question, answer in QUESTIONS:
-            with st.expander(question):
-                st.markdown(answer)
-
-
 st.title("Activations & losses")
 st.caption(
     "Each activation f (black) with its derivative f′ (dashed): where f′ is small (shaded) the chain "
     "rule passes little gradient back; where it is 0 (dark), none."
 )
 st.plotly_chart(activation_grid(table()), config=CHART_CONFIG, key="act.grid")
-what_to_notice()
+widgets.what_to_notice(QUESTIONS)
 layer_section()
 dead_section()
 loss_section()

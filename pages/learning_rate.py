@@ -173,20 +173,12 @@ QUESTIONS = (
 )  # fmt: skip
 
 
-def what_to_notice() -> None:
-    with st.container(border=True):
-        st.markdown("**What to notice** (guess first, then open)")
-        for question, answer in QUESTIONS:
-            with st.expander(question):
-                st.markdown(answer)
-
-
 st.title("Learning rate")
 st.caption("Too small crawls, too large overshoots: four learning rates descend one loss surface on one "
            "clock (press ▶ Play under the chart), each labelled by what it did.")  # fmt: skip
 settings = sidebar()
 view = main_chart(settings)
-what_to_notice()
+widgets.what_to_notice(QUESTIONS)
 cut_section(settings, view)
 limit_section(view)
 range_section()

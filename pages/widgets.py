@@ -208,3 +208,13 @@ def playground_learning_rate(key: str, label: str = "Learning rate η") -> float
         help="Change it while training runs: the next step uses it. 3 and 10 are too large: the loss "
         "jumps about, and on the plane data training diverges.",
     )
+
+
+def what_to_notice(questions) -> None:
+    """The "What to notice" box: predict-then-reveal ``(question, answer)`` pairs, each answer
+    hidden in an expander until the learner opens it."""
+    with st.container(border=True):
+        st.markdown("**What to notice** (guess first, then open)")
+        for question, answer in questions:
+            with st.expander(question):
+                st.markdown(answer)
