@@ -2,8 +2,8 @@
 # Find the Chromium the browser tests drive, in the order tests/browser/conftest.py looks:
 # $CHROMIUM, Debian's /usr/bin/chromium ($DEBIAN_CHROMIUM, for the tests of this script), then chromium, chromium-browser, google-chrome and
 # google-chrome-stable on PATH. Prints the path found.
-# With --install and none found: installs Debian's chromium with apt-get (as root, or with sudo);
-# without apt-get or the rights to use it, says what to install and fails.
+# With --install and none found: installs Debian's chromium (.ci/apt_install.sh: apt-get as root or
+# with sudo; without them, says what to install and fails).
 find_chromium() {
     if [ -n "$CHROMIUM" ] && [ -x "$CHROMIUM" ]; then echo "$CHROMIUM"; return 0; fi
     if [ -x "${DEBIAN_CHROMIUM:=/usr/bin/chromium}" ]; then echo "$DEBIAN_CHROMIUM"; return 0; fi
@@ -22,22 +22,6 @@ fi
 WHAT="install Chromium or Google Chrome yourself (Debian: apt-get install chromium; Ubuntu:"
 WHAT="$WHAT apt-get install chromium-browser), or set CHROMIUM=/path/to/chrome; or skip the"
 WHAT="$WHAT browser tests: .venv/bin/python -m pytest -m \"not browser\""
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: no Chromium found for the browser tests, and no apt-get to install one: $WHAT" >&2
-    exit 1
-fi
-if [ "$(id -u)" = 0 ]; then
-    SUDO=
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=sudo
-else
-    echo "error: no Chromium found for the browser tests; installing Debian's chromium needs root" \
-        "(or sudo without a password): sudo apt-get install chromium; or $WHAT" >&2
-    exit 1
-fi
-echo "installing Debian's chromium for the browser tests with apt-get (about 30 s)" >&2
-$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2 || {
-    echo "error: apt-get could not install chromium: $WHAT" >&2
-    exit 1
-}
+. "${0%/*}/apt_install.sh"
+apt_install chromium "$WHAT" || exit 1
 find_chromium
