@@ -30,7 +30,14 @@ from engine import history_io
 from engine.activations import ACTIVATIONS
 from engine.history_detail import STEP_LIST_FIELDS, STEP_SCALAR_FIELDS, DetailStore, root
 from engine.history_io import step_to_dict
-from engine.history_reads import HistoryReads, metrics_at, summary_at
+from engine.history_reads import (
+    HistoryReads,
+    common_histogram_step,
+    common_step,
+    histogram_at,
+    metrics_at,
+    summary_at,
+)
 from engine.history_tables import (
     LAYER_COLUMNS,
     MAX_BLOCK,
@@ -52,6 +59,9 @@ __all__ = [
     "STEP_LIST_FIELDS",
     "STEP_SCALAR_FIELDS",
     "History",
+    "common_histogram_step",
+    "common_step",
+    "histogram_at",
     "metrics_at",
     "step_to_dict",
     "summary_at",

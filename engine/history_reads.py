@@ -162,3 +162,53 @@ def summary_at(history, step: int) -> dict | None:
         return None
     i = int(np.searchsorted(steps, step, side="right")) - 1
     return history.summary(int(steps[max(i, 0)]))
+
+
+def common_step(histories: Sequence, requested: int) -> int | None:
+    """The latest step at or before ``requested`` whose summary every one of ``histories``
+    still holds (old rows are thinned to fit a cap, sooner for a larger network, so a step one
+    history holds may be gone from another), or None when there is none."""
+    steps = None
+    for history in histories:
+        own = history.steps
+        own = own[own <= requested]
+        steps = own if steps is None else np.intersect1d(steps, own, assume_unique=True)
+    return int(steps[-1]) if steps is not None and len(steps) else None
+
+
+def common_histogram_step(histories: Sequence, step: int) -> int:
+    """The latest histogram step at or before ``step`` that every one of ``histories`` holds
+    (histograms are recorded every ``histogram_every`` steps, the same for all of them, and
+    thinned like the summaries), else 0. The candidates are probed one by one
+    (``History.histogram``, one row each), not read from ``histograms()``, which copies the
+    whole table (5 MB for 100 layers)."""
+    every = histories[0].histogram_every
+    if not every:
+        return step
+    k = step - step % every
+    while k > 0 and any(history.histogram(k) is None for history in histories):
+        k -= every
+    return max(k, 0)
+
+
+def histogram_at(history, step: int) -> dict | None:
+    """The histograms of the latest histogram step at or before ``step`` (else the first one):
+    ``step``, ``activation``/``gradient`` counts ``(L, bins)`` and both edge arrays; None
+    before any histogram."""
+    every = history.histogram_every
+    row = history.histogram(step - step % every) if every else None
+    if row is not None:
+        found = step - step % every
+    else:
+        table = history.histograms()
+        if not len(table["step"]):
+            return None
+        i = max(int(np.searchsorted(table["step"], step, side="right")) - 1, 0)
+        found = int(table["step"][i])
+        row = {"activation": table["activation"][i], "gradient": table["gradient"][i]}
+    return {
+        "step": int(found),
+        **row,
+        "activation_edges": history.activation_edges,
+        "gradient_log10_edges": history.gradient_log10_edges,
+    }
