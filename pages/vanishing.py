@@ -180,119 +180,129 @@ def config_controls(
 
 
 # ----------------------------------------------------------------------------- page
-st.title("Vanishing & exploding gradients")
-st.caption(
-    "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
-    "then switch on a fix and watch it recover. A and B train side by side on one clock."
-)
-
-with st.sidebar:
-    st.subheader("Data and clock")
-    selected = st.selectbox(
-        "Data set", vs.DATA_CHOICES, key="vg.dataset", format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)")
-    )
-    upload = None
-    if selected == vs.CSV:
-        upload = st.file_uploader(
-            "Your CSV file", type="csv", key="vg.csv.file", max_upload_size=MAX_CSV_BYTES // 2**20
+def sidebar() -> tuple[vs.DataChoice, dict[str, vs.VGConfig], int, int, bool]:
+    """The sidebar: shared data and clock, then one tab per configuration. Returns
+    ``(data choice, configs by name, batch size, steps per Advance, compare with B)``."""
+    with st.sidebar:
+        st.subheader("Data and clock")
+        selected = st.selectbox(
+            "Data set",
+            vs.DATA_CHOICES,
+            key="vg.dataset",
+            format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)"),
         )
-        st.caption(vs.CSV_FORMAT)
-        st.download_button(
-            f"Example CSV ({vs.CSV_EXAMPLE_SET})",
-            vs.example_csv(),
-            file_name=f"{vs.CSV_EXAMPLE_SET}.csv",
-            mime="text/csv",
-            key="vg.csv.example",
-            icon=":material/download:",
-        )
-    batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
-    seed = widgets.seed_input("vg.seed")
-    data = vs.choose_data(state, selected, upload, seed)
-    per_tick = int(st.slider("Steps per Advance", 1, 50, 5, key="vg.per_tick"))
-    compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
-    tabs = st.tabs(["Configuration A", "Configuration B"])
-    configs = {}
-    for name, tab in zip(("A", "B"), tabs):
-        with tab:
-            configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
+        upload = csv_upload() if selected == vs.CSV else None
+        batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
+        seed = widgets.seed_input("vg.seed")
+        data = vs.choose_data(state, selected, upload, seed)
+        per_tick = int(st.slider("Steps per Advance", 1, 50, 5, key="vg.per_tick"))
+        compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
+        tabs = st.tabs(["Configuration A", "Configuration B"])
+        configs = {}
+        for name, tab in zip(("A", "B"), tabs):
+            with tab:
+                configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
+    return data, configs, batch_size, per_tick, compare
 
-# the file's name, headers and cells are the user's text: shown as typed, never as Markdown
-if data.error is not None:
-    st.error(
-        f"**Your CSV cannot be used:** {widgets.plain(data.error)}. {widgets.plain(data.note)}",
-        icon=":material/error:",
+
+def csv_upload():
+    """The file uploader, the expected format and the example file (sidebar, "your CSV")."""
+    upload = st.file_uploader(
+        "Your CSV file", type="csv", key="vg.csv.file", max_upload_size=MAX_CSV_BYTES // 2**20
     )
-elif data.note is not None:
-    st.info(widgets.plain(data.note), icon=":material/upload_file:")
-elif data.csv is not None:
-    st.caption(f"Data: {widgets.plain(data.csv.describe())}.")
+    st.caption(vs.CSV_FORMAT)
+    st.download_button(
+        f"Example CSV ({vs.CSV_EXAMPLE_SET})",
+        vs.example_csv(),
+        file_name=f"{vs.CSV_EXAMPLE_SET}.csv",
+        mime="text/csv",
+        key="vg.csv.example",
+        icon=":material/download:",
+    )
+    return upload
 
-names = ("A", "B") if compare else ("A",)
-if not compare:
-    state.pop("vg.run.B", None)
-live = live_run()
-with live.lock:
-    restarted = []
-    for name in names:
-        try:
-            vg_run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
-        except ValueError as error:
-            st.error(f"Configuration {name} cannot be built: {error}")
-            st.stop()
-        state[f"vg.run.{name}"] = vg_run
-        if new:
-            restarted.append(name)
-    if restarted:
-        # One clock: a new network for one configuration restarts the other from its step 0 too.
+
+def data_messages(data: vs.DataChoice) -> None:
+    """What the page says about the data: the loader's error, the fallback note, or the file."""
+    # the file's name, headers and cells are the user's text: shown as typed, never as Markdown
+    if data.error is not None:
+        st.error(
+            f"**Your CSV cannot be used:** {widgets.plain(data.error)}. {widgets.plain(data.note)}",
+            icon=":material/error:",
+        )
+    elif data.note is not None:
+        st.info(widgets.plain(data.note), icon=":material/upload_file:")
+    elif data.csv is not None:
+        st.caption(f"Data: {widgets.plain(data.csv.describe())}.")
+
+
+def sync_runs(live: LiveRun, names: tuple[str, ...], configs: dict[str, vs.VGConfig]) -> list[vs.Run]:
+    """Each configuration's run, rebuilt when its network changed (then the other restarts at
+    step 0 too: one clock), handed to the live model. Stops the page on a bad configuration."""
+    if "B" not in names:
+        state.pop("vg.run.B", None)
+    with live.lock:
+        restarted = []
         for name in names:
-            if name not in restarted:
-                vs.reset_run(state[f"vg.run.{name}"])
-        if state.get("vg.started"):
-            st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
-        live.playing = False
-        follow_latest()
-    live.model.set_runs([state[f"vg.run.{name}"] for name in names], rebuilt=bool(restarted))
-state["vg.started"] = True
-runs = [state[f"vg.run.{name}"] for name in names]
+            try:
+                vg_run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
+            except ValueError as error:
+                st.error(f"Configuration {name} cannot be built: {error}")
+                st.stop()
+            state[f"vg.run.{name}"] = vg_run
+            if new:
+                restarted.append(name)
+        if restarted:
+            for name in names:
+                if name not in restarted:
+                    vs.reset_run(state[f"vg.run.{name}"])
+            if state.get("vg.started"):
+                st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
+            live.playing = False
+            follow_latest()
+        live.model.set_runs([state[f"vg.run.{name}"] for name in names], rebuilt=bool(restarted))
+    state["vg.started"] = True
+    return [state[f"vg.run.{name}"] for name in names]
 
-# ---- controls around the live view (Play, Pause and Step are in the view itself)
-all_diverged = all(run.diverged for run in runs)
-with st.container(horizontal=True, vertical_alignment="center"):
-    st.button(
-        f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
-        on_click=advance_clicked,
-        args=(per_tick,),
-        key="vg.advance_button",
-        disabled=all_diverged,
+
+def live_controls(live: LiveRun, runs: list[vs.Run], per_tick: int) -> tuple[str, str]:
+    """Advance and Reset, the heatmap's quantity and colours (returned), told to the live model."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+            on_click=advance_clicked,
+            args=(per_tick,),
+            key="vg.advance_button",
+            disabled=all(run.diverged for run in runs),
+        )
+        st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
+    quantity_col, mode_col = st.columns(2)
+    quantity = quantity_col.radio(
+        "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
     )
-    st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
-quantity_col, mode_col = st.columns(2)
-quantity = quantity_col.radio(
-    "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
-)
-mode = mode_col.radio(
-    "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
-)
-with live.lock:
-    live.model.set_heatmap(quantity, mode)
-live.changed()
-if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
-    st.info(
-        "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
-        "running size of its own gradient, so a layer whose gradient is 1e-8 still moves about "
-        "as far as one whose gradient is 1: the gradient charts still show the vanishing, the "
-        "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is.",
-        icon=":material/visibility_off:",
+    mode = mode_col.radio(
+        "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
     )
-for vg_run in runs:
-    for note in vs.advice(vg_run):
-        st.caption(note)
-st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
-deep_view(live, {}, key="vg.live_view")
-st.caption(
-    f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server allows; "
-    f"Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
-)
+    with live.lock:
+        live.model.set_heatmap(quantity, mode)
+    live.changed()
+    return quantity, mode
+
+
+def run_notes(runs: list[vs.Run]) -> None:
+    """The adaptive-optimizer warning, each configuration's advice and its one-line label."""
+    if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
+        st.info(
+            "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
+            "running size of its own gradient, so a layer whose gradient is 1e-8 still moves about "
+            "as far as one whose gradient is 1: the gradient charts still show the vanishing, the "
+            "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is.",
+            icon=":material/visibility_off:",
+        )
+    for vg_run in runs:
+        for note in vs.advice(vg_run):
+            st.caption(note)
+    st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
 
 
 def paused_summary(runs: list[vs.Run]) -> tuple[dict, int, int]:
@@ -436,9 +446,11 @@ def paused_more(runs: list[vs.Run], rows: dict, shown: dict, marker: int | None)
     )
 
 
-if live.playing:
-    st.caption("Playing: the charts above are drawn live. Pause to replay any step and see the details.")
-else:
+def paused(live: LiveRun, runs: list[vs.Run], quantity: str, mode: str) -> None:
+    """Below the live view: a note while playing; paused, the shown step's summary and charts."""
+    if live.playing:
+        st.caption("Playing: the charts above are drawn live. Pause to replay any step and see the details.")
+        return
     with live.lock:
         shown, step, last = paused_summary(runs)
         if st.toggle(
@@ -448,9 +460,8 @@ else:
         ):
             paused_charts(runs, shown, step, last, quantity, mode)
 
-st.subheader("How to read the charts")
-st.markdown(
-    """
+
+HOW_TO_READ = """
 **dL/dz and dL/dW are different signals.** Backprop carries δ = dL/dz from the output toward
 the input; every layer multiplies it by its weights and by the activation's slope f′(z), so in
 a deep plain network it shrinks (vanishes) or grows (explodes) geometrically. The weight
@@ -495,4 +506,29 @@ with batch norm.
 **Optimizers.** Plain SGD is the default because Adam and RMSprop rescale every weight's step
 by its own gradient's size, which hides a vanishing gradient from the updates.
 """
-)
+
+
+def main() -> None:
+    """The page, top to bottom."""
+    st.title("Vanishing & exploding gradients")
+    st.caption(
+        "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
+        "then switch on a fix and watch it recover. A and B train side by side on one clock."
+    )
+    data, configs, batch_size, per_tick, compare = sidebar()
+    data_messages(data)
+    live = live_run()
+    runs = sync_runs(live, ("A", "B") if compare else ("A",), configs)
+    quantity, mode = live_controls(live, runs, per_tick)
+    run_notes(runs)
+    deep_view(live, {}, key="vg.live_view")
+    st.caption(
+        f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server "
+        f"allows; Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
+    )
+    paused(live, runs, quantity, mode)
+    st.subheader("How to read the charts")
+    st.markdown(HOW_TO_READ)
+
+
+main()
