@@ -34,7 +34,6 @@ from pages.vanishing_data import (  # noqa: F401
     UPLOAD_KEY,
     CsvData,
     DataChoice,
-    _parsed_once,
     build_dataset,
     choose_data,
     data_label,
@@ -75,7 +74,6 @@ from pages.vanishing_run import (  # noqa: F401
 )
 from pages.vanishing_views import (  # noqa: F401
     VIEW_QUANTITIES,
-    _stopped,
     advice,
     histogram_at,
     histogram_note,
