@@ -69,7 +69,8 @@ __all__ = [
 
 
 class History(HistoryReads):
-    """Everything recorded about a training run; see the module docstring.
+    """Everything recorded about a training run; see this module's docstring and those of
+    ``engine.history_tables`` and ``engine.history_detail``.
 
     ``History(max_bytes=50_000_000, keep_recent=50, detail_every=10, histogram_every=10,
     bins=30, act_range=3.0, grad_log10_range=(-10.0, 2.0), summary_share=0.25,

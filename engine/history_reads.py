@@ -43,7 +43,8 @@ class HistoryReads:
         return self._detail.steps[best]
 
     def summaries(self) -> dict[str, np.ndarray]:
-        """Every summary column (copies): scalars ``(n,)``, per-layer ``(n, L)``; see the module docstring."""
+        """Every summary column (copies): scalars ``(n,)``, per-layer ``(n, L)``; see
+        ``engine.history_tables``."""
         self.flush()
         if self._L is None:
             return {}

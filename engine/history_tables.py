@@ -1,7 +1,7 @@
 """The History's tables: named columns in preallocated arrays, and the block summaries that fill them.
 
-``SCALAR_COLUMNS`` / ``LAYER_COLUMNS`` / ``METRIC_COLUMNS`` name the columns (their meaning is
-in ``engine.history``'s docstring). ``_Table`` holds one table (capacity grows by doubling up to
+``SCALAR_COLUMNS`` / ``LAYER_COLUMNS`` / ``METRIC_COLUMNS`` name the columns (their meaning
+below). ``_Table`` holds one table (capacity grows by doubling up to
 its byte budget; a full table thins its older half). ``_summarize`` turns a block of ``k``
 steps into the ``(k, L)`` per-layer columns in a few vectorized calls; ``_bin_counts`` counts
 the histograms.
