@@ -246,25 +246,12 @@ def signal_theory(
     sk = tuple(bool(s) for s in (skip or [False] * L))
     fan_in = np.asarray(sizes[:-1], dtype=np.float64)
     units = np.asarray(sizes[1:], dtype=np.float64)
-    names = ("q", "q_s", "q_batch", "mean", "second", "factor", "slope", "backward_factor")
-    out = {k: np.full(L, np.nan) for k in names}
     m_a, e_a = float(input_mean), float(input_second)
     v_a = e_a - m_a**2 if input_variance is None else float(input_variance)
     with np.errstate(all="ignore"):
-        for l, name in enumerate(activations):
-            q = fan_in[l] * weight_var[l] * e_a
-            q_s = 1.0 if bn[l] else q
-            mom = gaussian_moments(name, q_s) if math.isfinite(q_s) else Moments(math.nan, math.inf, math.nan)
-            out["q"][l], out["q_s"][l], out["slope"][l] = q, q_s, mom.slope
-            out["q_batch"][l] = fan_in[l] * weight_var[l] * v_a
-            out["factor"][l] = mom.second / e_a if e_a > 0 else math.nan
-            if sk[l]:
-                r = float(residual_scale)
-                m_a, e_a = r * mom.mean + m_a, r * r * mom.second + e_a + 2.0 * r * mom.mean * m_a
-                v_a = r * r * mom.variance + v_a
-            else:
-                m_a, e_a, v_a = mom.mean, mom.second, mom.variance
-            out["mean"][l], out["second"][l] = m_a, e_a
+        out = _forward_moments(
+            activations, fan_in, weight_var, (m_a, e_a, v_a), bn, sk, float(residual_scale)
+        )
         out["backward_factor"][1:] = units[1:] * weight_var[1:] * out["slope"][:-1]
         variance = out["second"] - out["mean"] ** 2
     return SignalTheory(
@@ -298,6 +285,46 @@ def network_theory(
         input_variance,
         network.residual_scale,
     )
+
+
+def _forward_moments(
+    activations: list[str],
+    fan_in: np.ndarray,
+    weight_var: np.ndarray,
+    moments: tuple[float, float, float],
+    bn: tuple[bool, ...],
+    sk: tuple[bool, ...],
+    r: float,
+) -> dict[str, np.ndarray]:
+    """The per-layer columns of ``signal_theory``'s forward recursion, each ``(L,)``: ``q``,
+    ``q_s``, ``q_batch``, ``mean``, ``second`` (of ``a[l+1]``), ``factor``, ``slope``
+    (``E[f'^2]``) and ``backward_factor`` (NaN, filled by the caller). ``moments`` is the
+    input's ``(E[a], E[a^2], mean feature variance)``; call under ``np.errstate(all="ignore")``."""
+    L = len(activations)
+    names = ("q", "q_s", "q_batch", "mean", "second", "factor", "slope", "backward_factor")
+    out = {k: np.full(L, np.nan) for k in names}
+    m_a, e_a, v_a = moments
+    for l, name in enumerate(activations):
+        q = fan_in[l] * weight_var[l] * e_a
+        q_s = 1.0 if bn[l] else q
+        mom = gaussian_moments(name, q_s) if math.isfinite(q_s) else Moments(math.nan, math.inf, math.nan)
+        out["q"][l], out["q_s"][l], out["slope"][l] = q, q_s, mom.slope
+        out["q_batch"][l] = fan_in[l] * weight_var[l] * v_a
+        out["factor"][l] = mom.second / e_a if e_a > 0 else math.nan
+        if sk[l]:
+            m_a, e_a = r * mom.mean + m_a, r * r * mom.second + e_a + 2.0 * r * mom.mean * m_a
+            v_a = r * r * mom.variance + v_a
+        else:
+            m_a, e_a, v_a = mom.mean, mom.second, mom.variance
+        out["mean"][l], out["second"][l] = m_a, e_a
+    return out
+
+
+def theory_for_inputs(network, X: np.ndarray) -> SignalTheory:
+    """``network_theory`` of ``network`` fed the inputs ``X (n, d)``: their mean, mean square and
+    mean per-feature variance are the recursion's input moments."""
+    X = np.asarray(X, dtype=np.float64)
+    return network_theory(network, float(X.mean()), float((X * X).mean()), float(X.var(axis=0).mean()))
 
 
 def neuron_spread(weights: list[np.ndarray], biases: list[np.ndarray]) -> np.ndarray:

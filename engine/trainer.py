@@ -16,17 +16,13 @@ current epoch.
 **Evaluation** uses the network in evaluation mode (``forward``, batch-norm running
 statistics) on the whole training and test sets, and records in the history, at step ``t``
 (the state after ``t`` steps): the data loss (``loss_fn.value`` of the output, without the
-L1/L2 penalty) and, for classification, the accuracy: with one output column the prediction
-is ``output > 0.5`` against ``target > 0.5``, otherwise ``argmax`` of the output against
-``argmax`` of the one-hot target; for regression the coefficient of determination
-``R^2 = 1 - sum (y - t)^2 / sum (t - mean t)^2`` per output column, averaged over the columns
-(a constant column scores 1 if predicted exactly, else 0, as scikit-learn's ``r2_score``).
-It runs when the first ``run`` after construction, ``reset`` or ``resume_from`` starts (at
-a step with no evaluation yet), and after every step ``t`` with ``t % eval_every == 0``;
-later ``run`` calls do not evaluate where they start, so many short runs (a page's ticks)
-cost no extra evaluations. An empty
-test set gives NaN test metrics. Both sets go through one ``forward`` call (in chunks of rows
-when a deep network's forward values would pass ``EVAL_CHUNK_BYTES``).
+L1/L2 penalty) and the accuracy (classification) or ``R^2`` (regression), as
+``engine.evaluation`` defines them. It runs when the first ``run`` after construction,
+``reset`` or ``resume_from`` starts (at a step with no evaluation yet), and after every step
+``t`` with ``t % eval_every == 0``; later ``run`` calls do not evaluate where they start, so
+many short runs (a page's ticks) cost no extra evaluations. An empty test set gives NaN test
+metrics. Both sets go through one forward pass (``engine.evaluation.eval_outputs``, in chunks
+of rows when a deep network's forward values would pass ``EVAL_CHUNK_BYTES``).
 
 **Divergence.** When ``train_step`` reports a non-finite loss, gradient or update (and so
 applied nothing), training stops at that step: the step is recorded (the history marks it
@@ -52,12 +48,12 @@ from numbers import Integral, Real
 import numpy as np
 
 from engine.data import Dataset
+from engine.evaluation import EVAL_CHUNK_BYTES, accuracy, eval_outputs, r2_score  # noqa: F401
 from engine.history import History
 from engine.network import Network
 from engine.optim import Optimizer
 
 TASKS = ("classification", "regression")
-EVAL_CHUNK_BYTES = 8_000_000  # forward values held at once while evaluating
 
 
 @dataclass(frozen=True)
@@ -86,35 +82,6 @@ class Checkpoint:
     moments: tuple
     last_step: object
     last_loss: float
-
-
-def accuracy(output: np.ndarray, target: np.ndarray) -> float:
-    """Fraction of rows classified right; ``output``/``target`` are ``(n, k)``.
-
-    ``k = 1``: ``output > 0.5`` against ``target > 0.5``; ``k > 1``: ``argmax`` of each row.
-    NaN for ``n = 0``.
-    """
-    if output.shape[0] == 0:
-        return math.nan
-    if output.shape[1] == 1:
-        right = (output[:, 0] > 0.5) == (target[:, 0] > 0.5)
-    else:
-        right = output.argmax(axis=1) == target.argmax(axis=1)
-    return float(right.mean())
-
-
-def r2_score(output: np.ndarray, target: np.ndarray) -> float:
-    """``mean over columns j of 1 - sum_i (y_ij - t_ij)^2 / sum_i (t_ij - mean_i t_ij)^2``.
-
-    A constant target column scores 1 if matched exactly, else 0. NaN for no rows.
-    """
-    if output.shape[0] == 0:
-        return math.nan
-    with np.errstate(all="ignore"):
-        residual = ((output - target) ** 2).sum(axis=0)
-        total = ((target - target.mean(axis=0)) ** 2).sum(axis=0)
-        scores = np.where(total > 0, 1.0 - residual / np.where(total > 0, total, 1.0), (residual == 0) * 1.0)
-    return float(scores.mean())
 
 
 def _as_data(values, name: str, columns: int, what: str) -> np.ndarray:
@@ -352,29 +319,12 @@ class Trainer:
         history.flush()
         return taken
 
-    def _outputs(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The output ``a[L]`` and its pre-activation ``s[L-1]`` for ``X`` in evaluation mode,
-        ``EVAL_CHUNK_BYTES`` of forward values at a time (a deep network's full trace of a
-        large data set would be big)."""
-        net = self.network
-        per_row = 8 * 4 * sum(net.sizes[1:])  # z, s, h, a of every layer, float64
-        chunk = max(1, EVAL_CHUNK_BYTES // per_row)
-        if len(X) <= chunk:
-            trace = net.forward(X)
-            return trace.a[-1], trace.s[-1]
-        outputs, logits = [], []
-        for i in range(0, len(X), chunk):
-            trace = net.forward(X[i : i + chunk])  # dropped at the next chunk: only its output is kept
-            outputs.append(trace.a[-1])
-            logits.append(trace.s[-1])
-        return np.concatenate(outputs), np.concatenate(logits)
-
     def evaluate(self) -> dict[str, float]:
         """Loss and accuracy/R^2 on the training and test sets now; recorded in the history
         at the current step (replacing an earlier record of the same step)."""
         net = self.network
         n = len(self._X)
-        y, z = self._outputs(self._X_eval)
+        y, z = eval_outputs(net, self._X_eval)
         with np.errstate(all="ignore"):
             metrics = {
                 "train_loss": net.loss_fn.value(y[:n], z[:n], self._Y),

@@ -13,7 +13,8 @@ reads the runs holds the session's lock (``vanishing_state.runs_lock``): a click
 can start in a new script thread while the timer's run is still training. Every run that has
 not diverged shows the same step (``vanishing_state.shown_steps``). Charts that need width (the
 layer x step heatmap, theory's two panels, the loss curve) take the full width; two per row
-otherwise, each readable at 1024 pixels wide with the sidebar open.
+otherwise, each readable at 1024 pixels wide with the sidebar open. The paused details are
+drawn by ``vanishing_details``; the longer words are in ``vanishing_text``.
 """
 
 from __future__ import annotations
@@ -23,23 +24,15 @@ import streamlit as st
 from engine import OPTIMIZERS
 from engine.data import MAX_CSV_BYTES
 from engine.diagnosis import divergence_report
+from pages import vanishing_details as details
 from pages import vanishing_state as vs
+from pages import vanishing_text as text
 from pages import widgets
 from pages.live.component import deep_view
 from pages.live.runs import LiveRun
 from pages.vanishing_live import VanishingLive
-from viz.gradients import (
-    HEATMAP_MODES,
-    QUANTITIES,
-    histogram_ridges,
-    layer_step_heatmap,
-    loss_by_step,
-    norm_by_layer,
-    theory_chart,
-    update_ratio_chart,
-)
+from viz.gradients import HEATMAP_MODES, QUANTITIES
 
-CHART_CONFIG = {"displayModeBar": False}
 HEATMAP_MODE_TEXT = {"relative": "relative to the step's median layer", "absolute": "absolute"}
 DATASET_TEXT = {"digits": "digits (8×8 images, 10 classes)", vs.CSV: "your CSV (upload a file)"}
 
@@ -114,15 +107,6 @@ def set_classic_init(name: str, case: str) -> None:
     state[f"vg.{name}.careful"] = False
 
 
-RESIDUAL_HELP = (
-    "Adds a skip around every hidden layer but the first: a[l+1] = a[l] + r·f(z[l]), the branch "
-    "scaled by r = 1/√(number of skips), e.g. 1/√19 ≈ 0.23 for 20 layers. Unscaled (r = 1), every "
-    "skip adds the branch's variance to the stream's, so a deep network's signal explodes; scaled, "
-    "the branches add up to about one layer's worth (Hayou et al. 2021, scaled residual). Works best "
-    "with zero-centred activations or with batch norm."
-)
-
-
 # ----------------------------------------------------------------------------- widgets
 def config_controls(
     name: str, dataset: str, csv: vs.CsvData | None, batch_size: int, seed: int
@@ -157,7 +141,7 @@ def config_controls(
         "Max gradient norm", 1e-3, 1e6, 1.0, format="%g", key=f"{key}.clip_norm", disabled=not clip
     )
     batch_norm = st.toggle("Batch normalization", key=f"{key}.bn")
-    residual = st.toggle("Residual connections", key=f"{key}.residual", help=RESIDUAL_HELP)
+    residual = st.toggle("Residual connections", key=f"{key}.residual", help=text.RESIDUAL_HELP)
     return vs.VGConfig(
         depth=int(depth),
         width=int(width),
@@ -180,119 +164,123 @@ def config_controls(
 
 
 # ----------------------------------------------------------------------------- page
-st.title("Vanishing & exploding gradients")
-st.caption(
-    "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
-    "then switch on a fix and watch it recover. A and B train side by side on one clock."
-)
-
-with st.sidebar:
-    st.subheader("Data and clock")
-    selected = st.selectbox(
-        "Data set", vs.DATA_CHOICES, key="vg.dataset", format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)")
-    )
-    upload = None
-    if selected == vs.CSV:
-        upload = st.file_uploader(
-            "Your CSV file", type="csv", key="vg.csv.file", max_upload_size=MAX_CSV_BYTES // 2**20
+def sidebar() -> tuple[vs.DataChoice, dict[str, vs.VGConfig], int, int, bool]:
+    """The sidebar: shared data and clock, then one tab per configuration. Returns
+    ``(data choice, configs by name, batch size, steps per Advance, compare with B)``."""
+    with st.sidebar:
+        st.subheader("Data and clock")
+        selected = st.selectbox(
+            "Data set",
+            vs.DATA_CHOICES,
+            key="vg.dataset",
+            format_func=lambda n: DATASET_TEXT.get(n, f"{n} (2-D)"),
         )
-        st.caption(vs.CSV_FORMAT)
-        st.download_button(
-            f"Example CSV ({vs.CSV_EXAMPLE_SET})",
-            vs.example_csv(),
-            file_name=f"{vs.CSV_EXAMPLE_SET}.csv",
-            mime="text/csv",
-            key="vg.csv.example",
-            icon=":material/download:",
-        )
-    batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
-    seed = widgets.seed_input("vg.seed")
-    data = vs.choose_data(state, selected, upload, seed)
-    per_tick = int(st.slider("Steps per Advance", 1, 50, 5, key="vg.per_tick"))
-    compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
-    tabs = st.tabs(["Configuration A", "Configuration B"])
-    configs = {}
-    for name, tab in zip(("A", "B"), tabs):
-        with tab:
-            configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
+        upload = csv_upload() if selected == vs.CSV else None
+        batch_size = widgets.int_input("Batch size", *vs.BATCH_RANGE, "vg.batch", 32)
+        seed = widgets.seed_input("vg.seed")
+        data = vs.choose_data(state, selected, upload, seed)
+        per_tick = int(st.slider("Steps per Advance", 1, 50, 5, key="vg.per_tick"))
+        compare = st.toggle("Compare with configuration B", value=True, key="vg.compare")
+        tabs = st.tabs(["Configuration A", "Configuration B"])
+        configs = {}
+        for name, tab in zip(("A", "B"), tabs):
+            with tab:
+                configs[name] = config_controls(name, data.dataset, data.csv, batch_size, seed)
+    return data, configs, batch_size, per_tick, compare
 
-# the file's name, headers and cells are the user's text: shown as typed, never as Markdown
-if data.error is not None:
-    st.error(
-        f"**Your CSV cannot be used:** {widgets.plain(data.error)}. {widgets.plain(data.note)}",
-        icon=":material/error:",
+
+def csv_upload():
+    """The file uploader, the expected format and the example file (sidebar, "your CSV")."""
+    upload = st.file_uploader(
+        "Your CSV file", type="csv", key="vg.csv.file", max_upload_size=MAX_CSV_BYTES // 2**20
     )
-elif data.note is not None:
-    st.info(widgets.plain(data.note), icon=":material/upload_file:")
-elif data.csv is not None:
-    st.caption(f"Data: {widgets.plain(data.csv.describe())}.")
+    st.caption(vs.CSV_FORMAT)
+    st.download_button(
+        f"Example CSV ({vs.CSV_EXAMPLE_SET})",
+        vs.example_csv(),
+        file_name=f"{vs.CSV_EXAMPLE_SET}.csv",
+        mime="text/csv",
+        key="vg.csv.example",
+        icon=":material/download:",
+    )
+    return upload
 
-names = ("A", "B") if compare else ("A",)
-if not compare:
-    state.pop("vg.run.B", None)
-live = live_run()
-with live.lock:
-    restarted = []
-    for name in names:
-        try:
-            vg_run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
-        except ValueError as error:
-            st.error(f"Configuration {name} cannot be built: {error}")
-            st.stop()
-        state[f"vg.run.{name}"] = vg_run
-        if new:
-            restarted.append(name)
-    if restarted:
-        # One clock: a new network for one configuration restarts the other from its step 0 too.
+
+def data_messages(data: vs.DataChoice) -> None:
+    """What the page says about the data: the loader's error, the fallback note, or the file."""
+    # the file's name, headers and cells are the user's text: shown as typed, never as Markdown
+    if data.error is not None:
+        st.error(
+            f"**Your CSV cannot be used:** {widgets.plain(data.error)}. {widgets.plain(data.note)}",
+            icon=":material/error:",
+        )
+    elif data.note is not None:
+        st.info(widgets.plain(data.note), icon=":material/upload_file:")
+    elif data.csv is not None:
+        st.caption(f"Data: {widgets.plain(data.csv.describe())}.")
+
+
+def sync_runs(live: LiveRun, names: tuple[str, ...], configs: dict[str, vs.VGConfig]) -> list[vs.Run]:
+    """Each configuration's run, rebuilt when its network changed (then the other restarts at
+    step 0 too: one clock), handed to the live model. Stops the page on a bad configuration."""
+    if "B" not in names:
+        state.pop("vg.run.B", None)
+    with live.lock:
+        restarted = []
         for name in names:
-            if name not in restarted:
-                vs.reset_run(state[f"vg.run.{name}"])
-        if state.get("vg.started"):
-            st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
-        live.playing = False
-        follow_latest()
-    live.model.set_runs([state[f"vg.run.{name}"] for name in names], rebuilt=bool(restarted))
-state["vg.started"] = True
-runs = [state[f"vg.run.{name}"] for name in names]
+            try:
+                vg_run, new = vs.sync_run(state.get(f"vg.run.{name}"), name, configs[name])
+            except ValueError as error:
+                st.error(f"Configuration {name} cannot be built: {error}")
+                st.stop()
+            state[f"vg.run.{name}"] = vg_run
+            if new:
+                restarted.append(name)
+        if restarted:
+            for name in names:
+                if name not in restarted:
+                    vs.reset_run(state[f"vg.run.{name}"])
+            if state.get("vg.started"):
+                st.toast(f"Configuration {' and '.join(restarted)} changed: training restarted at step 0.")
+            live.playing = False
+            follow_latest()
+        live.model.set_runs([state[f"vg.run.{name}"] for name in names], rebuilt=bool(restarted))
+    state["vg.started"] = True
+    return [state[f"vg.run.{name}"] for name in names]
 
-# ---- controls around the live view (Play, Pause and Step are in the view itself)
-all_diverged = all(run.diverged for run in runs)
-with st.container(horizontal=True, vertical_alignment="center"):
-    st.button(
-        f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
-        on_click=advance_clicked,
-        args=(per_tick,),
-        key="vg.advance_button",
-        disabled=all_diverged,
+
+def live_controls(live: LiveRun, runs: list[vs.Run], per_tick: int) -> tuple[str, str]:
+    """Advance and Reset, the heatmap's quantity and colours (returned), told to the live model."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            f"Advance {per_tick} step{'s' if per_tick > 1 else ''}",
+            on_click=advance_clicked,
+            args=(per_tick,),
+            key="vg.advance_button",
+            disabled=all(run.diverged for run in runs),
+        )
+        st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
+    quantity_col, mode_col = st.columns(2)
+    quantity = quantity_col.radio(
+        "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
     )
-    st.button("Reset", on_click=reset_clicked, key="vg.reset_button")
-quantity_col, mode_col = st.columns(2)
-quantity = quantity_col.radio(
-    "Heatmap of", tuple(QUANTITIES), format_func=QUANTITIES.get, key="vg.heat_quantity", horizontal=True
-)
-mode = mode_col.radio(
-    "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
-)
-with live.lock:
-    live.model.set_heatmap(quantity, mode)
-live.changed()
-if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
-    st.info(
-        "**Adam and RMSprop hide vanishing gradients.** They divide each weight's step by the "
-        "running size of its own gradient, so a layer whose gradient is 1e-8 still moves about "
-        "as far as one whose gradient is 1: the gradient charts still show the vanishing, the "
-        "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is.",
-        icon=":material/visibility_off:",
+    mode = mode_col.radio(
+        "Colours", HEATMAP_MODES, format_func=HEATMAP_MODE_TEXT.get, key="vg.heat_mode", horizontal=True
     )
-for vg_run in runs:
-    for note in vs.advice(vg_run):
-        st.caption(note)
-st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
-deep_view(live, {}, key="vg.live_view")
-st.caption(
-    f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server allows; "
-    f"Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
-)
+    with live.lock:
+        live.model.set_heatmap(quantity, mode)
+    live.changed()
+    return quantity, mode
+
+
+def run_notes(runs: list[vs.Run]) -> None:
+    """The adaptive-optimizer warning, each configuration's advice and its one-line label."""
+    if any(run.config.optimizer in vs.ADAPTIVE_OPTIMIZERS for run in runs):
+        st.info(text.ADAPTIVE_NOTE, icon=":material/visibility_off:")
+    for vg_run in runs:
+        for note in vs.advice(vg_run):
+            st.caption(note)
+    st.markdown("  \n".join(f"**{run.name}** = {run.config.describe()}" for run in runs))
 
 
 def paused_summary(runs: list[vs.Run]) -> tuple[dict, int, int]:
@@ -343,102 +331,11 @@ def paused_summary(runs: list[vs.Run]) -> tuple[dict, int, int]:
     return shown, step, last
 
 
-def paused_charts(runs: list[vs.Run], shown: dict, step: int, last: int, quantity: str, mode: str) -> None:
-    """Paused: the shown step as Plotly charts (hover for exact values, zoom, PNG export)."""
-    rows = {run.name: vs.view_row(run, shown[run.name]) for run in runs}
-    marker = step if last > 0 else None
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(
-            norm_by_layer(
-                {run.name: rows[run.name] for run in runs},
-                title=f"Gradient per layer at step {step}"
-                + "".join(f" ({n}: step {k})" for n, k in shown.items() if k != step),
-            ),
-            key="vg.norm_chart",
-            width="stretch",
-            config=CHART_CONFIG,
-        )
-    with right:
-        st.plotly_chart(
-            update_ratio_chart({run.name: rows[run.name]["update_ratio"] for run in runs}),
-            key="vg.ratio_chart",
-            width="stretch",
-            config=CHART_CONFIG,
-        )
-
-    st.plotly_chart(
-        layer_step_heatmap(
-            {run.name: vs.layer_history(run, quantity) for run in runs},
-            quantity=quantity,
-            mode=mode,
-            marker_step=marker,
-        ),
-        key="vg.heatmap",
-        width="stretch",
-        config=CHART_CONFIG,
-    )
-
-    paused_more(runs, rows, shown, marker)
-
-
-def paused_more(runs: list[vs.Run], rows: dict, shown: dict, marker: int | None) -> None:
-    """Paused: histograms per layer, theory against measurement, the loss curve (Plotly)."""
-    ranges = sorted({f"{vs.activation_range(run.config):g}" for run in runs})
-    st.caption(
-        "**Histograms per layer**, input side at the bottom. Left, the activations: negative orange, "
-        f"positive blue; the end bins also count every value beyond ±{' or ±'.join(ranges)}, so "
-        "saturation and explosion show as mass at the edges. Right, log10 |dL/dW| of every weight: a "
-        "ridge sliding left is a vanishing gradient, one sliding right an exploding one."
-    )
-    hists = vs.histograms_at(runs, shown)
-    ridge_cols = st.columns(len(runs))
-    for col, run in zip(ridge_cols, runs):
-        hist = hists[run.name]
-        with col:
-            if hist is None:
-                st.caption(f"{run.name}: no histogram recorded yet.")
-                continue
-            st.caption(run.label)
-            hist_note = vs.histogram_note(shown[run.name], hist["step"])
-            st.plotly_chart(
-                histogram_ridges(
-                    hist["activation"],
-                    hist["activation_edges"],
-                    hist["gradient"],
-                    hist["gradient_log10_edges"],
-                    labels=vs.layer_labels(run, rows[run.name]),
-                    title=f"{run.name}: histograms at step {hist['step']}",
-                ),
-                key=f"vg.ridge.{run.name}",
-                width="stretch",
-                config=CHART_CONFIG,
-            )
-            if hist_note:
-                st.caption(hist_note)
-
-    st.plotly_chart(
-        theory_chart({run.name: vs.theory_lines(run, rows[run.name]) for run in runs}),
-        key="vg.theory_chart",
-        width="stretch",
-        config=CHART_CONFIG,
-    )
-    for caveat in vs.theory_caveats(runs):
-        st.caption(caveat)
-    st.plotly_chart(
-        loss_by_step(
-            {run.name: (run.history.steps, run.history.column("loss")) for run in runs},
-            marker_step=marker,
-        ),
-        key="vg.loss_chart",
-        width="stretch",
-        config=CHART_CONFIG,
-    )
-
-
-if live.playing:
-    st.caption("Playing: the charts above are drawn live. Pause to replay any step and see the details.")
-else:
+def paused(live: LiveRun, runs: list[vs.Run], quantity: str, mode: str) -> None:
+    """Below the live view: a note while playing; paused, the shown step's summary and charts."""
+    if live.playing:
+        st.caption("Playing: the charts above are drawn live. Pause to replay any step and see the details.")
+        return
     with live.lock:
         shown, step, last = paused_summary(runs)
         if st.toggle(
@@ -446,53 +343,30 @@ else:
             value=True,
             key="vg.details",
         ):
-            paused_charts(runs, shown, step, last, quantity, mode)
+            details.paused_charts(runs, shown, step, last, quantity, mode)
 
-st.subheader("How to read the charts")
-st.markdown(
-    """
-**dL/dz and dL/dW are different signals.** Backprop carries δ = dL/dz from the output toward
-the input; every layer multiplies it by its weights and by the activation's slope f′(z), so in
-a deep plain network it shrinks (vanishes) or grows (explodes) geometrically. The weight
-gradient is dL/dW = aᵀ δ: the backward signal *times the layer's input*. With a tiny init
-(normal(0.01)) the forward signal a shrinks toward the output while δ shrinks toward the input,
-and their product can be almost the same in every layer: ‖dL/dW‖ looks flat although δ has
-vanished. That is why the first chart draws both. Both are drawn per entry, as root mean squares
-(‖dL/dW‖/√(n_in·n_out) per weight, ‖δ‖/√(batch·n_out) per unit), so that the first layer (2
-inputs) and the output layer (1 unit) compare with the hidden ones; between hidden layers,
-which all have the same shape, this is ‖dL/dW‖ up to a constant.
 
-**The theory line.** Each layer multiplies the second moment of its signal by
-n_in·Var(W)·gain, where gain = E[f(z)²]/Var(z) is ½ for ReLU, 1 for linear and close to 1 for
-tanh near 0. He init (Var W = 2/n_in) makes the ReLU factor exactly 1; Xavier (Var W = 1/n for
-square layers) is right for tanh but halves a ReLU network's variance at every layer: after 30
-layers the spread is 2¹⁵ ≈ 30,000 times smaller. Backward, the factor is n_out·Var(W)·E[f′²].
-The prediction is for freshly drawn weights; as training shapes them the measurement drifts away.
+def main() -> None:
+    """The page, top to bottom."""
+    st.title("Vanishing & exploding gradients")
+    st.caption(
+        "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
+        "then switch on a fix and watch it recover. A and B train side by side on one clock."
+    )
+    data, configs, batch_size, per_tick, compare = sidebar()
+    data_messages(data)
+    live = live_run()
+    runs = sync_runs(live, ("A", "B") if compare else ("A",), configs)
+    quantity, mode = live_controls(live, runs, per_tick)
+    run_notes(runs)
+    deep_view(live, {}, key="vg.live_view")
+    st.caption(
+        f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server "
+        f"allows; Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."
+    )
+    paused(live, runs, quantity, mode)
+    st.subheader("How to read the charts")
+    st.markdown(text.HOW_TO_READ)
 
-**Zero init** never breaks the symmetry between the neurons of a layer: they stay identical.
 
-**‖update‖/‖W‖ near 1e-3** per step is a common rule of thumb (far below: the layer is not
-learning; far above: it is being rewritten every step).
-
-**The heatmap** colours each step's layers relative to that step's median layer by default,
-so healthy late training, where every gradient shrinks together, stays neutral: orange layers
-lag behind (vanishing), blue ones run ahead (exploding). *Absolute* shows log10 of the norm
-itself, on a range fitted to what is on screen.
-
-**Colours.** Orange and blue tell a sign only where a value has one: a negative or positive
-activation in the histograms, a layer below or above the step's median in the relative
-heatmap. In the line charts, blue circles are configuration A and dark grey diamonds B.
-
-**Residual connections** add each hidden layer's output to its input, a[l+1] = a[l] + r·f(z[l]),
-so the backward signal has a path around every layer's slope and weights. Each skip also adds
-the branch's variance to the stream's: unscaled (r = 1), a 20-layer ReLU network's activations
-double at every layer and training overflows within a few steps. This page scales the branch by
-r = 1/√(number of skips), so that all the branches together add about one layer's worth
-(Hayou et al. 2021). The sum keeps the branches' mean too: with sigmoid, whose outputs are all
-positive, the stream drifts; residual connections work best with zero-centred activations or
-with batch norm.
-
-**Optimizers.** Plain SGD is the default because Adam and RMSprop rescale every weight's step
-by its own gradient's size, which hides a vanishing gradient from the updates.
-"""
-)
+main()

@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from viz import theme
 from viz.animation import add_player, frame_steps
+from viz.axes import legend_inside, plain_log_axis, stride
 
 F_COLOUR, D_COLOUR = theme.path_colour(0), theme.path_colour(1)
 FLAT, DEAD = "rgba(150,150,150,0.18)", "rgba(120,120,120,0.35)"
@@ -130,7 +131,7 @@ def layer_histograms(view, layer: int, height: int = 300) -> go.Figure:
     """Layer ``layer`` (0-based) of a ``LayerView``: the distribution of ``z`` (flat zone of the
     activation shaded) and of ``f'(z)``."""
     z, d = view.z[layer].ravel(), view.d[layer].ravel()
-    step = max(1, z.size // MAX_VALUES)
+    step = stride(z.size, MAX_VALUES)
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -185,8 +186,8 @@ def derivative_product(view, height: int = 300) -> go.Figure:
             title=dict(text="Product of derivatives over depth", x=0.01),
             height=height,
             xaxis=dict(title="layer", dtick=1 if len(layers) <= 20 else None, gridcolor=theme.NEUTRAL),
-            yaxis=dict(title="factor (log)", type="log", exponentformat="power", gridcolor=theme.NEUTRAL),
-            legend=dict(x=0.0, y=0.02, yanchor="bottom", font=dict(size=11), bgcolor="rgba(255,255,255,0.7)"),
+            yaxis=plain_log_axis(title="factor (log)"),
+            legend=legend_inside("bottom left"),
         )
     )
     return fig
@@ -400,7 +401,7 @@ def side_by_side(runs, height: int = 360) -> go.Figure:
     )
     fig.update_xaxes(title_text="step", range=[0, n], gridcolor=theme.NEUTRAL)
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1, gridcolor=theme.NEUTRAL)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=2, gridcolor=theme.NEUTRAL)
+    fig.update_yaxes(plain_log_axis(), row=1, col=2)
     fig.update_layout(
         **theme.base_layout(
             height=height,

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 
 from viz import theme
 from viz.animation import add_player, frame_steps
+from viz.axes import legend_inside, legend_rows
 
 
 def _log_display(Z: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
@@ -53,18 +54,6 @@ def surface_image(shown: np.ndarray, bands: int = BANDS) -> str:
     png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
     png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def _legend_rows(labels, width: float = 500.0, char: float = 6.0, symbol: float = 50.0) -> int:
-    """How many rows Plotly's horizontal legend needs for ``labels`` in about ``width`` px
-    (entries packed left to right, ``char`` px per character at font size 11)."""
-    rows, used = 1, 0.0
-    for label in labels:
-        entry = symbol + char * len(label)
-        if used and used + entry > width:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows
 
 
 def _path_at(path, k: int) -> tuple[dict, dict]:
@@ -126,11 +115,11 @@ def descent_figure(grid, paths, labels, names=("p₀", "p₁"), title: str = "",
     )  # fmt: skip
     n = max(p.n_steps for p in paths)
     _path_traces(fig, paths, labels, names, n)
-    legend_rows = _legend_rows(labels)
+    n_rows = legend_rows(labels)
     bare = dict(showgrid=False, zeroline=False)  # the image is the background
     steps = frame_steps(n)
     frames = [[go.Scatter(**part) for path in paths for part in _path_at(path, s)] for s in steps]
-    top = (30 if title else 0) + 20 * legend_rows
+    top = (30 if title else 0) + 20 * n_rows
     add_player(fig, frames, list(range(2, 2 + 2 * len(paths))), steps, y=-48 / (height - top - 110))
     fig.update_layout(
         **theme.base_layout(
@@ -184,7 +173,7 @@ def cut_figure(cut, name: str = "w", height: int = 300) -> go.Figure:
             title=dict(text=f"The gradient is the slope: one step along {name}", x=0.01), height=height,
             xaxis=dict(title=name, range=[float(v[0]), float(v[-1])], gridcolor=theme.NEUTRAL),
             yaxis=dict(title="loss", range=[lo - pad, hi + pad], gridcolor=theme.NEUTRAL),
-            legend=dict(font=dict(size=11), x=1.0, xanchor="right", y=1.0, bgcolor="rgba(255,255,255,0.7)"),
+            legend=legend_inside("top right"),
         )
     )  # fmt: skip
     return fig
@@ -228,7 +217,7 @@ def range_test_figure(test, height: int = 320) -> go.Figure:
             xaxis=dict(title="learning rate (log scale)", type="log", gridcolor=theme.NEUTRAL,
                        range=[math.log10(lrs[0]) - 0.1, math.log10(lrs[-1]) + 0.1]),
             yaxis=dict(title="training loss", range=[0, top * 1.05], gridcolor=theme.NEUTRAL),
-            legend=dict(font=dict(size=11), x=0.0, y=0.02, yanchor="bottom", bgcolor="rgba(255,255,255,0.7)"),
+            legend=legend_inside("bottom left"),
         )
     )  # fmt: skip
     return fig

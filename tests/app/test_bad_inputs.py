@@ -161,11 +161,13 @@ def test_values_that_overflow_when_standardized_are_refused_at_load_time():
 
 
 def test_an_upload_is_parsed_once_not_per_seed_or_rerun(monkeypatch):
-    from pages import vanishing_state as vs
+    from pages import vanishing_data
 
     calls = []
-    original = vs.read_csv_table
-    monkeypatch.setattr(vs, "read_csv_table", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = vanishing_data.read_csv_table
+    monkeypatch.setattr(
+        vanishing_data, "read_csv_table", lambda *a, **k: calls.append(1) or original(*a, **k)
+    )
     at = _upload(_csv_page(), _rows("a,b,y", 40))
     assert not at.error and len(calls) == 1
     before = at.session_state["vg.run.A"].trainer.dataset.X_train.copy()

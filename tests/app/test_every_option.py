@@ -1,4 +1,5 @@
-"""Every option a page lists, walked through that page's logic: build the configuration and the
+"""Every option a page lists, walked through that page's logic (Playground, Vanishing, Learning
+rate, Activations & losses): build the configuration and the
 trainer, take two steps, and build every view and figure the page draws from it. Small sizes
 and few steps; the lists come from the same tables the widgets read (``HIDDEN_ACTIVATIONS``,
 ``INITS``, the loss records, the mitigations, ...), so an entry added to one of them is walked
@@ -12,12 +13,23 @@ import numpy as np
 import pytest
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
+from engine import activation_stats as A
+from engine import loss_compare as C
 from engine.boundary import boundary_grid, evaluate_boundary
 from engine.diagnosis import divergence_report
 from engine.history import metrics_at
+from pages import learning_rate_state as ls
 from pages import playground_state as ps
 from pages import vanishing_state as vs
 from pages import widgets
+from viz.activation_curves import (
+    activation_grid,
+    dead_units_figure,
+    derivative_product,
+    layer_histograms,
+    loss_gradients,
+    side_by_side,
+)
 from viz.gradients import (
     HEATMAP_MODES,
     QUANTITIES,
@@ -37,6 +49,7 @@ from viz.playground import (
     playground_diagram,
     unit_names,
 )
+from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
 
 STEPS = 2
 
@@ -265,3 +278,106 @@ def test_the_walk_covers_every_listed_option():
         "sse",
     }
     assert np.array_equal(sorted(ps.REGRESSION_LOSSES), ["mse", "sse"])
+    assert set(ls.OPTIMIZER_HYPER) == set(OPTIMIZERS)  # the optimizer section draws every optimizer
+    assert set(ls.NEURON_ACTIVATIONS) <= set(HIDDEN_ACTIVATIONS) and len(ls.MODES) == 2
+
+
+# ============================================================================ Learning rate
+LR_STEPS = ls.STEPS_RANGE[0]  # the fewest steps the page offers
+
+
+def learning_rate_figures(settings: ls.LRSettings) -> int:
+    """What the Learning rate page draws for ``settings`` (pages/learning_rate.py: the main
+    chart and its 3-D twin, the cut at the first and last step along each parameter, the loss
+    per step); returns the number of figures built."""
+    view = ls.scene(settings)
+    assert len(view.paths) == len(view.labels) == len(view.legends) == len(view.sources)
+    assert "your η" in view.sources and all(label.label for label in view.labels)
+    mine = view.paths[view.sources.index("your η")]
+    figures = [
+        descent_figure(view.grid, view.paths, view.legends, view.names, height=470),
+        surface_3d(view.grid, view.paths, view.legends, view.names),
+        loss_per_step(view.paths, view.legends),
+    ]
+    for step, axis in itertools.product((0, mine.n_steps), (0, 1)):
+        figures.append(cut_figure(ls.cut_view(settings, step, axis), view.names[axis]))
+    assert all(f.data for f in figures)
+    return len(figures)
+
+
+@pytest.mark.parametrize("optimizer", tuple(OPTIMIZERS))
+def test_learning_rate_every_model_activation_and_optimizer(optimizer):
+    """Every model the page lists (a neuron with each of its activations, the network) x every
+    optimizer, with every figure of the main chart and the cut."""
+    settings = [
+        ls.LRSettings(mode="neuron", activation=a, optimizer=optimizer, n_steps=LR_STEPS)
+        for a in ls.NEURON_ACTIVATIONS
+    ]
+    settings.append(ls.LRSettings(mode="network", optimizer=optimizer, n_steps=LR_STEPS))
+    assert {s.mode for s in settings} == set(ls.MODES)
+    for s in settings:
+        assert learning_rate_figures(s) == 7
+
+
+def test_learning_rate_every_rate_weight_and_start():
+    """Every learning rate the page lists (and its bounds), every weight of the network on
+    either axis, and the start sliders' ends, through the page's engine calls."""
+    for lr in (*ls.LEARNING_RATES, *ls.LR_BOUNDS):
+        view = ls.scene(ls.LRSettings(lr=lr, n_steps=LR_STEPS))
+        assert any(math.isclose(p.lr, lr) for p in view.paths)
+    n = len(ls.NETWORK_WEIGHTS)
+    for i in range(n):
+        pair = (i, (i + 1) % n)
+        for weights in (pair, pair[::-1]):
+            view = ls.scene(ls.LRSettings(mode="network", weights=weights, n_steps=LR_STEPS))
+            assert view.names == tuple(ls.weight_name(w) for w in weights)
+    lo, hi = ls.START_RANGE
+    for start in itertools.product((lo, hi), repeat=2):
+        assert learning_rate_figures(ls.LRSettings(start=start, n_steps=LR_STEPS)) == 7
+
+
+def test_learning_rate_range_test_and_optimizer_sections_every_option():
+    """The range test on every data set it lists; the optimizer comparison on every surface."""
+    for dataset in ls.RANGE_DATASETS:
+        test = ls.range_test(dataset, 10)
+        assert range_test_figure(test).data
+    for surface in ls.OPTIMIZER_SURFACES:
+        for momentum in (0.0, 0.99):
+            grid, names, paths, legends = ls.optimizer_scene(surface, 0.03, LR_STEPS, momentum)
+            assert len(paths) == len(legends) == len(ls.OPTIMIZER_HYPER) == len(OPTIMIZERS)
+            assert descent_figure(grid, paths, legends, names).data
+
+
+# ============================================================================ Activations & losses
+def test_activations_every_activation_and_init_at_initialization():
+    """The layer section: every activation the select lists x every init, with both figures;
+    the grid of every activation record."""
+    for activation, init in itertools.product(HIDDEN_ACTIVATIONS, INITS):
+        view = A.layer_at_init(activation, init, 8, 3)
+        assert layer_histograms(view, 2).data and derivative_product(view).data
+        assert np.isfinite(view.derivative_product).all() or init == "zeros"
+    table = A.activation_table()
+    assert {c.name for c in table} >= set(HIDDEN_ACTIVATIONS)
+    assert activation_grid(table).data
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_activations_dead_units_for_every_activation(activation):
+    """The dead-ReLU section (it lists four of the ReLU family; every hidden activation is walked,
+    so a new one can be offered there without a crash)."""
+    run = A.dead_units_run(1.0, 10, activation=activation)
+    assert dead_units_figure(run).data
+
+
+def test_losses_every_target_output_and_pair_of_losses():
+    """The loss section: both targets of the sigmoid output, the softmax output, and every pair of
+    losses ``engine.loss_compare`` compares trained side by side."""
+    logits = np.linspace(-10.0, 10.0, 21)
+    softmax = C.output_gradients("softmax", logits)
+    for target in (1.0, 0.0):
+        sigmoid = C.output_gradients("sigmoid", logits, target)
+        assert loss_gradients(logits, sigmoid, softmax, target).data
+    for output, losses in C.OUTPUTS.items():
+        if output == "sigmoid":
+            runs = C.train_side_by_side(losses, n_steps=20)
+            assert [r.loss for r in runs] == list(losses) and side_by_side(runs).data

@@ -5,12 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from engine import trainer as trainer_module
+from engine import evaluation
 from engine.data import Dataset
+from engine.evaluation import accuracy, r2_score
 from engine.history import STEP_LIST_FIELDS, STEP_SCALAR_FIELDS, History
 from engine.network import Network
 from engine.optim import make_optimizer
-from engine.trainer import Trainer, accuracy, r2_score
+from engine.trainer import Trainer
 
 
 def blobs(n_train=40, n_test=12, seed=0) -> Dataset:
@@ -207,12 +208,16 @@ def test_evaluation_in_chunks_gives_the_same_metrics(monkeypatch):
     trainer = make_trainer(blobs(n_train=40, n_test=12), batch_size=8)
     trainer.run(6)
     whole = trainer.evaluate()
-    monkeypatch.setattr(trainer_module, "EVAL_CHUNK_BYTES", 8 * 4 * 6 * 7)  # 7 rows of the 2-5-1 net
+    calls = []
+    forward = trainer.network.forward
+    monkeypatch.setattr(trainer.network, "forward", lambda X: calls.append(len(X)) or forward(X))
+    monkeypatch.setattr(evaluation, "EVAL_CHUNK_BYTES", 8 * 4 * 6 * 7)  # 7 rows of the 2-5-1 net
     chunked = trainer.evaluate()
     assert chunked.keys() == whole.keys()
     for name, value in whole.items():
         assert chunked[name] == pytest.approx(value, rel=1e-12)
     assert trainer.history.metrics()["step"].tolist() == [0, 6]  # the second replaced the first
+    assert calls and max(calls) == 7 and sum(calls) == 52  # in chunks of 7 rows: 40 train + 12 test
 
 
 def test_regression_scores_r2():

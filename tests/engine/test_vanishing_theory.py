@@ -260,3 +260,14 @@ def test_unscaled_skips_explode_a_deep_relu_net_and_scaled_ones_keep_it_near_the
         spreads[r] = math.sqrt(measured[-1]) / X.std()
     assert spreads[1.0] > 1e3
     assert spreads[1 / math.sqrt(skips)] < 10
+
+
+def test_theory_for_inputs_reads_the_input_moments_off_the_data():
+    from engine.theory import theory_for_inputs
+
+    net = Network([3, 16, 16, 1], activation="tanh", loss="mse", init="xavier_normal", seed=0)
+    X = np.random.default_rng(0).normal(2.0, 3.0, size=(200, 3))
+    expected = network_theory(net, float(X.mean()), float((X * X).mean()), float(X.var(axis=0).mean()))
+    got = theory_for_inputs(net, X)
+    assert np.array_equal(got.variance, expected.variance) and np.array_equal(got.q, expected.q)
+    assert got.q[0] > 3 * network_theory(net).q[0]  # the inputs' mean square (13) counts, not 1
