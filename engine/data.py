@@ -39,7 +39,7 @@ import numpy as np
 
 DOMAIN: tuple[float, float] = (-6.0, 6.0)
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons")
-REGRESSION_SETS = ("sine", "plane")
+REGRESSION_SETS = ("sine", "plane", "multi_gaussian")
 DATASETS = CLASSIFICATION_SETS + REGRESSION_SETS
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
 
@@ -88,6 +88,7 @@ class Dataset:
     domain: tuple[float, float] | None = DOMAIN
     raw_train: np.ndarray | None = None
     raw_test: np.ndarray | None = None
+    label_threshold: float = 0.5  # binary targets: above it is class_labels[1] (TF's -1/+1: 0)
 
     @property
     def n_features(self) -> int:
@@ -360,14 +361,45 @@ def plane_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
     return (x1 + x2) / 12.0
 
 
-def _regression(target: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+def tf_plane_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    """TF Playground's ``reg-plane`` surface ``t = (x1 + x2) / 10`` (``d3.scale.linear()
+    .domain([-10, 10]).range([-1, 1])``), not clipped: ``[-1.2, 1.2]`` on ``[-6, 6]^2``."""
+    return (x1 + x2) / 10.0
+
+
+# TF Playground's ``reg-gauss`` (dataset.ts regressGaussian): (centre x1, centre x2, sign).
+MULTI_GAUSSIAN_CENTRES = (
+    (-4, 2.5, 1),
+    (0, 2.5, -1),
+    (4, 2.5, 1),
+    (-4, -2.5, -1),
+    (0, -2.5, 1),
+    (4, -2.5, -1),
+)
+
+
+def multi_gaussian_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    """TF Playground's ``reg-gauss`` surface: six bumps of height ``+-1`` (signs alternating,
+    ``MULTI_GAUSSIAN_CENTRES``), each ``sign * max(0, 1 - d / 2)`` at distance ``d`` from its
+    centre; at each point the bump largest in absolute value counts (the first on a tie), 0
+    farther than 2 from every centre. In ``[-1, 1]``."""
+    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
+    label = np.zeros(np.broadcast(x1, x2).shape)
+    for cx, cy, sign in MULTI_GAUSSIAN_CENTRES:
+        bump = sign * np.clip(1.0 - np.hypot(x1 - cx, x2 - cy) / 2.0, 0.0, 1.0)
+        label = np.where(np.abs(bump) > np.abs(label), bump, label)
+    return label
+
+
+def _regression(target: Callable[[np.ndarray, np.ndarray], np.ndarray], clip: bool = True):
     def generate(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         # dataset.ts regressPlane: points U(-6, 6)^2; the target is read at the point moved
-        # by U(-6, 6) * noise per coordinate, then clipped to [-1, 1].
+        # by U(-6, 6) * noise per coordinate (ours then clipped to [-1, 1]; TF's is not).
         lo, hi = DOMAIN
         points = rng.uniform(lo, hi, (n, 2))
         moved = points + rng.uniform(lo, hi, (n, 2)) * noise
-        return points, np.clip(target(moved[:, 0], moved[:, 1]), -1.0, 1.0)
+        values = target(moved[:, 0], moved[:, 1])
+        return points, np.clip(values, -1.0, 1.0) if clip else values
 
     return generate
 
@@ -380,7 +412,9 @@ _GENERATORS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.ndar
     "moons": _moons,
     "sine": _regression(sine_target),
     "plane": _regression(plane_target),
+    "multi_gaussian": _regression(multi_gaussian_target),
 }
+_TF_GENERATORS = {**_GENERATORS, "plane": _regression(tf_plane_target, clip=False)}
 
 
 def make_dataset(
@@ -390,6 +424,7 @@ def make_dataset(
     test_fraction: float = 0.5,
     seed: int = 0,
     features: Sequence[str] = ("x1", "x2"),
+    tf_compatible: bool = False,
 ) -> Dataset:
     """A 2-D data set in ``[-6, 6]^2``, split into train and test, mapped to ``features``.
 
@@ -409,6 +444,11 @@ def make_dataset(
 
     - ``sine``: ``t = sin(pi x1 / 4) cos(pi x2 / 18)``.
     - ``plane``: ``t = (x1 + x2) / 12`` (clipped to ``[-1, 1]`` when noisy).
+    - ``multi_gaussian``: TF Playground's six bumps (``multi_gaussian_target``).
+
+    ``tf_compatible``: as TF Playground, binary labels are ``-1.0``/``+1.0`` (``class_labels
+    [-1, 1]``, ``label_threshold`` 0) and ``plane`` is ``(x1 + x2) / 10``, not clipped; the
+    points themselves are the same as without it.
 
     Gaussian and moons points that fall outside the square are redrawn (truncated
     distribution), the others lie inside by construction. The split is a seeded permutation
@@ -425,11 +465,14 @@ def make_dataset(
     names = _check_features(features)
     rng = _rng(seed)
 
-    points, targets = _GENERATORS[name](n, noise, rng)
+    points, targets = (_TF_GENERATORS if tf_compatible else _GENERATORS)[name](n, noise, rng)
     points = np.ascontiguousarray(points, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)[:, None]
     train, test = _split(n, test_fraction, rng)
     classification = name in CLASSIFICATION_SETS
+    labels, threshold = ([-1, 1], 0.0) if tf_compatible else ([0, 1], 0.5)
+    if classification and tf_compatible:
+        targets = 2.0 * targets - 1.0
     return Dataset(
         name=name,
         task="classification" if classification else "regression",
@@ -439,10 +482,11 @@ def make_dataset(
         Y_test=targets[test],
         feature_names=names,
         target_names=["label" if classification else "t"],
-        class_labels=[0, 1] if classification else None,
+        class_labels=labels if classification else None,
         domain=DOMAIN,
         raw_train=points[train],
         raw_test=points[test],
+        label_threshold=threshold,
     )
 
 

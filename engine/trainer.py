@@ -88,16 +88,17 @@ class Checkpoint:
     last_loss: float
 
 
-def accuracy(output: np.ndarray, target: np.ndarray) -> float:
+def accuracy(output: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> float:
     """Fraction of rows classified right; ``output``/``target`` are ``(n, k)``.
 
-    ``k = 1``: ``output > 0.5`` against ``target > 0.5``; ``k > 1``: ``argmax`` of each row.
-    NaN for ``n = 0``.
+    ``k = 1``: ``output > threshold`` against ``target > threshold`` (0.5 for 0/1 labels, the
+    data set's ``label_threshold``: 0 for TF Playground's -1/+1); ``k > 1``: ``argmax`` of each
+    row. NaN for ``n = 0``.
     """
     if output.shape[0] == 0:
         return math.nan
     if output.shape[1] == 1:
-        right = (output[:, 0] > 0.5) == (target[:, 0] > 0.5)
+        right = (output[:, 0] > threshold) == (target[:, 0] > threshold)
     else:
         right = output.argmax(axis=1) == target.argmax(axis=1)
     return float(right.mean())
@@ -380,9 +381,11 @@ class Trainer:
                 "train_loss": net.loss_fn.value(y[:n], z[:n], self._Y),
                 "test_loss": net.loss_fn.value(y[n:], z[n:], self._Y_test) if len(self._Y_test) else math.nan,
             }
-            score, name = (
-                (accuracy, "accuracy") if self.dataset.task == "classification" else (r2_score, "r2")
-            )
+            if self.dataset.task == "classification":
+                threshold = getattr(self.dataset, "label_threshold", 0.5)
+                score, name = (lambda out, t: accuracy(out, t, threshold)), "accuracy"
+            else:
+                score, name = r2_score, "r2"
             metrics[f"train_{name}"] = score(y[:n], self._Y)
             metrics[f"test_{name}"] = score(y[n:], self._Y_test)
         self.history.record_metrics(net.steps_taken, **metrics)

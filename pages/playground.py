@@ -26,6 +26,7 @@ from pages.playground_state import (
     BATCH_RANGE,
     CLIP_RANGE,
     DEFAULTS,
+    HIDABLE,
     INIT_SCALE_RANGE,
     MAX_HIDDEN_LAYERS,
     MAX_WIDTH,
@@ -50,6 +51,7 @@ from pages.playground_state import (
     validate,
     view_of,
 )
+from pages.playground_tf import from_tf_link, tf_gaps, to_tf_hash
 from viz.playground import (
     NODE_LABELS,
     VIEW_LABELS,
@@ -66,6 +68,132 @@ VIEW_TEXT = {"weights": "weights", "gradients": "gradients", "update": "update"}
 NODE_TEXT = {"activation": "activation", "delta": "delta δ"}
 NODE_SYMBOL = {"activation": "a", "delta": "δ"}
 REG_TEXT = {"none": "none", "l1": "L1", "l2": "L2"}
+# The widgets (keys; Streamlit gives each element the CSS class st-key-<key, '.' -> '-'>) a lesson
+# link's hide=... hides, per HIDABLE name; play and step are the live view's (its options).
+HIDE_KEYS = {
+    "problem": ("pg.problem",),
+    "data": ("pg.data.classification", "pg.data.regression"),
+    "features": ("pg.features",),
+    "noise": ("pg.noise",),
+    "ratio": ("pg.ratio",),
+    "points": ("pg.points",),
+    "dseed": ("pg.dseed", "pg.regenerate_button"),
+    "hidden": ("pg.layers", "pg.widths"),
+    "act": ("pg.act", "pg.per_layer", "pg.acts"),
+    "init": ("pg.init", "pg.iscale"),
+    "seed": ("pg.seed",),
+    "lr": ("pg.lr",),
+    "opt": ("pg.opt",),
+    "batch": ("pg.batch", "pg.batch_note"),
+    "reg": ("pg.reg",),
+    "rrate": ("pg.rrate",),
+    "speed": ("pg.speed",),
+    "clip": ("pg.clip",),
+    "loss": ("pg.loss",),
+    "tf": ("pg.tf",),
+    "tflink": ("pg.tflink",),
+    "play": (),
+    "step": (),
+    "reset": ("pg.reset_button",),
+    "view": ("pg.view",),
+    "nodes": ("pg.nodes",),
+    "logw": ("pg.logw",),
+    "test": ("pg.test",),
+    "disc": ("pg.disc",),
+    "replay": ("pg.replay", "pg.resume_button"),
+    "details": ("pg.details",),
+    "text": ("pg.text",),
+    "share": ("pg.share",),
+}
+TF_HELP = (
+    "Behave as TensorFlow Playground where the two differ: a tanh output with targets −1/+1 and TF's "
+    "loss ½(o − t)² (ours: sigmoid + cross-entropy, 0/1); weights from uniform(−0.5, 0.5) (ours: the "
+    "chosen init); SGD with TF's L1 rule (a weight the penalty pushes across 0 is set to 0 and frozen); "
+    "TF's plane data (x1 + x2)/10 unclipped; Step = one epoch; Reset draws new weights. "
+    "See 'TF Playground and this page' below the view for every difference."
+)
+TF_DIFFERENCES = (  # (what, TF Playground, this page by default, the TF compatible switch)
+    (
+        "output, loss (classification)",
+        "tanh, ½(o − t)², targets −1/+1 (0.5 at the start, 0.00x solved)",
+        "sigmoid, cross-entropy, targets 0/1 (0.693 at chance)",
+        "as TF",
+    ),
+    (
+        "loss (regression)",
+        "½(o − t)² (our `sse`)",
+        "`mse` = (o − t)²: twice TF's value and gradient",
+        "`sse`, as TF",
+    ),
+    ("plane data", "(x1 + x2)/10, not clipped", "(x1 + x2)/12, clipped to ±1", "as TF"),
+    ("multi-gaussian data", "yes", "yes (`multi_gaussian`)", "yes"),
+    ("points", "500 (classification), 1,200 (regression)", "the same by default, 20 to 2,000", "the same"),
+    (
+        "data seed",
+        "random per visit, in the URL",
+        "random per visit, in the URL (`dseed`)",
+        "the same; our generator is NumPy's, so the same seed gives other points than TF's",
+    ),
+    (
+        "initial weights",
+        "uniform(−0.5, 0.5), biases 0.1",
+        "the chosen init (Xavier by default), biases 0.1",
+        "uniform(−0.5, 0.5)",
+    ),
+    (
+        "Reset",
+        "new random weights",
+        "the same initial weights (a run can be repeated)",
+        "new weights (the next seed)",
+    ),
+    ("Step button", "one epoch", "one mini-batch step", "the rest of the current epoch"),
+    (
+        "batches",
+        "the points in one fixed order; a partial batch carries over to the next epoch",
+        "reshuffled every epoch (seeded); the last batch of an epoch is partial",
+        "as ours",
+    ),
+    (
+        "L1",
+        "a weight the penalty carries across 0 is set to 0 and frozen",
+        "the weight jitters around 0 by lr·rate",
+        "as TF",
+    ),
+    ("optimizer", "SGD", "SGD, momentum, Nesterov, RMSprop, Adam, clipping", "SGD"),
+    (
+        "batch size, regularization changed",
+        "the network is reset",
+        "applied from the next step, no reset (compare before and after)",
+        "as ours",
+    ),
+    (
+        "edges",
+        "colour = sign, width by |w|",
+        "colour = sign, width relative to the largest (or log)",
+        "as ours",
+    ),
+    (
+        "heat maps",
+        "100 × 100 output, a unit's map on hover",
+        "100 × 100 selected unit (click a unit), 20 × 20 in the diagram",
+        "as ours",
+    ),
+    (
+        "links",
+        "`#key=value` keys of TF",
+        "`?key=value` keys of ours; *Open a TF Playground link* reads TF's",
+        "",
+    ),
+    ("hiding controls", "`learningRate_hide=true`", "`hide=lr,batch` (or TF's `*_hide` keys)", ""),
+)
+
+
+def differences_table() -> str:
+    """``TF_DIFFERENCES`` as a Markdown table."""
+    cell = lambda text: text.replace("|", "\\|")  # noqa: E731
+    head = "| | TF Playground | this page (default) | TF compatible switch |\n| --- | --- | --- | --- |\n"
+    return head + "\n".join("| " + " | ".join(cell(c) for c in row) + " |" for row in TF_DIFFERENCES)
+
 
 state = st.session_state
 
@@ -100,6 +228,7 @@ def widget_values(config: PlaygroundConfig) -> dict[str, object]:
         "pg.view": config.view,
         "pg.nodes": config.node_colour,
         "pg.logw": config.log_widths,
+        "pg.tf": config.tf_compatible,
     }
     other = "regression" if config.problem == "classification" else "classification"
     values[f"pg.data.{other}"] = (REGRESSION_SETS if other == "regression" else CLASSIFICATION_SETS)[0]
@@ -122,6 +251,7 @@ def start_session() -> None:
         state[key] = value
     state["pg.notices"] = notices
     state["pg.config"] = config
+    state["pg.hidden_controls"] = config.hidden_controls
     state["pg.live"] = LiveRun(PlaygroundLive(config, build_trainer(config)), session_id())
 
 
@@ -151,7 +281,26 @@ def regenerate_data() -> None:
     state["pg.dseed"] = (int(state["pg.dseed"]) + 1) % (SEED_RANGE[1] + 1)
 
 
+def open_tf_link() -> None:
+    """The pasted TF Playground address: its settings into the widgets (the rerun rebuilds)."""
+    config, notices = from_tf_link(str(state.get("pg.tflink_text") or ""), state["pg.config"])
+    if config is not state["pg.config"]:
+        for key, value in widget_values(config).items():
+            state[key] = value
+        state["pg.hidden_controls"] = config.hidden_controls
+        notices.insert(0, "Opened the TF Playground link in TF Playground compatible mode.")
+    state["pg.notices"] = notices
+
+
+def show_hidden_controls() -> None:
+    state["pg.hidden_controls"] = ()
+
+
 def reset_training() -> None:
+    if state["pg.config"].tf_compatible:  # as TF: new random weights (the next seed, shown in the URL)
+        state["pg.seed"] = (int(state["pg.seed"]) + 1) % (SEED_RANGE[1] + 1)
+        state.pop("pg.replay", None)
+        return
     run = live_run()
     run.playing = False
     with run.lock:
@@ -201,6 +350,14 @@ def resume_from_replay() -> None:
 def sidebar_settings(applied: PlaygroundConfig):
     """The sidebar's widgets; returns the settings they describe and the batch note's slot."""
     with st.sidebar:
+        tf = st.toggle("TF Playground compatible", key="pg.tf", help=TF_HELP)
+        with st.expander("Open a TF Playground link", icon=":material/open_in_new:", key="pg.tflink"):
+            st.text_input(
+                "TF Playground address", key="pg.tflink_text", placeholder="playground.tensorflow.org/#…",
+                help="Paste a playground.tensorflow.org address (or its #… part): its data, features, "
+                "network, activation, rates, batch size, noise, ratio, seed and hidden controls.",
+            )  # fmt: skip
+            st.button("Open", on_click=open_tf_link, key="pg.tflink_button", icon=":material/link:")
         st.subheader("Data")
         problem = st.radio("Problem type", PROBLEMS, key="pg.problem", horizontal=True)
         sets = CLASSIFICATION_SETS if problem == "classification" else REGRESSION_SETS
@@ -220,7 +377,7 @@ def sidebar_settings(applied: PlaygroundConfig):
 
         st.subheader("Network")
         n_layers = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="pg.layers")
-        width_cols = st.columns(4)
+        width_cols = st.container(key="pg.widths").columns(4)
         hidden = tuple(
             int(width_cols[l % 4].number_input(f"Layer {l + 1}", 1, MAX_WIDTH, key=f"pg.width{l + 1}"))
             for l in range(int(n_layers))
@@ -231,31 +388,36 @@ def sidebar_settings(applied: PlaygroundConfig):
         per_layer = st.toggle("Activation per layer", key="pg.per_layer", disabled=not hidden)
         layer_activations: tuple[str, ...] = ()
         if per_layer and hidden:
+            acts = st.container(key="pg.acts")
             layer_activations = tuple(
-                st.selectbox(f"Activation of layer {l + 1}", HIDDEN_ACTIVATIONS, key=f"pg.act{l + 1}")
+                acts.selectbox(f"Activation of layer {l + 1}", HIDDEN_ACTIVATIONS, key=f"pg.act{l + 1}")
                 for l in range(len(hidden))
             )
-        init = st.selectbox("Initialization", INITS, key="pg.init", help=widgets.INIT_HELP)
+        tf_note = " TF Playground compatible: uniform(−0.5, 0.5), as TF (zeros: TF's initZero)." if tf else ""
+        init = st.selectbox("Initialization", INITS, key="pg.init", help=widgets.INIT_HELP + tf_note)
         init_scale = st.number_input(
             "Init scale" if init in ("normal", "uniform") else "Init gain",
             *INIT_SCALE_RANGE,
             step=0.1,
             format="%g",
             key="pg.iscale",
-            disabled=init == "zeros",
+            disabled=init == "zeros" or tf,
         )
         seed = st.number_input("Seed (weights and batches)", *SEED_RANGE, key="pg.seed")
 
         st.subheader("Training")
         lr = widgets.playground_learning_rate("pg.lr")
-        optimizer = st.selectbox("Optimizer", tuple(OPTIMIZERS), key="pg.opt")
+        optimizer = st.selectbox(
+            "Optimizer", tuple(OPTIMIZERS), key="pg.opt", disabled=tf,
+            help="TF Playground compatible: SGD, TF's only optimizer." if tf else None,
+        )  # fmt: skip
         batch_size = st.number_input(
             "Batch size",
             *BATCH_RANGE,
             key="pg.batch",
             help="As many as the training points (or more): full batch",
         )
-        batch_note = st.empty()
+        batch_note = st.container(key="pg.batch_note").empty()
         reg_col, rate_col = st.columns(2)
         regularization = reg_col.selectbox(
             "Regularization", REGULARIZATIONS, key="pg.reg", format_func=REG_TEXT.get
@@ -270,8 +432,9 @@ def sidebar_settings(applied: PlaygroundConfig):
             "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
         )
         regression_loss = st.selectbox(
-            "Loss", REGRESSION_LOSSES, key="pg.loss", disabled=problem == "classification",
-            help="Classification always uses a sigmoid output with binary cross-entropy.",
+            "Loss", REGRESSION_LOSSES, key="pg.loss", disabled=problem == "classification" or tf,
+            help="Classification uses a sigmoid output with binary cross-entropy (TF Playground "
+            "compatible: tanh with ½(o − t)², TF's, which is sse for regression).",
         )  # fmt: skip
     speed = int(state["pg.speed"])
     config = PlaygroundConfig(
@@ -300,6 +463,8 @@ def sidebar_settings(applied: PlaygroundConfig):
         view=state["pg.view"],
         node_colour=state["pg.nodes"],
         log_widths=bool(state["pg.logw"]),
+        hidden_controls=tuple(state.get("pg.hidden_controls", applied.hidden_controls)),
+        tf_compatible=bool(tf),
     )
     return config, bool(features), batch_note
 
@@ -344,7 +509,9 @@ def display_controls() -> None:
         on_click=reset_training,
         width="stretch",
         key="pg.reset_button",
-        help="Back to step 0: the same data and initial weights",
+        help="TF Playground compatible: new random weights (the next seed), as TF's Reset"
+        if state["pg.config"].tf_compatible
+        else "Back to step 0: the same data and initial weights",
     )
 
 
@@ -379,8 +546,37 @@ def live_area() -> None:
         test=bool(state["pg.test"]),
         disc=bool(state["pg.disc"]),
         layerColours=layer_colours(len(run.model.trainer.network.sizes) - 1),
+        hide=[c for c in ("play", "step") if c in state["pg.config"].hidden_controls],
     )
     live_view(run, options, key="pg.live_view")
+
+
+def hide_controls(hidden: tuple[str, ...]) -> None:
+    """A lesson link's hidden controls: display:none on their widgets (as TF's ``*_hide``)."""
+    keys = [key for name in hidden for key in HIDE_KEYS[name]]
+    if keys:
+        selectors = ", ".join(".st-key-" + key.replace(".", "-") for key in keys)
+        st.html(f"<style>{selectors} {{ display: none !important; }}</style>")
+
+
+def share_expander(config: PlaygroundConfig) -> None:
+    """The sidebar's links: ours, TF Playground's, and the controls a lesson link hides."""
+    with st.sidebar, st.expander("Share these settings", icon=":material/link:", key="pg.share"):
+        st.caption(
+            "This link rebuilds the same data and initial weights. Copy it with the button on its right."
+        )
+        st.code(f"{st.context.url or ''}?{urlencode(to_query(config))}", language=None, wrap_lines=True)
+        st.caption("The same settings as a TF Playground link:")
+        st.code(f"https://playground.tensorflow.org/#{to_tf_hash(config)}", language=None, wrap_lines=True)
+        gaps = tf_gaps(config)
+        if gaps:
+            st.caption("TF Playground cannot show: " + ", ".join(gaps) + ".")
+        st.caption(
+            "A lesson link hides controls with hide=…, a comma-separated list of: " + ", ".join(HIDABLE) + "."
+        )
+        if config.hidden_controls:
+            st.caption("Hidden now: " + ", ".join(HIDABLE[c] for c in config.hidden_controls) + ".")
+            st.button("Show every control", on_click=show_hidden_controls, key="pg.unhide_button")
 
 
 def replay_controls() -> None:
@@ -487,9 +683,12 @@ def main() -> None:
     state["pg.config"] = config
     trainer = model().trainer
     batch_note.caption(
-        f"Full batch: all {config.n_train} training points at every step."
-        if config.full_batch
-        else f"{config.batch_size} of {config.n_train} training points per step."
+        (
+            f"Full batch: all {config.n_train} training points at every step."
+            if config.full_batch
+            else f"{config.batch_size} of {config.n_train} training points per step."
+        )
+        + (" Step: one epoch (TF compatible)." if config.tf_compatible else "")
     )
     if trainer.step > 0:
         state.pop("pg.reset_note", None)  # it described step 0 of the rebuilt network
@@ -503,12 +702,12 @@ def main() -> None:
         replay_controls()
         if st.toggle("Details of the shown step (hover for exact values, zoom, PNG)", key="pg.details"):
             paused_detail(config)
-    st.markdown(WHAT_TO_LOOK_FOR)
-    with st.sidebar, st.expander("Share these settings", icon=":material/link:"):
-        st.caption(
-            "This link rebuilds the same data and initial weights. Copy it with the button on its right."
-        )
-        st.code(f"{st.context.url or ''}?{urlencode(to_query(config))}", language=None, wrap_lines=True)
+    with st.container(key="pg.text"):
+        st.markdown(WHAT_TO_LOOK_FOR)
+        with st.expander("TF Playground and this page: the differences", icon=":material/compare:"):
+            st.markdown(differences_table())
+    share_expander(config)
+    hide_controls(config.hidden_controls)
     sync_url(config)
 
 

@@ -42,7 +42,9 @@ class PlaygroundLive:
         trainer.eval_every = LIVE_EVAL_EVERY
         self.config, self.trainer = config, trainer
         selected = getattr(self, "frames", None)
-        self.frames = FrameBuilder(config.features, config.problem == "classification")
+        self.frames = FrameBuilder(
+            config.features, config.problem == "classification", probability_output=not config.tf_compatible
+        )
         if selected is not None and selected.selected is not None:
             self.frames.selected = selected.selected
         self.names = unit_names(config.features, trainer.network.sizes)
@@ -101,12 +103,24 @@ class PlaygroundLive:
         if trainer.divergence is None and trainer.history.last_metrics_step != trainer.step:
             trainer.evaluate()
 
+    def step_once(self) -> None:
+        """The Step button: one training step, or TF Playground compatible the rest of the current
+        epoch (as TF's Step, one epoch from a paused start)."""
+        trainer = self.trainer
+        if not self.config.tf_compatible:
+            trainer.run(1)
+            return
+        epoch = trainer.epoch
+        for _ in range(self.steps_per_epoch):
+            if not trainer.run(1) or trainer.epoch != epoch:
+                break
+
     def command(self, name: str, args: dict) -> bool:
-        """A command from the view: ``step`` (one training step) or ``select`` (the large map's
-        unit, ``args["unit"] = [layer, index]``). Returns whether anything changed."""
+        """A command from the view: ``step`` (``step_once``) or ``select`` (the
+        large map's unit, ``args["unit"] = [layer, index]``). Returns whether anything changed."""
         if name == "step" and self.can_train:
             self.replay, self.resumed = None, None
-            self.trainer.run(1)
+            self.step_once()
             self._evaluate()
         elif name == "rewind":
             return self.rewind(args.get("step"))

@@ -32,6 +32,7 @@ import numpy as np
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
 from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
 from engine.history import History, metrics_at
+from engine.init import TF_PLAYGROUND_INIT
 from engine.optim import Optimizer
 from engine.trainer import Trainer
 
@@ -99,6 +100,8 @@ class PlaygroundConfig:
     view: str = "weights"
     node_colour: str = "activation"
     log_widths: bool = False
+    hidden_controls: tuple[str, ...] = ()
+    tf_compatible: bool = False
 
     # ---------------------------------------------------------------- derived values
     @property
@@ -113,12 +116,31 @@ class PlaygroundConfig:
 
     @property
     def loss(self) -> str:
-        """``bce`` (with a sigmoid output) for classification, else ``regression_loss``."""
+        """``bce`` (with a sigmoid output) for classification, else ``regression_loss``; TF
+        Playground compatible: ``sse``, TF's ``1/2 (o - t)^2``, for both."""
+        if self.tf_compatible:
+            return "sse"
         return "bce" if self.problem == "classification" else self.regression_loss
 
     @property
     def output_activation(self) -> str:
-        return "sigmoid" if self.problem == "classification" else "linear"
+        """sigmoid (classification; TF compatible: tanh, for targets -1/+1) or linear (regression)."""
+        if self.problem == "regression":
+            return "linear"
+        return "tanh" if self.tf_compatible else "sigmoid"
+
+    @property
+    def network_init(self) -> tuple[str, float]:
+        """``(init, init_scale)`` the network is drawn with: TF compatible, TF's uniform(-0.5, 0.5)
+        (``engine.init.TF_PLAYGROUND_INIT``) unless ``zeros`` (TF's ``initZero``)."""
+        if self.tf_compatible and self.init != "zeros":
+            return TF_PLAYGROUND_INIT
+        return self.init, self.init_scale
+
+    @property
+    def network_optimizer(self) -> str:
+        """The optimizer trained with: ``optimizer``, or TF compatible ``sgd`` (TF has no other)."""
+        return "sgd" if self.tf_compatible else self.optimizer
 
     @property
     def sizes(self) -> list[int]:
@@ -160,14 +182,15 @@ RESET_FIELDS = {
     "init_scale": "initialization scale",
     "seed": "seed",
     "regression_loss": "loss",
+    "tf_compatible": "TF Playground compatible mode",
 }
 # What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
 # unchanged), the network (new initial weights or loss on the same data), or both (the input
 # features change the data's columns and the input layer). The data set rebuilds the network
 # too when it switches between classification and regression (``changed_parts``).
-DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "features")
+DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "features", "tf_compatible")
 NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
-                  "regression_loss")  # fmt: skip
+                  "regression_loss", "tf_compatible")  # fmt: skip
 # Settings applied to the running trainer at its next step.
 LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm")
 
@@ -197,6 +220,8 @@ QUERY_KEYS = {
     "view": "view",
     "node_colour": "nodes",
     "log_widths": "logw",
+    "hidden_controls": "hide",
+    "tf_compatible": "tf",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -227,7 +252,74 @@ _CHOICES = {
     "view": VIEWS,
     "node_colour": NODE_COLOURS,
 }
-_BOOLS = ("show_test", "discretize", "log_widths")
+_BOOLS = ("show_test", "discretize", "log_widths", "tf_compatible")
+
+# Controls and sections a lesson link can hide (``hide=lr,act`` or TF's ``learningRate_hide=true``),
+# with the words that name them: mostly the settings' own URL keys.
+HIDABLE = {
+    "problem": "problem type",
+    "data": "data set",
+    "features": "input features",
+    "noise": "noise",
+    "ratio": "training data ratio",
+    "points": "number of points",
+    "dseed": "data seed and Regenerate",
+    "hidden": "hidden layers",
+    "act": "activation",
+    "init": "initialization",
+    "seed": "seed",
+    "lr": "learning rate",
+    "opt": "optimizer",
+    "batch": "batch size",
+    "reg": "regularization",
+    "rrate": "regularization rate",
+    "speed": "speed",
+    "clip": "gradient clipping",
+    "loss": "loss",
+    "tf": "TF Playground compatible switch",
+    "tflink": "Open a TF Playground link",
+    "play": "Play button",
+    "step": "Step button",
+    "reset": "Reset button",
+    "view": "edges show",
+    "nodes": "units coloured by",
+    "logw": "log edge widths",
+    "test": "show test points",
+    "disc": "discretize output",
+    "replay": "replay",
+    "details": "details of the shown step",
+    "text": "explanations",
+    "share": "share these settings",
+}
+HIDE_SUFFIX = "_hide"
+# TF Playground's names of its hidable controls (playground.ts HIDABLE_CONTROLS, and hideText).
+TF_HIDE_NAMES = {
+    "showTestData": "test",
+    "discretize": "disc",
+    "playButton": "play",
+    "stepButton": "step",
+    "resetButton": "reset",
+    "learningRate": "lr",
+    "activation": "act",
+    "regularization": "reg",
+    "regularizationRate": "rrate",
+    "problem": "problem",
+    "dataset": "data",
+    "percTrainData": "ratio",
+    "noise": "noise",
+    "batchSize": "batch",
+    "numHiddenLayers": "hidden",
+    "hideText": "text",
+}
+
+
+def hide_target(key: str) -> str | None:
+    """The control a ``<name>_hide`` key hides (``name`` ours or TF's), or None."""
+    if not key.endswith(HIDE_SUFFIX):
+        return None
+    base = key[: -len(HIDE_SUFFIX)]
+    base = TF_HIDE_NAMES.get(base, base)
+    return base if base in HIDABLE else None
 
 
 def allowed(name: str) -> str:
@@ -248,6 +340,8 @@ def allowed(name: str) -> str:
         return f"up to {MAX_HIDDEN_LAYERS} widths from 1 to {MAX_WIDTH}, comma-separated (or 'none')"
     if name == "layer_activations":
         return "one activation per hidden layer, comma-separated, from " + ", ".join(HIDDEN_ACTIVATIONS)
+    if name == "hidden_controls":
+        return "a comma-separated list of " + ", ".join(HIDABLE)
     raise KeyError(name)
 
 
@@ -293,6 +387,12 @@ def _check_field(name: str, value: Any) -> bool:
         )
     if name == "layer_activations":
         return isinstance(value, tuple) and all(a in HIDDEN_ACTIVATIONS for a in value)
+    if name == "hidden_controls":
+        return (
+            isinstance(value, tuple)
+            and all(isinstance(c, str) and c in HIDABLE for c in value)
+            and len(set(value)) == len(value)
+        )
     raise KeyError(name)
 
 
@@ -323,6 +423,9 @@ def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
     ordered = tuple(f for f in FEATURES if f in config.features)
     if ordered != config.features:
         config = dataclasses.replace(config, features=ordered)
+    hidden = tuple(c for c in HIDABLE if c in config.hidden_controls)
+    if hidden != config.hidden_controls:
+        config = dataclasses.replace(config, hidden_controls=hidden)
     return config, notices
 
 
@@ -336,7 +439,7 @@ def _encode(name: str, value: Any) -> str:
         return "1" if value else "0"
     if name == "hidden":
         return ",".join(map(str, value)) if value else "none"
-    if name in ("features", "layer_activations"):
+    if name in ("features", "layer_activations", "hidden_controls"):
         return ",".join(value)
     if name in _FLOAT_RANGES:
         return repr(float(value))
@@ -369,6 +472,8 @@ def _decode(name: str, text: str) -> Any:
         return tuple(int(p) for p in parts)
     if name in ("features", "layer_activations"):
         return tuple(p.strip() for p in text.split(",")) if text else ()
+    if name == "hidden_controls":
+        return tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
     return text
 
 
@@ -388,6 +493,7 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     values: dict[str, Any] = {}
     notices: list[str] = []
     unknown: list[str] = []
+    hides: list[str] = []  # from <name>_hide=true keys
     try:
         items = list(params.items())
     except Exception:  # noqa: BLE001 - a hostile mapping must not crash the page
@@ -395,6 +501,11 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     for key, raw in items:
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
+        hidden = hide_target(key) if isinstance(key, str) else None
+        if hidden is not None:
+            if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+                hides.append(hidden)
+            continue
         name = FIELD_OF_KEY.get(key) if isinstance(key, str) else None
         if name is None:
             unknown.append(shown(key))
@@ -417,6 +528,9 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     if unknown:
         listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    if hides:
+        values["hidden_controls"] = tuple(values.get("hidden_controls", ())) + tuple(hides)
+        values["hidden_controls"] = tuple(dict.fromkeys(values["hidden_controls"]))
     config, problems = validate(dataclasses.replace(DEFAULTS, **values))
     notices += problems
     if len(notices) > MAX_NOTICES:
@@ -469,7 +583,13 @@ def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
     """The optimizer the settings describe: ``optimizer`` with ``lr``, the L1 or L2 penalty
     ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
     penalty = {"l1": {"l1": config.reg_rate}, "l2": {"l2": config.reg_rate}}.get(config.regularization, {})
-    return make_optimizer(config.optimizer, lr=config.lr, clip_norm=config.clip_norm or None, **penalty)
+    return make_optimizer(
+        config.network_optimizer,
+        lr=config.lr,
+        clip_norm=config.clip_norm or None,
+        l1_freeze=config.tf_compatible,
+        **penalty,
+    )
 
 
 def build_trainer(config: PlaygroundConfig) -> Trainer:
@@ -479,8 +599,11 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
     data_seed, features)``. Network ``sizes = [n_features, *hidden, 1]``, the hidden
     activations, a sigmoid output with the bce loss (classification) or a linear output with
     mse/sse (regression), ``init``/``init_scale`` seeded with ``seed``, biases 0.1. Batches
-    are shuffled with ``seed`` too. The history keeps the last ``KEEP_RECENT`` steps and every
-    ``DETAIL_EVERY``-th in full, within ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
+    are shuffled with ``seed`` too. TF Playground compatible (``tf_compatible``): -1/+1 labels and
+    TF's plane, a tanh output (classification) with TF's ``sse`` loss, uniform(-0.5, 0.5) weights,
+    SGD with TF's L1 rule (``config.loss``, ``network_init``, ``network_optimizer``). The history
+    keeps the last ``KEEP_RECENT`` steps and every ``DETAIL_EVERY``-th in full, within
+    ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
     Raises ValueError on bad settings.
     """
     dataset = make_dataset(
@@ -490,14 +613,16 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
         test_fraction=(100 - config.train_ratio) / 100,
         seed=config.data_seed,
         features=config.features,
+        tf_compatible=config.tf_compatible,
     )
+    init, init_scale = config.network_init
     network = Network(
         config.sizes,
         activation=list(config.activations),
         output_activation=config.output_activation,
         loss=config.loss,
-        init=config.init,
-        init_scale=config.init_scale,
+        init=init,
+        init_scale=init_scale,
         bias_init=BIAS_INIT,
         seed=config.seed,
     )
@@ -529,7 +654,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
     Returns the words for what changed (empty if nothing did).
     """
     changed = [name for name in LIVE_FIELDS if getattr(old, name) != getattr(new, name)]
-    if new.optimizer != old.optimizer:
+    if new.network_optimizer != old.network_optimizer:
         trainer.optimizer = make_optimizer_for(new)
     else:
         optimizer = trainer.optimizer
@@ -537,6 +662,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.l1 = new.reg_rate if new.regularization == "l1" else 0.0
         optimizer.l2 = new.reg_rate if new.regularization == "l2" else 0.0
         optimizer.clip_norm = new.clip_norm or None
+        optimizer.l1_freeze = new.tf_compatible
         optimizer.validate()
     trainer.batch_size = new.batch_size
     words = {

@@ -140,6 +140,7 @@ class FrameBuilder:
 
     features: tuple[str, ...]
     classification: bool
+    probability_output: bool = True  # False: a tanh output for -1/+1 labels (TF compatible), scaled about 0
     big: BoundaryGrid = field(init=False)
     small: BoundaryGrid = field(init=False)
     selected: tuple[int, int] | None = None
@@ -150,6 +151,10 @@ class FrameBuilder:
     def __post_init__(self) -> None:
         self.big = boundary_grid(self.features, BIG_RESOLUTION)
         self.small = boundary_grid(self.features, SMALL_RESOLUTION)
+
+    @property
+    def _probability(self) -> bool:
+        return self.classification and self.probability_output
 
     def restart_curves(self) -> None:
         """The next frame sends the curves afresh (after a reset, a rebuild or a rewind)."""
@@ -192,10 +197,10 @@ class FrameBuilder:
         maps, scales = [], []
         for k in range(1, L + 1):
             for values in small.maps[k]:
-                centre, scale = map_scale(values, self.classification and k == L)
+                centre, scale = map_scale(values, self._probability and k == L)
                 maps.append(quantize(values, centre, scale))
                 scales.append((centre, scale))
-        big_scale = map_scale(big_map, self.classification and unit[0] == L)
+        big_scale = map_scale(big_map, self._probability and unit[0] == L)
         scales.append(big_scale)
         return {
             "big": quantize(big_map, *big_scale),

@@ -225,6 +225,7 @@ def boundary_figure(
     unit_name: str = "output",
     title: str | None = None,
     height: int = 440,
+    probability_output: bool = True,
 ) -> go.Figure:
     """The input square coloured by the network's output (or by one unit's map), with points.
 
@@ -234,12 +235,15 @@ def boundary_figure(
     classifier, ``sign(output)`` for regression. Points ``raw_* (n, 2)`` are coloured by their
     target ``y_* (n,)`` on the same scale; training points have a white rim, test points
     (drawn when given) a dark one. The axes are ``x1`` and ``x2`` of the data square.
+    ``probability_output=False``: a classifier with a tanh output and -1/+1 labels (TF
+    Playground compatible), coloured and discretized about 0 as a regression output.
     """
     is_output = unit is None or unit[0] == len(boundary.maps) - 1
     values = boundary.output if unit is None else boundary.maps[unit[0]][unit[1]]
-    centre, scale = map_scale(values, output_of_classifier=classification and is_output)
+    probability = classification and probability_output
+    centre, scale = map_scale(values, output_of_classifier=probability and is_output)
     if discretize and is_output:
-        values = (values > 0.5).astype(np.float64) if classification else np.sign(values)
+        values = (values > 0.5).astype(np.float64) if probability else np.sign(values)
     z, k = _scaled_f32(values)
     centre, scale = centre / 10.0**k, scale / 10.0**k
     label = unit_name + _times_power(k)
@@ -261,7 +265,7 @@ def boundary_figure(
             name=unit_name,
         )
     ]
-    point_centre, point_scale = (0.5, 0.5) if classification else (0.0, 1.0)
+    point_centre, point_scale = (0.5, 0.5) if probability else (0.0, 1.0)
     sets = [("train", raw_train, y_train, "white", 1.0)]
     if raw_test is not None and y_test is not None:
         sets.append(("test", raw_test, y_test, theme.TEXT, 1.5))
@@ -350,6 +354,7 @@ def playground_diagram(
     title: str | None = None,
     height: int | None = None,
     width_hint: int = 760,
+    probability_output: bool = True,
 ) -> go.Figure:
     """The network: unit ``u`` of layer ``k`` at ``(k, viz.diagram.neuron_positions)``.
 
@@ -520,7 +525,8 @@ def playground_diagram(
         last = len(sizes) - 1
         for k, layer_maps in enumerate(maps):
             for u in range(layer_maps.shape[0]):
-                centre, spread = map_scale(layer_maps[u], output_of_classifier=classification and k == last)
+                probability = classification and probability_output and k == last
+                centre, spread = map_scale(layer_maps[u], output_of_classifier=probability)
                 x, y = positions[k][u]
                 images.append(
                     dict(

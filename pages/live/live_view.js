@@ -156,6 +156,9 @@ class LiveView extends StreamClient {
     this.el.querySelector(".bl-score").textContent = fmt(m[score]);
     if (!this.holdUntilPaused) this.showPlaying(!!h.playing);
     this.playButton.disabled = !!h.divergence;
+    const hide = this.options.hide || [];
+    this.el.classList.toggle("bl-hide-play", hide.includes("play"));
+    this.el.classList.toggle("bl-hide-step", hide.includes("step"));
     const status = [];
     if (h.divergence) status.push(h.divergence + " Lower the learning rate (or clip gradients), then Reset, or replay an earlier step and resume from it.");
     if (h.replaying) status.push("Replaying step " + h.step + ": its boundary, weights, gradients and update.");
