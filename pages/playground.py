@@ -11,6 +11,7 @@ paused.
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -32,6 +33,7 @@ from pages.playground_state import (
     MAX_WIDTH,
     N_POINTS_RANGE,
     NOISE_RANGE,
+    POINTS_BY_PROBLEM,
     PROBLEMS,
     RATIO_RANGE,
     REG_RATE_RANGE,
@@ -41,6 +43,7 @@ from pages.playground_state import (
     SEED_RANGE,
     SPEEDS,
     VIEWS,
+    VISIT_SEEDS,
     PlaygroundConfig,
     build_trainer,
     from_query,
@@ -245,8 +248,12 @@ def session_id() -> str | None:
 
 
 def start_session() -> None:
-    """First visit of this tab: settings from the link (or the defaults), a live run at step 0."""
-    config, notices = from_query(st.query_params.to_dict())
+    """First visit of this tab: settings from the link (or the defaults), a live run at step 0.
+    Without a data seed in the link the visit draws one, as TF Playground does (the URL shows it)."""
+    params = st.query_params.to_dict()
+    config, notices = from_query(params)
+    if "dseed" not in params:
+        config = config.replace(data_seed=secrets.randbelow(VISIT_SEEDS))
     for key, value in widget_values(config).items():
         state[key] = value
     state["pg.notices"] = notices
@@ -277,6 +284,14 @@ def model() -> PlaygroundLive:
 
 
 # ----------------------------------------------------------------------------- actions
+def problem_changed() -> None:
+    """A new problem type: TF Playground's number of points for it, unless the learner chose another."""
+    problem = state["pg.problem"]
+    other = "regression" if problem == "classification" else "classification"
+    if state.get("pg.points") == POINTS_BY_PROBLEM[other]:
+        state["pg.points"] = POINTS_BY_PROBLEM[problem]
+
+
 def regenerate_data() -> None:
     state["pg.dseed"] = (int(state["pg.dseed"]) + 1) % (SEED_RANGE[1] + 1)
 
@@ -359,7 +374,9 @@ def sidebar_settings(applied: PlaygroundConfig):
             )  # fmt: skip
             st.button("Open", on_click=open_tf_link, key="pg.tflink_button", icon=":material/link:")
         st.subheader("Data")
-        problem = st.radio("Problem type", PROBLEMS, key="pg.problem", horizontal=True)
+        problem = st.radio(
+            "Problem type", PROBLEMS, key="pg.problem", horizontal=True, on_change=problem_changed
+        )
         sets = CLASSIFICATION_SETS if problem == "classification" else REGRESSION_SETS
         dataset = st.selectbox("Data set", sets, key=f"pg.data.{problem}")
         features = st.pills("Input features", FEATURES, selection_mode="multi", key="pg.features")

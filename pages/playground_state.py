@@ -56,6 +56,8 @@ CLIP_RANGE = (0.0, 1e6)  # 0 = no clipping
 BATCH_RANGE = (1, N_POINTS_RANGE[1])
 SEED_RANGE = (0, 2**31 - 1)
 
+POINTS_BY_PROBLEM = {"classification": 500, "regression": 1200}  # TF Playground's (playground.ts)
+VISIT_SEEDS = 100_000  # a visit without a data seed in its link draws one below this (TF's 0.ddddd)
 BIAS_INIT = 0.1  # Playground starts every bias at 0.1
 HISTORY_BYTES = 8_000_000  # per browser tab: forty tabs share one server
 KEEP_RECENT = 50  # the latest steps always held in full for replay
@@ -78,7 +80,7 @@ class PlaygroundConfig:
     dataset: str = "circle"
     noise: int = 0
     train_ratio: int = 50
-    n_points: int = 200
+    n_points: int = 500
     data_seed: int = 0
     features: tuple[str, ...] = ("x1", "x2")
     hidden: tuple[int, ...] = (4, 2)
@@ -486,7 +488,8 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     """The config a link describes, and notices for what was ignored. Never raises.
 
     ``params`` maps short names to text (or lists of text, the last one counting), as
-    ``st.query_params.to_dict()``. Missing settings take their defaults silently; unknown
+    ``st.query_params.to_dict()``. Missing settings take their defaults silently (the number of
+    points: TF Playground's 500, or 1,200 for a regression data set); unknown
     names, values that do not parse, are too long or out of range are ignored with a notice.
     At most ``MAX_NOTICES`` notices are returned (the last one says how many more there were).
     """
@@ -528,6 +531,9 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     if unknown:
         listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    dataset = values.get("dataset", DEFAULTS.dataset)
+    if "n_points" not in values and dataset in DATASETS and dataset not in CLASSIFICATION_SETS:
+        values["n_points"] = POINTS_BY_PROBLEM["regression"]
     if hides:
         values["hidden_controls"] = tuple(values.get("hidden_controls", ())) + tuple(hides)
         values["hidden_controls"] = tuple(dict.fromkeys(values["hidden_controls"]))

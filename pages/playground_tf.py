@@ -37,6 +37,7 @@ from pages.playground_state import (
     DEFAULTS,
     HIDE_SUFFIX,
     MAX_NOTICES,
+    POINTS_BY_PROBLEM,
     SEED_RANGE,
     TF_HIDE_NAMES,
     PlaygroundConfig,
@@ -44,7 +45,7 @@ from pages.playground_state import (
     validate,
 )
 
-TF_POINTS = {"classification": 500, "regression": 1200}  # playground.ts NUM_SAMPLES_*
+TF_POINTS = POINTS_BY_PROBLEM  # playground.ts NUM_SAMPLES_CLASSIFY / NUM_SAMPLES_REGRESS
 MAX_LINK_CHARS = 4000
 TF_FEATURES = {  # TF key -> our input feature
     "x": "x1",

@@ -182,3 +182,42 @@ def test_the_compatible_switch_rebuilds_and_reset_draws_new_weights():
     again = at.session_state["pg.live"].model.trainer.network.weights
     assert not all(np.array_equal(a, b) for a, b in zip(first, again))
     assert at.number_input(key="pg.seed").value == DEFAULTS.seed + 1
+
+
+def test_a_visit_without_a_data_seed_draws_one_and_shows_it_in_the_url():
+    seeds = []
+    for _ in range(3):
+        at = app()
+        config = at.session_state["pg.config"]
+        assert at.query_params["dseed"] == str(config.data_seed) and 0 <= config.data_seed < 100_000
+        assert config.n_points == 500
+        seeds.append(config.data_seed)
+    assert len(set(seeds)) > 1  # three equal draws of 100,000: 1e-10
+    assert app({"dseed": "7"}).session_state["pg.config"].data_seed == 7  # a link's seed is kept
+
+
+def test_the_problem_type_brings_tfs_number_of_points_unless_chosen():
+    at = app({"dseed": "0"})
+    at.radio(key="pg.problem").set_value("regression").run()
+    assert at.session_state["pg.config"].n_points == 1200
+    at.radio(key="pg.problem").set_value("classification").run()
+    assert at.session_state["pg.config"].n_points == 500
+    at.number_input(key="pg.points").set_value(300).run()
+    at.radio(key="pg.problem").set_value("regression").run()
+    assert at.session_state["pg.config"].n_points == 300
+
+
+def test_compatible_step_is_one_epoch_and_maps_are_centred_on_zero():
+    from pages.playground_live import PlaygroundLive
+
+    config = DEFAULTS.replace(tf_compatible=True, n_points=200)
+    live = PlaygroundLive(config, build_trainer(config))
+    assert live.command("step", {})
+    assert live.trainer.step == 10 and live.trainer.epoch == 1  # 100 training points, batches of 10
+    live.trainer.run(3)  # part-way through epoch 2: Step finishes it
+    assert live.command("step", {})
+    assert live.trainer.step == 20 and live.trainer.epoch == 2
+    assert not live.frames.probability_output
+    ours = PlaygroundLive(DEFAULTS, build_trainer(DEFAULTS))
+    ours.command("step", {})
+    assert ours.trainer.step == 1 and ours.frames.probability_output
