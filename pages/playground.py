@@ -58,6 +58,7 @@ from pages.playground_tf import from_tf_link, tf_gaps, to_tf_hash
 from viz.playground import (
     NODE_LABELS,
     VIEW_LABELS,
+    WEIGHT_SCALE,
     boundary_figure,
     diagram_values,
     gradient_norm_figure,
@@ -171,8 +172,9 @@ TF_DIFFERENCES = (  # (what, TF Playground, this page by default, the TF compati
     ),
     (
         "edges",
-        "colour = sign, width by |w|",
-        "colour = sign, width relative to the largest (or log)",
+        "colour = sign, width by |w| (0 to 5)",
+        "weights: width by |w| on TF's 0-to-5 scale (or log); gradients, updates: relative to the largest; "
+        "biases as squares on the units; click an edge or a bias to edit it",
         "as ours",
     ),
     (
@@ -425,9 +427,12 @@ def sidebar_settings(applied: PlaygroundConfig):
         st.subheader("Training")
         lr = widgets.playground_learning_rate("pg.lr")
         optimizer = st.selectbox(
-            "Optimizer", tuple(OPTIMIZERS), key="pg.opt", disabled=tf,
+            "Optimizer (TF compatible: sgd)" if tf else "Optimizer",
+            tuple(OPTIMIZERS),
+            key="pg.opt",
+            disabled=tf,
             help="TF Playground compatible: SGD, TF's only optimizer." if tf else None,
-        )  # fmt: skip
+        )
         batch_size = st.number_input(
             "Batch size",
             *BATCH_RANGE,
@@ -449,7 +454,10 @@ def sidebar_settings(applied: PlaygroundConfig):
             "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
         )
         regression_loss = st.selectbox(
-            "Loss", REGRESSION_LOSSES, key="pg.loss", disabled=problem == "classification" or tf,
+            "Loss (TF compatible: ½(o − t)²)" if tf else "Loss",
+            REGRESSION_LOSSES,
+            key="pg.loss",
+            disabled=problem == "classification" or tf,
             help="Classification uses a sigmoid output with binary cross-entropy (TF Playground "
             "compatible: tanh with ½(o − t)², TF's, which is sse for regression).",
         )  # fmt: skip
@@ -645,6 +653,7 @@ def paused_detail(config: PlaygroundConfig) -> None:
             dataset.raw_test if config.show_test else None,
             dataset.Y_test[:, 0] if config.show_test else None,
             classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
+            probability_output=not config.tf_compatible,
         )  # fmt: skip
         st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
         st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
@@ -657,6 +666,8 @@ def paused_detail(config: PlaygroundConfig) -> None:
             sizes, names, edges, nodes, edge_label=VIEW_LABELS[config.view],
             node_label=NODE_LABELS[config.node_colour], maps=boundary.maps, classification=classification,
             log_scale=config.log_widths, width_hint=540, title=title,
+            probability_output=not config.tf_compatible,
+            fixed_scale=WEIGHT_SCALE if config.view == "weights" else None,
         )  # fmt: skip
         st.plotly_chart(diagram, key="pg.diagram_chart", width="stretch")
         st.plotly_chart(gradient_norm_figure(*norms, marker_step=marker), key="pg.gradnorm_chart",

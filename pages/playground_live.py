@@ -24,6 +24,7 @@ from pages.playground_state import (
 from viz.frames import FrameBuilder, Shown
 from viz.playground import unit_names
 
+EDIT_LIMIT = 1000.0  # |value| a weight or bias can be set to by a click in the diagram
 SHOWN_STATES = 8  # recent frames' states Pause can go back to (more than the frames in flight)
 LIVE_EVAL_EVERY = 10**9  # the live view evaluates once per slice (``train``), not every k steps
 
@@ -124,6 +125,8 @@ class PlaygroundLive:
             self._evaluate()
         elif name == "rewind":
             return self.rewind(args.get("step"))
+        elif name == "edit":
+            return self.edit(args)
         elif name == "select":
             unit = args.get("unit")
             sizes = self.trainer.network.sizes
@@ -139,6 +142,42 @@ class PlaygroundLive:
         else:
             return False
         self.version += 1
+        return True
+
+    def edit(self, args: dict) -> bool:
+        """Set one parameter of the live network, as TF Playground's click on a link or a bias:
+        ``{"kind": "weight", "layer": l, "i": i, "j": j, "value": v}`` sets ``W[l][i, j]``,
+        ``{"kind": "bias", "layer": l, "j": j, "value": v}`` sets ``b[l][j]`` (``l`` counts the
+        weight layers from 0; ``|v| <= EDIT_LIMIT``). New arrays replace the old ones (a recorded
+        step keeps the ones it started from); the metrics are evaluated again and training
+        continues from the edited network. Not while replaying or after a divergence. Returns
+        whether it changed anything."""
+        net = self.trainer.network
+        kind, value = args.get("kind"), args.get("value")
+        ints = [args.get(k) for k in (("layer", "i", "j") if kind == "weight" else ("layer", "j"))]
+        if (
+            kind not in ("weight", "bias")
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in ints)
+            or isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or abs(value) > EDIT_LIMIT
+            or self.replay is not None
+            or not self.can_train
+        ):
+            return False
+        layer, *where = ints
+        params = net.weights if kind == "weight" else net.biases
+        if not 0 <= layer < len(params) or not all(0 <= k < n for k, n in zip(where, params[layer].shape)):
+            return False
+        changed = params[layer].copy()
+        changed[tuple(where)] = float(value)
+        weights, biases = list(net.weights), list(net.biases)
+        (weights if kind == "weight" else biases)[layer] = changed
+        net.set_parameters(weights, biases)
+        self.resumed = None
+        self.trainer.evaluate()
+        self.touch()
         return True
 
     def rewind(self, step: object) -> bool:

@@ -44,6 +44,9 @@ def _hex_rgb(colour: str) -> np.ndarray:
 _STOPS = np.stack([_hex_rgb(theme.NEGATIVE), _hex_rgb(_MID), _hex_rgb(theme.POSITIVE)])  # at t = 0, 0.5, 1
 
 
+WEIGHT_SCALE = 5.0  # the weights' fixed edge-width scale: |w| >= 5 is drawn widest (TF Playground's)
+
+
 def map_scale(values: np.ndarray, output_of_classifier: bool = False) -> tuple[float, float]:
     """``(centre, scale)`` of a map's colours: ``(0.5, 0.5)`` for a classifier's output (a
     probability), else ``(0, max(1, max |values|))`` (NaN/inf ignored)."""
@@ -355,13 +358,15 @@ def playground_diagram(
     height: int | None = None,
     width_hint: int = 760,
     probability_output: bool = True,
+    fixed_scale: float | None = None,
 ) -> go.Figure:
     """The network: unit ``u`` of layer ``k`` at ``(k, viz.diagram.neuron_positions)``.
 
     - Edge ``(i -> j)`` of layer ``l`` shows ``edge_values[l][i, j]`` (``(sizes[l],
       sizes[l+1])``): colour = sign (orange < 0 <= blue), width = ``|value|`` relative to the
-      largest ``|value|`` in the figure (``viz.diagram.edge_widths``: linear, or log-scaled
-      over four decades), drawn as one trace per sign and width bucket.
+      largest ``|value|`` in the figure, or with ``fixed_scale`` to that fixed value (wider ones
+      clamped: the weights view uses ``WEIGHT_SCALE``, TF Playground's 5), linear or log-scaled
+      over four decades (``viz.diagram.edge_widths``), drawn as one trace per sign and width bucket.
     - With ``maps`` (``maps[k]: (sizes[k], res, res)``) each unit is drawn as its map, a small
       heatmap of its value over the input square (colours: ``map_scale``), and its node value
       ``node_values[k][u]`` as a round badge at the map's lower right corner (diverging scale
@@ -394,7 +399,10 @@ def playground_diagram(
     x0, y0, x1, y1, vals = (np.concatenate(v) if v else np.empty(0) for v in (x0, y0, x1, y1, vals))
     finite = np.where(np.isfinite(vals), vals, 0.0)
     scale = float(np.abs(finite).max()) if finite.size else 0.0
-    widths = edge_widths(finite, scale, log_scale)
+    if fixed_scale is not None:
+        widths = edge_widths(np.clip(finite, -fixed_scale, fixed_scale), fixed_scale, log_scale)
+    else:
+        widths = edge_widths(finite, scale, log_scale)
     bucket_of = np.minimum(
         ((widths - MIN_WIDTH) / (MAX_WIDTH - MIN_WIDTH) * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1
     )

@@ -6,7 +6,7 @@ own origin; the endpoint refuses a foreign ``Origin`` and an unknown token befor
 
 Per connection, two tasks:
 
-- the receiver takes the view's commands, JSON text: ``play``, ``pause``, ``step``,
+- the receiver takes the view's commands, JSON text: ``play``, ``pause``, ``step``, ``edit``,
   ``select`` (``unit: [layer, index]``) and ``ack`` (``seq``: the frame the view has drawn).
   Play and Pause act at once (the run's flag; training checks it before every step). Pause
   names the step on screen, and the run goes back to exactly it (``rewind``), so that what the
@@ -136,7 +136,7 @@ class Stream:
                 run.pause()
                 if isinstance(message.get("step"), int):
                     self.pause_at = message["step"]  # taken by ``work``, after the slice it stops
-            elif name in ("step", "select", "reset"):
+            elif name in ("step", "select", "reset", "edit"):
                 self.commands.append(message)
             self.wakeup.set()
 

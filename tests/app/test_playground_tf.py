@@ -221,3 +221,38 @@ def test_compatible_step_is_one_epoch_and_maps_are_centred_on_zero():
     ours = PlaygroundLive(DEFAULTS, build_trainer(DEFAULTS))
     ours.command("step", {})
     assert ours.trainer.step == 1 and ours.frames.probability_output
+
+
+def test_a_click_in_the_diagram_edits_a_weight_or_a_bias_and_training_continues_from_it():
+    from pages.playground_live import PlaygroundLive
+
+    config = DEFAULTS.replace(n_points=200)
+    live = PlaygroundLive(config, build_trainer(config))
+    live.trainer.run(3)
+    old = live.trainer.network.weights[1]
+    recorded = live.trainer.history.detail(2).weights[1]
+    version = live.version
+    assert live.command("edit", {"kind": "weight", "layer": 1, "i": 2, "j": 0, "value": 1.5})
+    net = live.trainer.network
+    assert net.weights[1][2, 0] == 1.5 and net.weights[1] is not old
+    assert old[2, 0] != 1.5 and recorded[2, 0] != 1.5  # the recorded step keeps what it started from
+    assert live.version > version and live.trainer.last_metrics["step"] == 3
+    assert live.command("edit", {"kind": "bias", "layer": 2, "j": 0, "value": -0.25})
+    assert net.biases[2][0] == -0.25
+    live.trainer.run(1)
+    assert live.trainer.history.detail(3).weights[1][2, 0] == 1.5  # step 3 started from the edit
+    bad = [
+        {"kind": "weight", "layer": 1, "i": 9, "j": 0, "value": 1.0},
+        {"kind": "weight", "layer": 5, "i": 0, "j": 0, "value": 1.0},
+        {"kind": "bias", "layer": 0, "j": 0, "value": float("nan")},
+        {"kind": "bias", "layer": 0, "j": 0, "value": 1e9},
+        {"kind": "bias", "layer": 0, "j": True, "value": 1.0},
+        {"kind": "gamma", "layer": 0, "j": 0, "value": 1.0},
+        {"kind": "bias", "layer": 0, "j": 0, "value": "1"},
+    ]
+    before = [w.copy() for w in net.weights] + [b.copy() for b in net.biases]
+    assert not any(live.command("edit", args) for args in bad)
+    after = list(net.weights) + list(net.biases)
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+    live.show(1)
+    assert not live.command("edit", {"kind": "bias", "layer": 0, "j": 0, "value": 1.0})  # not while replaying
