@@ -40,8 +40,12 @@ from pages.playground_state import (
     REGRESSION_LOSSES,
     REGULARIZATION_RATES,
     REGULARIZATIONS,
+    SCHEDULE_STEPS_RANGE,
+    SCHEDULE_TEXT,
     SEED_RANGE,
     SPEEDS,
+    STOP_LOSS_RANGE,
+    STOP_STEPS_RANGE,
     VIEWS,
     VISIT_SEEDS,
     PlaygroundConfig,
@@ -95,6 +99,8 @@ HIDE_KEYS = {
     "clip": ("pg.clip",),
     "loss": ("pg.loss",),
     "tf": ("pg.tf",),
+    "sched": ("pg.sched", "pg.ssteps"),
+    "stop": ("pg.stoploss", "pg.stopat"),
     "tflink": ("pg.tflink",),
     "play": (),
     "step": (),
@@ -234,6 +240,10 @@ def widget_values(config: PlaygroundConfig) -> dict[str, object]:
         "pg.nodes": config.node_colour,
         "pg.logw": config.log_widths,
         "pg.tf": config.tf_compatible,
+        "pg.sched": config.schedule,
+        "pg.ssteps": config.schedule_steps,
+        "pg.stoploss": config.stop_loss,
+        "pg.stopat": config.stop_steps,
     }
     other = "regression" if config.problem == "classification" else "classification"
     values[f"pg.data.{other}"] = (REGRESSION_SETS if other == "regression" else CLASSIFICATION_SETS)[0]
@@ -449,6 +459,24 @@ def sidebar_settings(applied: PlaygroundConfig):
                 "Regularization rate", REGULARIZATION_RATES, "pg.rrate", minimum=REG_RATE_RANGE[0],
                 maximum=REG_RATE_RANGE[1],
             )  # fmt: skip
+        sched_col, steps_col = st.columns([3, 2])
+        schedule = sched_col.selectbox(
+            "Learning-rate schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
+            help="The rate each step uses: η times the schedule's factor at the optimizer's step count. "
+            "Applies from the next step; the Learning rate column of the history records it.",
+        )  # fmt: skip
+        schedule_steps = steps_col.number_input(
+            "N steps", *SCHEDULE_STEPS_RANGE, key="pg.ssteps", disabled=schedule == "constant"
+        )
+        stop_col, at_col = st.columns(2)
+        stop_loss = stop_col.number_input(
+            "Stop at test loss ≤", *STOP_LOSS_RANGE, step=0.01, format="%g", key="pg.stoploss",
+            help="0 = off. Checked whenever the test loss is evaluated (after each slice of training "
+            "while playing), so training may pass the target by a few steps.",
+        )  # fmt: skip
+        stop_steps = at_col.number_input(
+            "Stop at step", *STOP_STEPS_RANGE, step=100, key="pg.stopat", help="0 = off. Exact."
+        )
         speed_control()
         clip_norm = st.number_input(
             "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
@@ -490,6 +518,10 @@ def sidebar_settings(applied: PlaygroundConfig):
         log_widths=bool(state["pg.logw"]),
         hidden_controls=tuple(state.get("pg.hidden_controls", applied.hidden_controls)),
         tf_compatible=bool(tf),
+        schedule=schedule,
+        schedule_steps=int(schedule_steps),
+        stop_loss=float(stop_loss),
+        stop_steps=int(stop_steps),
     )
     return config, bool(features), batch_note
 

@@ -19,6 +19,7 @@ from pages.playground_state import (
     PlaygroundConfig,
     apply_live_settings,
     live_steps,
+    stop_reason,
     view_of,
 )
 from viz.frames import FrameBuilder, Shown
@@ -90,9 +91,23 @@ class PlaygroundLive:
     def target_epochs_per_s(self) -> float | None:
         return None if self.config.speed == 0 else float(self.config.speed)
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the stop condition (``stop_steps``, ``stop_loss``) holds now, or None: the stream
+        stops playing then (``pages.live.stream``), and the view says why."""
+        trainer = self.trainer
+        return stop_reason(self.config, live_steps(trainer), trainer.last_metrics or {})
+
     def train(self, seconds: float, max_steps: int | None, stop: Callable[[], bool]) -> int:
-        """Train for up to ``seconds`` (and ``max_steps``), then evaluate the state reached."""
+        """Train for up to ``seconds`` (and ``max_steps``, and the steps left to ``stop_steps``),
+        then evaluate the state reached. Nothing while the stop condition holds."""
         self.replay, self.resumed = None, None
+        if self.stopped:
+            self.version += 1
+            return 0
+        if self.config.stop_steps:
+            left = self.config.stop_steps - self.trainer.step
+            max_steps = left if max_steps is None else min(max_steps, left)
         taken = self.trainer.run_for(seconds, max_steps, stop)
         if taken:
             self._evaluate()
@@ -209,6 +224,7 @@ class PlaygroundLive:
             replaying=view.replaying,
             caption=view.caption,
             divergence=None if div is None else f"Training diverged at step {div.step}: {div.message}.",
+            notice=None if view.replaying else self.stopped,
         )
 
     def setup_frame(self) -> bytes:

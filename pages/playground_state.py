@@ -33,7 +33,7 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_op
 from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
 from engine.history import History, metrics_at
 from engine.init import TF_PLAYGROUND_INIT
-from engine.optim import Optimizer
+from engine.optim import Optimizer, Schedule
 from engine.trainer import Trainer
 
 PROBLEMS = ("classification", "regression")
@@ -55,6 +55,16 @@ INIT_SCALE_RANGE = (0.0, 100.0)
 CLIP_RANGE = (0.0, 1e6)  # 0 = no clipping
 BATCH_RANGE = (1, N_POINTS_RANGE[1])
 SEED_RANGE = (0, 2**31 - 1)
+SCHEDULE_STEPS_RANGE = (1, 10**7)
+STOP_LOSS_RANGE = (0.0, 1e6)  # 0 = no target loss
+STOP_STEPS_RANGE = (0, 10**9)  # 0 = no step limit
+# The learning-rate schedules the page offers (engine.optim.Schedule), with ``schedule_steps`` = N:
+SCHEDULE_TEXT = {
+    "constant": "constant",
+    "step": "halved every N steps",
+    "exponential": "exponential, halved every N steps",
+    "cosine": "cosine to 0 over N steps",
+}
 
 POINTS_BY_PROBLEM = {"classification": 500, "regression": 1200}  # TF Playground's (playground.ts)
 VISIT_SEEDS = 100_000  # a visit without a data seed in its link draws one below this (TF's 0.ddddd)
@@ -104,6 +114,10 @@ class PlaygroundConfig:
     log_widths: bool = False
     hidden_controls: tuple[str, ...] = ()
     tf_compatible: bool = False
+    schedule: str = "constant"
+    schedule_steps: int = 1000
+    stop_loss: float = 0.0
+    stop_steps: int = 0
 
     # ---------------------------------------------------------------- derived values
     @property
@@ -194,7 +208,8 @@ DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "feat
 NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
                   "regression_loss", "tf_compatible")  # fmt: skip
 # Settings applied to the running trainer at its next step.
-LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm")
+LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm", "schedule",
+               "schedule_steps")  # fmt: skip
 
 QUERY_KEYS = {
     "dataset": "data",
@@ -224,6 +239,10 @@ QUERY_KEYS = {
     "log_widths": "logw",
     "hidden_controls": "hide",
     "tf_compatible": "tf",
+    "schedule": "sched",
+    "schedule_steps": "ssteps",
+    "stop_loss": "stoploss",
+    "stop_steps": "stopat",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -236,12 +255,15 @@ _INT_RANGES = {
     "data_seed": SEED_RANGE,
     "seed": SEED_RANGE,
     "batch_size": BATCH_RANGE,
+    "schedule_steps": SCHEDULE_STEPS_RANGE,
+    "stop_steps": STOP_STEPS_RANGE,
 }
 _FLOAT_RANGES = {
     "init_scale": INIT_SCALE_RANGE,
     "reg_rate": REG_RATE_RANGE,
     "lr": LR_RANGE,
     "clip_norm": CLIP_RANGE,
+    "stop_loss": STOP_LOSS_RANGE,
 }
 _CHOICES = {
     "dataset": DATASETS,
@@ -253,6 +275,7 @@ _CHOICES = {
     "speed": SPEEDS,
     "view": VIEWS,
     "node_colour": NODE_COLOURS,
+    "schedule": tuple(SCHEDULE_TEXT),
 }
 _BOOLS = ("show_test", "discretize", "log_widths", "tf_compatible")
 
@@ -279,6 +302,8 @@ HIDABLE = {
     "clip": "gradient clipping",
     "loss": "loss",
     "tf": "TF Playground compatible switch",
+    "sched": "learning-rate schedule",
+    "stop": "stop condition",
     "tflink": "Open a TF Playground link",
     "play": "Play button",
     "step": "Step button",
@@ -585,17 +610,43 @@ def reset_note(old: PlaygroundConfig, new: PlaygroundConfig) -> str | None:
 
 
 # ---------------------------------------------------------------------------- trainer glue
+def make_schedule(config: PlaygroundConfig) -> Schedule:
+    """The learning-rate schedule of the settings (``SCHEDULE_TEXT``), N = ``schedule_steps``:
+    ``step``: factor ``0.5 ** (t // N)``; ``exponential``: ``0.5 ** (t / N)``; ``cosine``: from 1
+    to 0 over N steps, then 0; ``constant``: 1 (``t``: the optimizer's steps so far)."""
+    n = config.schedule_steps
+    if config.schedule == "step":
+        return Schedule("step", gamma=0.5, step_size=n)
+    if config.schedule == "exponential":
+        return Schedule("exponential", gamma=0.5 ** (1.0 / n))
+    if config.schedule == "cosine":
+        return Schedule("cosine", total_steps=n, min_factor=0.0)
+    return Schedule()
+
+
 def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
-    """The optimizer the settings describe: ``optimizer`` with ``lr``, the L1 or L2 penalty
-    ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
+    """The optimizer the settings describe: ``optimizer`` with ``lr`` and its schedule, the L1 or
+    L2 penalty ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
     penalty = {"l1": {"l1": config.reg_rate}, "l2": {"l2": config.reg_rate}}.get(config.regularization, {})
     return make_optimizer(
         config.network_optimizer,
         lr=config.lr,
         clip_norm=config.clip_norm or None,
         l1_freeze=config.tf_compatible,
+        schedule=make_schedule(config),
         **penalty,
     )
+
+
+def stop_reason(config: PlaygroundConfig, steps: int, metrics: Mapping[str, float]) -> str | None:
+    """Why training should stop at ``steps`` with evaluation ``metrics`` (None: it goes on): the
+    step limit ``stop_steps`` is reached, or the test loss is at or below ``stop_loss``."""
+    if config.stop_steps and steps >= config.stop_steps:
+        return f"Stopped at step {steps:,}, the step limit."
+    loss = metrics.get("test_loss", math.nan)
+    if config.stop_loss and math.isfinite(loss) and loss <= config.stop_loss:
+        return f"Stopped at step {steps:,}: test loss {loss:.4g} ≤ the target {config.stop_loss:g}."
+    return None
 
 
 def build_trainer(config: PlaygroundConfig) -> Trainer:
@@ -669,6 +720,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.l2 = new.reg_rate if new.regularization == "l2" else 0.0
         optimizer.clip_norm = new.clip_norm or None
         optimizer.l1_freeze = new.tf_compatible
+        optimizer.schedule = make_schedule(new)
         optimizer.validate()
     trainer.batch_size = new.batch_size
     words = {
@@ -678,6 +730,8 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         "batch_size": "batch size",
         "optimizer": "optimizer",
         "clip_norm": "gradient clipping",
+        "schedule": "learning-rate schedule",
+        "schedule_steps": "schedule's N steps",
     }
     return [words[name] for name in changed]
 

@@ -117,8 +117,8 @@ def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
 class Shown:
     """The training state a frame shows: after ``steps`` steps, drawn with ``weights``/``biases``
     and the recorded ``step`` (None before the first), its ``epoch``, the evaluation ``metrics``
-    shown, whether it is a ``replaying`` of the past, a ``caption``, and a ``divergence``
-    sentence (or None)."""
+    shown, whether it is a ``replaying`` of the past, a ``caption``, a ``divergence`` sentence
+    (or None) and a ``notice`` (e.g. why training stopped, or None)."""
 
     steps: int
     epoch: int
@@ -129,6 +129,7 @@ class Shown:
     replaying: bool = False
     caption: str = ""
     divergence: str | None = None
+    notice: str | None = None
 
 
 @dataclass
@@ -263,6 +264,7 @@ class FrameBuilder:
             "replaying": bool(shown.replaying),
             "caption": shown.caption,
             "divergence": shown.divergence,
+            "notice": shown.notice,
             "curves": mode,
             **(extra or {}),
         }

@@ -166,6 +166,7 @@ class LiveView extends StreamClient {
     this.el.classList.toggle("bl-hide-step", hide.includes("step"));
     const status = [];
     if (h.divergence) status.push(h.divergence + " Lower the learning rate (or clip gradients), then Reset, or replay an earlier step and resume from it.");
+    if (h.notice) status.push(h.notice + " Change or clear the stop condition to go on.");
     if (h.replaying) status.push("Replaying step " + h.step + ": its boundary, weights, gradients and update.");
     if (h.busy) status.push("Server busy: training at " + Math.round(h.rate) + " steps/s (other students are training too).");
     const statusEl = this.el.querySelector(".bl-status");

@@ -178,8 +178,8 @@ class Stream:
                 allowance = self.pace.allowance(now, model.steps_per_epoch, model.target_epochs_per_s)
                 trained = model.train(share.slice_seconds(playing_now), allowance, lambda: not run.playing)
                 self.pace.record(time.perf_counter(), trained)
-                if not model.can_train:
-                    run.playing = False  # diverged: the frame says so
+                if not model.can_train or getattr(model, "stopped", None):
+                    run.playing = False  # diverged or the stop condition holds: the frame says so
             pause_at, self.pause_at = self.pause_at, None
             if pause_at is not None and not run.playing:
                 model.command("rewind", {"step": pause_at})

@@ -1,6 +1,6 @@
-"""TF Playground links, lesson links (hidden controls) and the TF Playground compatible mode of the
-Playground: the link table maps every TF key to our setting and back, unknown keys get a
-notice, and the page opens a TF link, hides what a lesson link hides and trains as TF."""
+"""The Playground's parity with TensorFlow Playground (issue 17): TF links (the table maps every TF
+key to our setting and back, unknown keys get a notice), lesson links (hidden controls), the TF
+Playground compatible mode, defaults as TF, editing a weight in place, schedules and stop conditions."""
 
 from pathlib import Path
 
@@ -256,3 +256,42 @@ def test_a_click_in_the_diagram_edits_a_weight_or_a_bias_and_training_continues_
     assert all(np.array_equal(a, b) for a, b in zip(before, after))
     live.show(1)
     assert not live.command("edit", {"kind": "bias", "layer": 0, "j": 0, "value": 1.0})  # not while replaying
+
+
+def test_a_step_limit_stops_training_exactly_and_says_so():
+    from pages.playground_live import PlaygroundLive
+    from viz.frames import decode_frame
+
+    config = DEFAULTS.replace(n_points=200, stop_steps=37)
+    live = PlaygroundLive(config, build_trainer(config))
+    assert live.stopped is None
+    taken = live.train(60.0, None, lambda: False)
+    assert taken == 37 and live.trainer.step == 37 and live.stopped == "Stopped at step 37, the step limit."
+    assert live.train(60.0, None, lambda: False) == 0  # Play does nothing more
+    header, _ = decode_frame(live.state_frame(1, {}))
+    assert header["notice"] == live.stopped
+    live.apply(config, config.replace(stop_steps=0))
+    assert live.stopped is None and live.train(0.01, 5, lambda: False) == 5
+
+
+def test_a_target_test_loss_stops_training():
+    from pages.playground_live import PlaygroundLive
+
+    config = DEFAULTS.replace(n_points=200, data_seed=0, features=("x1^2", "x2^2"), lr=0.3, stop_loss=0.2)
+    live = PlaygroundLive(config, build_trainer(config))
+    for _ in range(200):
+        if not live.train(0.05, 50, lambda: False):
+            break
+    loss = live.trainer.last_metrics["test_loss"]
+    assert loss <= 0.2 and live.stopped.startswith(f"Stopped at step {live.trainer.step:,}: test loss")
+
+
+def test_the_schedule_is_a_live_setting_on_the_page():
+    at = app({"dseed": "0", "points": "200"})
+    at.selectbox(key="pg.sched").set_value("step").run()
+    at.number_input(key="pg.ssteps").set_value(2).run()
+    trainer = at.session_state["pg.live"].model.trainer
+    assert at.query_params["sched"] == "step" and at.query_params["ssteps"] == "2"
+    trainer.run(5)
+    np.testing.assert_allclose(trainer.history.column("lr"), [0.03, 0.03, 0.015, 0.015, 0.0075])
+    assert any("schedule" in t.value and "no reset" in t.value for t in at.toast)
