@@ -64,6 +64,8 @@ from viz.playground import (
     VIEW_LABELS,
     WEIGHT_SCALE,
     boundary_figure,
+    confusion_counts,
+    confusion_figure,
     diagram_values,
     gradient_norm_figure,
     layer_colours,
@@ -673,6 +675,10 @@ def paused_detail(config: PlaygroundConfig) -> None:
         view = view_of(trainer, shown.replay, shown.resumed)
         grid = boundary_grid(config.features)
         boundary = evaluate_boundary(trainer.network, grid, view.weights, view.biases)
+        shown_net = trainer.network.copy()
+        shown_net.set_parameters(list(view.weights), list(view.biases))
+        data = trainer.dataset
+        outputs = {"train": shown_net.predict(data.X_train), "test": shown_net.predict(data.X_test)}
         sizes, history, dataset = trainer.network.sizes, trainer.history, trainer.dataset
         metrics, norms = history.metrics(), (history.steps, history.column("grad_W_norm"))
     classification = config.problem == "classification"
@@ -690,6 +696,16 @@ def paused_detail(config: PlaygroundConfig) -> None:
         st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
         st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
                         key="pg.metric_chart", width="stretch")  # fmt: skip
+        if classification:
+            threshold, labels = dataset.label_threshold, [str(c) for c in dataset.class_labels]
+            counts = {
+                "train": confusion_counts(outputs["train"], dataset.Y_train, threshold),
+                "test": confusion_counts(outputs["test"], dataset.Y_test, threshold),
+            }
+            title = f"Confusion matrix {view.caption}"
+            st.plotly_chart(
+                confusion_figure(counts, labels, title), key="pg.confusion_chart", width="stretch"
+            )
     with right:
         edges, nodes = diagram_values(view.step, view.weights, config.view, config.node_colour)
         where = f"step {view.step.index}" if view.step is not None else "no step yet"

@@ -753,3 +753,51 @@ def metric_figure(
         uirevision="metrics",
     )
     return go.Figure(data=data, layout=layout)
+
+
+def confusion_counts(output: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """``(2, 2)`` int counts of a one-output classifier: row = true class (target > threshold),
+    column = predicted class (output > threshold); ``threshold`` is the data set's
+    ``label_threshold`` (0.5 for 0/1 labels, 0 for TF Playground's -1/+1). ``output``/``target``
+    are ``(n, 1)`` or ``(n,)``; NaN outputs count as class 0, as the trainer's accuracy does."""
+    truth = np.ravel(target) > threshold
+    predicted = np.ravel(output) > threshold
+    counts = np.zeros((2, 2), dtype=np.int64)
+    np.add.at(counts, (truth.astype(int), predicted.astype(int)), 1)
+    return counts
+
+
+def confusion_figure(
+    counts: dict[str, np.ndarray], labels: Sequence[str] = ("0", "1"), title: str | None = None
+) -> go.Figure:
+    """One heatmap per set (``counts``: set name -> ``confusion_counts``) side by side: rows the true
+    class, columns the predicted one, each cell its count and its share of the set; the diagonal
+    (right) is read off the text, the colour is the share (0 white .. 1 blue)."""
+    names = list(counts)
+    data, layout_axes = [], {}
+    for k, name in enumerate(names):
+        c = np.asarray(counts[name], dtype=np.int64)
+        total = max(int(c.sum()), 1)
+        share = c / total
+        text = [[f"{c[i, j]}<br>{100 * share[i, j]:.0f} %" for j in range(2)] for i in range(2)]
+        suffix = "" if k == 0 else str(k + 1)
+        data.append(
+            dict(
+                type="heatmap", z=_f32(share), x=[f"pred. {l}" for l in labels],
+                y=[f"true {l}" for l in labels], text=text, texttemplate="%{text}",
+                colorscale=[[0, "#ffffff"], [1, theme.POSITIVE]], zmin=0, zmax=1, showscale=False,
+                xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                hovertemplate=f"{name}: %{{y}}, %{{x}}: %{{text}}<extra></extra>",
+            )
+        )  # fmt: skip
+        gap = 0.08
+        width = (1 - gap * (len(names) - 1)) / len(names)
+        domain = [k * (width + gap), k * (width + gap) + width]
+        layout_axes[f"xaxis{suffix}"] = dict(
+            domain=domain, side="bottom", title=f"{name} ({total})", fixedrange=True
+        )
+        layout_axes[f"yaxis{suffix}"] = dict(autorange="reversed", fixedrange=True, anchor=f"x{suffix}")
+    layout = _layout(
+        title=_title(title), height=230, margin=dict(l=10, r=10, t=_title_margin(title), b=10), **layout_axes
+    )
+    return go.Figure(data=data, layout=layout)

@@ -295,3 +295,18 @@ def test_the_schedule_is_a_live_setting_on_the_page():
     trainer.run(5)
     np.testing.assert_allclose(trainer.history.column("lr"), [0.03, 0.03, 0.015, 0.015, 0.0075])
     assert any("schedule" in t.value and "no reset" in t.value for t in at.toast)
+
+
+def test_the_paused_details_show_a_confusion_matrix_of_the_shown_state():
+    import json
+
+    at = app({"dseed": "0", "points": "200", "tf": "1"})
+    at.toggle(key="pg.details").set_value(True).run()
+    element = next(c for c in at.get("plotly_chart") if "pg.confusion_chart" in c.proto.id)
+    spec = json.loads(element.proto.spec)
+    assert spec["layout"]["title"]["text"].startswith("Confusion matrix after 0 steps")
+    assert spec["data"][0]["y"] == ["true -1", "true 1"]
+    trainer = at.session_state["pg.live"].model.trainer
+    assert spec["layout"]["xaxis"]["title"]["text"] == f"train ({trainer.dataset.n_train})"
+    at.radio(key="pg.problem").set_value("regression").run()
+    assert not [c for c in at.get("plotly_chart") if "pg.confusion_chart" in c.proto.id]
