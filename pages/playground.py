@@ -12,6 +12,7 @@ paused.
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -22,6 +23,7 @@ from engine.data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
 from pages import widgets
 from pages.live.component import live_view
 from pages.live.runs import LiveRun
+from pages.playground_file import ModelFileError, export_model, import_model
 from pages.playground_live import PlaygroundLive
 from pages.playground_state import (
     BATCH_RANGE,
@@ -59,6 +61,7 @@ from pages.playground_state import (
     view_of,
 )
 from pages.playground_tf import from_tf_link, tf_gaps, to_tf_hash
+from pages.widgets import plain
 from viz.playground import (
     NODE_LABELS,
     VIEW_LABELS,
@@ -116,6 +119,7 @@ HIDE_KEYS = {
     "details": ("pg.details",),
     "text": ("pg.text",),
     "share": ("pg.share",),
+    "model": ("pg.model",),
 }
 TF_HELP = (
     "Behave as TensorFlow Playground where the two differ: a tanh output with targets −1/+1 and TF's "
@@ -319,6 +323,37 @@ def open_tf_link() -> None:
         state["pg.hidden_controls"] = config.hidden_controls
         notices.insert(0, "Opened the TF Playground link in TF Playground compatible mode.")
     state["pg.notices"] = notices
+
+
+def load_model_file() -> None:
+    """An uploaded network file: its settings into the widgets and its trained state into the live
+    run (the same step, parameters and training state); a bad file leaves everything as it was."""
+    upload = state.get("pg.model_upload")
+    if upload is None:
+        return
+    try:
+        config, trainer, _ = import_model(upload.getvalue())
+    except ModelFileError as error:
+        state["pg.model_error"] = f"{plain(upload.name)} cannot be restored: {error}."
+        return
+    run = live_run()
+    run.playing = False
+    with run.lock:
+        run.model.rebuild(config, trainer)
+    for key, value in widget_values(config).items():
+        state[key] = value
+    state["pg.hidden_controls"] = config.hidden_controls
+    state["pg.config"] = config
+    state.pop("pg.replay", None)
+    state.pop("pg.reset_note", None)
+    state["pg.model_note"] = f"Restored the network of {plain(upload.name)} at step {trainer.step:,}."
+    run.changed()
+
+
+def model_file_bytes(run: LiveRun) -> bytes:
+    """The live run's settings and trained state as a file (made when the download is clicked)."""
+    with run.lock:
+        return export_model(run.model.config, run.model.trainer)
 
 
 def show_hidden_controls() -> None:
@@ -618,6 +653,25 @@ def hide_controls(hidden: tuple[str, ...]) -> None:
         st.html(f"<style>{selectors} {{ display: none !important; }}</style>")
 
 
+def model_file_expander() -> None:
+    """Download the trained network with its settings, or upload one to continue from it."""
+    with st.sidebar, st.expander("Save or load the trained network", icon=":material/save:", key="pg.model"):
+        st.download_button(
+            "Download the trained network", data=partial(model_file_bytes, live_run()),
+            file_name="playground-network.json", mime="application/json", on_click="ignore",
+            icon=":material/download:", key="pg.model_download",
+            help="A JSON file: the settings, every weight and bias, the step and the training state "
+            "(shuffler, optimizer moments). Uploading it restores the network bit for bit at its step.",
+        )  # fmt: skip
+        st.file_uploader(
+            "Upload a trained network", type=["json"], key="pg.model_upload", on_change=load_model_file,
+            help="A file downloaded from this page: training continues exactly where it was. "
+            "The loss curves start at its step.",
+        )  # fmt: skip
+        if "pg.model_error" in state:
+            st.error(state.pop("pg.model_error"))
+
+
 def share_expander(config: PlaygroundConfig) -> None:
     """The sidebar's links: ours, TF Playground's, and the controls a lesson link hides."""
     with st.sidebar, st.expander("Share these settings", icon=":material/link:", key="pg.share"):
@@ -742,6 +796,8 @@ def main() -> None:
     )
     if "pg.live" not in state:
         start_session()
+    if "pg.model_note" in state:
+        st.toast(state.pop("pg.model_note"), icon=":material/save:")
     restore_widgets(state["pg.config"])
     notices = st.container()  # the link's notices and the settings' problems, above the controls
     for notice in state.pop("pg.notices", []):
@@ -782,6 +838,7 @@ def main() -> None:
         st.markdown(WHAT_TO_LOOK_FOR)
         with st.expander("TF Playground and this page: the differences", icon=":material/compare:"):
             st.markdown(differences_table())
+    model_file_expander()
     share_expander(config)
     hide_controls(config.hidden_controls)
     sync_url(config)

@@ -317,6 +317,7 @@ HIDABLE = {
     "details": "details of the shown step",
     "text": "explanations",
     "share": "share these settings",
+    "model": "save or load the trained network",
 }
 HIDE_SUFFIX = "_hide"
 # TF Playground's names of its hidable controls (playground.ts HIDABLE_CONTROLS, and hideText).
