@@ -29,6 +29,7 @@ from pages.playground_state import (
     BATCH_RANGE,
     CLIP_RANGE,
     DEFAULTS,
+    DROPOUT_RANGE,
     HIDABLE,
     INIT_SCALE_RANGE,
     MAX_HIDDEN_LAYERS,
@@ -106,6 +107,7 @@ HIDE_KEYS = {
     "tf": ("pg.tf",),
     "sched": ("pg.sched", "pg.ssteps"),
     "stop": ("pg.stoploss", "pg.stopat"),
+    "drop": ("pg.drop",),
     "tflink": ("pg.tflink",),
     "play": (),
     "step": (),
@@ -250,6 +252,7 @@ def widget_values(config: PlaygroundConfig) -> dict[str, object]:
         "pg.ssteps": config.schedule_steps,
         "pg.stoploss": config.stop_loss,
         "pg.stopat": config.stop_steps,
+        "pg.drop": config.dropout,
     }
     other = "regression" if config.problem == "classification" else "classification"
     values[f"pg.data.{other}"] = (REGRESSION_SETS if other == "regression" else CLASSIFICATION_SETS)[0]
@@ -496,6 +499,12 @@ def sidebar_settings(applied: PlaygroundConfig):
                 "Regularization rate", REGULARIZATION_RATES, "pg.rrate", minimum=REG_RATE_RANGE[0],
                 maximum=REG_RATE_RANGE[1],
             )  # fmt: skip
+        dropout = st.number_input(
+            "Dropout rate (hidden layers)", *DROPOUT_RANGE, step=0.05, format="%g", key="pg.drop",
+            help="While training, each hidden unit is dropped (set to 0) with this probability and the "
+            "others scaled by 1/(1 − p); evaluation and the maps use every unit. The masks are recorded "
+            "in each step, so replay and the gradients shown are exact. Applies from the next step.",
+        )  # fmt: skip
         sched_col, steps_col = st.columns([3, 2])
         schedule = sched_col.selectbox(
             "Learning-rate schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
@@ -559,6 +568,7 @@ def sidebar_settings(applied: PlaygroundConfig):
         schedule_steps=int(schedule_steps),
         stop_loss=float(stop_loss),
         stop_steps=int(stop_steps),
+        dropout=float(dropout),
     )
     return config, bool(features), batch_note
 

@@ -33,6 +33,7 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_op
 from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
 from engine.history import History, metrics_at
 from engine.init import TF_PLAYGROUND_INIT
+from engine.network import MAX_DROPOUT
 from engine.optim import Optimizer, Schedule
 from engine.trainer import Trainer
 
@@ -58,6 +59,7 @@ SEED_RANGE = (0, 2**31 - 1)
 SCHEDULE_STEPS_RANGE = (1, 10**7)
 STOP_LOSS_RANGE = (0.0, 1e6)  # 0 = no target loss
 STOP_STEPS_RANGE = (0, 10**9)  # 0 = no step limit
+DROPOUT_RANGE = (0.0, MAX_DROPOUT)
 # The learning-rate schedules the page offers (engine.optim.Schedule), with ``schedule_steps`` = N:
 SCHEDULE_TEXT = {
     "constant": "constant",
@@ -118,6 +120,7 @@ class PlaygroundConfig:
     schedule_steps: int = 1000
     stop_loss: float = 0.0
     stop_steps: int = 0
+    dropout: float = 0.0
 
     # ---------------------------------------------------------------- derived values
     @property
@@ -209,7 +212,7 @@ NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init
                   "regression_loss", "tf_compatible")  # fmt: skip
 # Settings applied to the running trainer at its next step.
 LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm", "schedule",
-               "schedule_steps")  # fmt: skip
+               "schedule_steps", "dropout")  # fmt: skip
 
 QUERY_KEYS = {
     "dataset": "data",
@@ -243,6 +246,7 @@ QUERY_KEYS = {
     "schedule_steps": "ssteps",
     "stop_loss": "stoploss",
     "stop_steps": "stopat",
+    "dropout": "drop",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -264,6 +268,7 @@ _FLOAT_RANGES = {
     "lr": LR_RANGE,
     "clip_norm": CLIP_RANGE,
     "stop_loss": STOP_LOSS_RANGE,
+    "dropout": DROPOUT_RANGE,
 }
 _CHOICES = {
     "dataset": DATASETS,
@@ -304,6 +309,7 @@ HIDABLE = {
     "tf": "TF Playground compatible switch",
     "sched": "learning-rate schedule",
     "stop": "stop condition",
+    "drop": "dropout",
     "tflink": "Open a TF Playground link",
     "play": "Play button",
     "step": "Step button",
@@ -683,6 +689,7 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
         init_scale=init_scale,
         bias_init=BIAS_INIT,
         seed=config.seed,
+        dropout=config.dropout,
     )
     history = History(
         max_bytes=HISTORY_BYTES,
@@ -724,6 +731,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.schedule = make_schedule(new)
         optimizer.validate()
     trainer.batch_size = new.batch_size
+    trainer.network.dropout = new.dropout
     words = {
         "regularization": "regularization",
         "reg_rate": "regularization rate",
@@ -733,6 +741,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         "clip_norm": "gradient clipping",
         "schedule": "learning-rate schedule",
         "schedule_steps": "schedule's N steps",
+        "dropout": "dropout",
     }
     return [words[name] for name in changed]
 

@@ -23,7 +23,7 @@ def same(a, b):
     "changes",
     [
         dict(optimizer="adam", lr=0.01),
-        dict(optimizer="momentum", batch_size=7),
+        dict(optimizer="momentum", batch_size=7, dropout=0.3),
         dict(tf_compatible=True, regularization="l1", reg_rate=0.03, lr=0.3),
         dict(dataset="plane", optimizer="rmsprop", lr=0.003, schedule="cosine", schedule_steps=80),
     ],

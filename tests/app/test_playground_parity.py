@@ -310,3 +310,15 @@ def test_the_paused_details_show_a_confusion_matrix_of_the_shown_state():
     assert spec["layout"]["xaxis"]["title"]["text"] == f"train ({trainer.dataset.n_train})"
     at.radio(key="pg.problem").set_value("regression").run()
     assert not [c for c in at.get("plotly_chart") if "pg.confusion_chart" in c.proto.id]
+
+
+def test_dropout_is_a_live_setting_and_its_masks_are_in_the_steps():
+    at = app({"dseed": "0", "points": "200"})
+    at.number_input(key="pg.drop").set_value(0.3).run()
+    trainer = at.session_state["pg.live"].model.trainer
+    assert trainer.network.dropout == 0.3 and at.query_params["drop"] == "0.3"
+    trainer.run(2)
+    step = trainer.history.detail(1)
+    assert (step.dropout_masks[0] == 0).any() and step.dropout_masks[-1] is None
+    assert from_query(to_query(DEFAULTS.replace(dropout=0.25)))[0].dropout == 0.25
+    assert "not allowed" in from_query({"drop": "0.95"})[1][0]
