@@ -26,6 +26,7 @@ inside the functions that use it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import math
@@ -1032,3 +1033,55 @@ def load_csv(
     _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
     _rng(seed)
     return split_csv(read_csv_table(source, target_columns, task, max_rows, min_rows), test_fraction, seed)
+
+
+def plane_from_csv(
+    table: CsvTable,
+    test_fraction: float = 0.5,
+    seed: int = 0,
+    features: Sequence[str] = ("x1", "x2"),
+    tf_compatible: bool = False,
+) -> Dataset:
+    """A Playground data set from a parsed CSV (``read_csv_table``) of two feature columns and one
+    label (two classes) or target column: each feature column is mapped linearly onto ``DOMAIN``
+    (its minimum to -6, its maximum to 6; a constant column to 0), so that the points are
+    ``(x1, x2)`` in the Playground's square and the input features (``x1^2``, ``sin x1``, ...)
+    and the boundary grid apply; then the seeded split of ``split_csv``. Binary labels are 0/1
+    (``class_labels`` says which is which), -1/+1 with ``tf_compatible``; regression targets are
+    kept as they are. DataError if the table has not that shape."""
+    if table.X.shape[1] != 2:
+        raise DataError(
+            f"the Playground needs exactly two feature columns (x1, x2) and one label or target; the file "
+            f"has {table.X.shape[1]} feature columns ({', '.join(map(_shown, table.feature_names[:4]))})"
+        )
+    if table.Y.shape[1] != 1:
+        what = "classes" if table.task == "classification" else "targets"
+        raise DataError(
+            f"the Playground takes one label with two classes, or one target; the file has "
+            f"{len(table.class_labels or table.target_names)} {what}"
+        )
+    names = _check_features(features)
+    lo, hi = table.X.min(axis=0), table.X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    points = np.where(hi > lo, DOMAIN[0] + (table.X - lo) / span * (DOMAIN[1] - DOMAIN[0]), 0.0)
+    parts = split_csv(dataclasses.replace(table, X=points), test_fraction, seed)
+    labels, threshold = None, 0.5
+    if table.task == "classification":
+        labels, threshold = list(table.class_labels), (0.0 if tf_compatible else 0.5)
+        if tf_compatible:
+            parts.Y_train, parts.Y_test = 2.0 * parts.Y_train - 1.0, 2.0 * parts.Y_test - 1.0
+    return Dataset(
+        name="csv",
+        task=table.task,
+        X_train=feature_map(parts.X_train, names),
+        Y_train=parts.Y_train,
+        X_test=feature_map(parts.X_test, names),
+        Y_test=parts.Y_test,
+        feature_names=names,
+        target_names=list(table.target_names),
+        class_labels=labels,
+        domain=DOMAIN,
+        raw_train=parts.X_train,
+        raw_test=parts.X_test,
+        label_threshold=threshold,
+    )

@@ -19,7 +19,14 @@ import streamlit as st
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine.boundary import boundary_grid, evaluate_boundary
-from engine.data import CLASSIFICATION_SETS, FEATURES, REGRESSION_SETS
+from engine.data import (
+    CLASSIFICATION_SETS,
+    FEATURES,
+    REGRESSION_SETS,
+    DataError,
+    plane_from_csv,
+    read_csv_table,
+)
 from pages import widgets
 from pages.live.component import live_view
 from pages.live.runs import LiveRun
@@ -49,6 +56,7 @@ from pages.playground_state import (
     SPEEDS,
     STOP_LOSS_RANGE,
     STOP_STEPS_RANGE,
+    UPLOAD,
     VIEWS,
     VISIT_SEEDS,
     PlaygroundConfig,
@@ -86,7 +94,7 @@ REG_TEXT = {"none": "none", "l1": "L1", "l2": "L2"}
 # link's hide=... hides, per HIDABLE name; play and step are the live view's (its options).
 HIDE_KEYS = {
     "problem": ("pg.problem",),
-    "data": ("pg.data.classification", "pg.data.regression"),
+    "data": ("pg.data.classification", "pg.data.regression", "pg.csv_box"),
     "features": ("pg.features",),
     "noise": ("pg.noise",),
     "ratio": ("pg.ratio",),
@@ -305,6 +313,24 @@ def model() -> PlaygroundLive:
 
 
 # ----------------------------------------------------------------------------- actions
+def csv_uploaded() -> None:
+    """An uploaded CSV: read by the engine's validated loader; two feature columns and a label (two
+    classes) or a target become the Playground's data (the rerun rebuilds). A bad file: a message,
+    and the data stay as they were."""
+    upload = state.get("pg.csv_upload")
+    if upload is None:
+        return
+    try:
+        table = read_csv_table(upload.getvalue())
+        plane_from_csv(table)  # the Playground's shape: two features, one label or target
+    except DataError as error:
+        state["pg.csv_error"] = f"{plain(upload.name)} cannot be used: {plain(str(error))}."
+        return
+    state["pg.csv"], state["pg.csv_name"] = table, upload.name
+    state["pg.problem"] = table.task
+    state[f"pg.data.{table.task}"] = UPLOAD
+
+
 def problem_changed() -> None:
     """A new problem type: TF Playground's number of points for it, unless the learner chose another."""
     problem = state["pg.problem"]
@@ -430,11 +456,32 @@ def sidebar_settings(applied: PlaygroundConfig):
             "Problem type", PROBLEMS, key="pg.problem", horizontal=True, on_change=problem_changed
         )
         sets = CLASSIFICATION_SETS if problem == "classification" else REGRESSION_SETS
-        dataset = st.selectbox("Data set", sets, key=f"pg.data.{problem}")
+        table = state.get("pg.csv")
+        if table is not None and table.task == problem:
+            sets = (*sets, UPLOAD)
+        dataset = st.selectbox(
+            "Data set", sets, key=f"pg.data.{problem}",
+            format_func=lambda d: "csv (uploaded)" if d == UPLOAD else d,
+        )  # fmt: skip
+        with st.expander("Upload a CSV", icon=":material/upload_file:", key="pg.csv_box"):
+            st.file_uploader(
+                "Two feature columns and a label or target", type=["csv", "txt"], key="pg.csv_upload",
+                on_change=csv_uploaded,
+                help="A header row, then one row per point: two number columns (x1, x2; each is mapped "
+                "onto −6..6) and a last column with the label (two classes, numbers or words) or a "
+                "number to fit (regression). Checked cell by cell; the points are split by the ratio "
+                "and the data seed.",
+            )  # fmt: skip
+            if "pg.csv_name" in state:
+                st.caption(f"Uploaded: {plain(state['pg.csv_name'])} (data set 'csv (uploaded)').")
+            if "pg.csv_error" in state:
+                st.error(state.pop("pg.csv_error"))
         features = st.pills("Input features", FEATURES, selection_mode="multi", key="pg.features")
-        noise = st.slider("Noise (%)", *NOISE_RANGE, key="pg.noise")
+        noise = st.slider("Noise (%)", *NOISE_RANGE, key="pg.noise", disabled=dataset == UPLOAD)
         ratio = st.slider("Training data (%)", *RATIO_RANGE, key="pg.ratio")
-        n_points = st.number_input("Number of points", *N_POINTS_RANGE, step=50, key="pg.points")
+        n_points = st.number_input(
+            "Number of points", *N_POINTS_RANGE, step=50, key="pg.points", disabled=dataset == UPLOAD
+        )
         data_seed = st.number_input("Data seed", *SEED_RANGE, key="pg.dseed")
         st.button(
             "Regenerate data",
@@ -569,6 +616,7 @@ def sidebar_settings(applied: PlaygroundConfig):
         stop_loss=float(stop_loss),
         stop_steps=int(stop_steps),
         dropout=float(dropout),
+        csv_task=problem if dataset == UPLOAD else DEFAULTS.csv_task,
     )
     return config, bool(features), batch_note
 
@@ -581,7 +629,7 @@ def apply_settings(applied: PlaygroundConfig, config: PlaygroundConfig, notices)
     note = reset_note(applied, config)
     if note:
         try:
-            trainer = build_trainer(config)
+            trainer = build_trainer(config, state.get("pg.csv"))
         except ValueError as error:
             notices.error(f"These settings cannot be trained: {error}. Showing the previous network.")
             return applied

@@ -30,7 +30,16 @@ from typing import Any
 import numpy as np
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
-from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
+from engine.data import (
+    CLASSIFICATION_SETS,
+    DATASETS,
+    FEATURES,
+    CsvTable,
+    DataError,
+    Dataset,
+    make_dataset,
+    plane_from_csv,
+)
 from engine.history import History, metrics_at
 from engine.init import TF_PLAYGROUND_INIT
 from engine.network import MAX_DROPOUT
@@ -38,6 +47,7 @@ from engine.optim import Optimizer, Schedule
 from engine.trainer import Trainer
 
 PROBLEMS = ("classification", "regression")
+UPLOAD = "csv"  # the data set of an uploaded CSV (held by the page; a link cannot carry it)
 REGULARIZATIONS = ("none", "l1", "l2")
 VIEWS = ("weights", "gradients", "update")
 NODE_COLOURS = ("activation", "delta")
@@ -121,11 +131,14 @@ class PlaygroundConfig:
     stop_loss: float = 0.0
     stop_steps: int = 0
     dropout: float = 0.0
+    csv_task: str = "classification"
 
     # ---------------------------------------------------------------- derived values
     @property
     def problem(self) -> str:
-        """``classification`` or ``regression``, from the data set."""
+        """``classification`` or ``regression``, from the data set (an uploaded CSV: ``csv_task``)."""
+        if self.dataset == UPLOAD:
+            return self.csv_task
         return "classification" if self.dataset in CLASSIFICATION_SETS else "regression"
 
     @property
@@ -202,12 +215,22 @@ RESET_FIELDS = {
     "seed": "seed",
     "regression_loss": "loss",
     "tf_compatible": "TF Playground compatible mode",
+    "csv_task": "uploaded CSV",
 }
 # What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
 # unchanged), the network (new initial weights or loss on the same data), or both (the input
 # features change the data's columns and the input layer). The data set rebuilds the network
 # too when it switches between classification and regression (``changed_parts``).
-DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "features", "tf_compatible")
+DATA_FIELDS = (
+    "dataset",
+    "noise",
+    "train_ratio",
+    "n_points",
+    "data_seed",
+    "features",
+    "tf_compatible",
+    "csv_task",
+)
 NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
                   "regression_loss", "tf_compatible")  # fmt: skip
 # Settings applied to the running trainer at its next step.
@@ -247,6 +270,7 @@ QUERY_KEYS = {
     "stop_loss": "stoploss",
     "stop_steps": "stopat",
     "dropout": "drop",
+    "csv_task": "csvtask",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -271,7 +295,8 @@ _FLOAT_RANGES = {
     "dropout": DROPOUT_RANGE,
 }
 _CHOICES = {
-    "dataset": DATASETS,
+    "dataset": (*DATASETS, UPLOAD),
+    "csv_task": PROBLEMS,
     "activation": HIDDEN_ACTIVATIONS,
     "init": INITS,
     "regularization": REGULARIZATIONS,
@@ -563,6 +588,11 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     if unknown:
         listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    if values.get("dataset") == UPLOAD:
+        values.pop("dataset")
+        notices.append(
+            f"A link cannot carry an uploaded CSV; using {shown(DEFAULTS.dataset)}. Upload the file again."
+        )
     dataset = values.get("dataset", DEFAULTS.dataset)
     if "n_points" not in values and dataset in DATASETS and dataset not in CLASSIFICATION_SETS:
         values["n_points"] = POINTS_BY_PROBLEM["regression"]
@@ -656,7 +686,29 @@ def stop_reason(config: PlaygroundConfig, steps: int, metrics: Mapping[str, floa
     return None
 
 
-def build_trainer(config: PlaygroundConfig) -> Trainer:
+def make_data(config: PlaygroundConfig, table: CsvTable | None = None) -> Dataset:
+    """The data of ``config``: ``make_dataset`` of its 2-D set, or with ``dataset = "csv"`` the
+    uploaded ``table`` (``plane_from_csv``: its two columns mapped onto the square). ValueError
+    (a ``DataError``) when the settings or the table cannot give data."""
+    test_fraction = (100 - config.train_ratio) / 100
+    if config.dataset == UPLOAD:
+        if table is None:
+            raise DataError("upload a CSV first")
+        if table.task != config.csv_task:
+            raise DataError(f"the uploaded CSV is a {table.task} problem, not {config.csv_task}")
+        return plane_from_csv(table, test_fraction, config.data_seed, config.features, config.tf_compatible)
+    return make_dataset(
+        config.dataset,
+        n_points=config.n_points,
+        noise=config.noise / 100.0,
+        test_fraction=test_fraction,
+        seed=config.data_seed,
+        features=config.features,
+        tf_compatible=config.tf_compatible,
+    )
+
+
+def build_trainer(config: PlaygroundConfig, table: CsvTable | None = None) -> Trainer:
     """Data, network, optimizer and history for ``config``, at step 0.
 
     Data: ``make_dataset(dataset, n_points, noise / 100, test_fraction = (100 - ratio) / 100,
@@ -668,17 +720,9 @@ def build_trainer(config: PlaygroundConfig) -> Trainer:
     SGD with TF's L1 rule (``config.loss``, ``network_init``, ``network_optimizer``). The history
     keeps the last ``KEEP_RECENT`` steps and every ``DETAIL_EVERY``-th in full, within
     ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
-    Raises ValueError on bad settings.
+    Raises ValueError on bad settings. ``table``: the uploaded CSV, for ``dataset = "csv"`` (``make_data``).
     """
-    dataset = make_dataset(
-        config.dataset,
-        n_points=config.n_points,
-        noise=config.noise / 100.0,
-        test_fraction=(100 - config.train_ratio) / 100,
-        seed=config.data_seed,
-        features=config.features,
-        tf_compatible=config.tf_compatible,
-    )
+    dataset = make_data(config, table)
     init, init_scale = config.network_init
     network = Network(
         config.sizes,
