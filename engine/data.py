@@ -41,6 +41,8 @@ import numpy as np
 DOMAIN: tuple[float, float] = (-6.0, 6.0)
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons")
 REGRESSION_SETS = ("sine", "plane", "multi_gaussian")
+MULTICLASS_SETS = ("spiral_k", "blobs_k")  # K = n_classes classes, one-hot targets
+CLASSES_RANGE = (3, 6)
 DATASETS = CLASSIFICATION_SETS + REGRESSION_SETS
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
 
@@ -416,6 +418,81 @@ _GENERATORS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.ndar
     "multi_gaussian": _regression(multi_gaussian_target),
 }
 _TF_GENERATORS = {**_GENERATORS, "plane": _regression(tf_plane_target, clip=False)}
+
+
+def _multi_spiral(n: int, k: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` interleaved arms as ``spiral``'s (radius up to 5, 1.75 turns), arm ``c`` turned by
+    ``2 pi c / k``, moved by U(-1, 1) * noise; classes 0..k-1, ``n // k`` points each (the first
+    ``n % k`` arms one more)."""
+    points, classes = [], []
+    for c in range(k):
+        count = n // k + (c < n % k)
+        i = np.arange(count, dtype=np.float64)
+        r = i / count * 5.0
+        t = 1.75 * i / count * 2.0 * np.pi + 2.0 * np.pi * c / k
+        points.append(
+            np.column_stack([r * np.sin(t), r * np.cos(t)]) + rng.uniform(-1, 1, (count, 2)) * noise
+        )
+        classes.append(np.full(count, c))
+    return np.concatenate(points), np.concatenate(classes)
+
+
+def _multi_blobs(n: int, k: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` Gaussian blobs centred on the circle of radius 3.5 (centre ``c`` at angle ``2 pi c /
+    k``), variance ``0.5 + 7 noise`` as ``gaussian``'s; points outside the square are redrawn."""
+    lo, hi = DOMAIN
+    std = math.sqrt(0.5 + 7.0 * noise)
+    points, classes = [], []
+    for c in range(k):
+        count = n // k + (c < n % k)
+        centre = 3.5 * np.array([math.cos(2 * math.pi * c / k), math.sin(2 * math.pi * c / k)])
+        kept = np.empty((0, 2))
+        while len(kept) < count:
+            draw = rng.normal(centre, std, (2 * count, 2))
+            kept = np.concatenate([kept, draw[np.all((draw >= lo) & (draw <= hi), axis=1)]])
+        points.append(kept[:count])
+        classes.append(np.full(count, c))
+    return np.concatenate(points), np.concatenate(classes)
+
+
+def make_multiclass(
+    name: str,
+    n_classes: int = 3,
+    n_points: int = 500,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: int = 0,
+    features: Sequence[str] = ("x1", "x2"),
+) -> Dataset:
+    """A 2-D data set of ``n_classes`` classes (``MULTICLASS_SETS``: ``spiral_k``, ``blobs_k``) in
+    ``[-6, 6]^2``: ``Y`` one-hot ``(n, n_classes)``, ``class_labels`` 0..K-1, a stratified seeded
+    split; otherwise as ``make_dataset``."""
+    if name not in MULTICLASS_SETS:
+        raise DataError(f"unknown data set {_shown(name)}; choose one of {', '.join(MULTICLASS_SETS)}")
+    k = _check_int("n_classes", n_classes, *CLASSES_RANGE)
+    n = _check_int("n_points", n_points, *N_POINTS_RANGE)
+    noise = _check_real("noise", noise, *NOISE_RANGE)
+    test_fraction = _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
+    names = _check_features(features)
+    rng = _rng(seed)
+    points, classes = (_multi_spiral if name == "spiral_k" else _multi_blobs)(n, k, noise, rng)
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    train, test = _split(n, test_fraction, rng, classes)
+    targets = _one_hot(classes, k)
+    return Dataset(
+        name=name,
+        task="classification",
+        X_train=feature_map(points[train], names),
+        Y_train=targets[train],
+        X_test=feature_map(points[test], names),
+        Y_test=targets[test],
+        feature_names=names,
+        target_names=[f"class {c}" for c in range(k)],
+        class_labels=list(range(k)),
+        domain=DOMAIN,
+        raw_train=points[train],
+        raw_test=points[test],
+    )
 
 
 def make_dataset(

@@ -20,8 +20,10 @@ import streamlit as st
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine.boundary import boundary_grid, evaluate_boundary
 from engine.data import (
+    CLASSES_RANGE,
     CLASSIFICATION_SETS,
     FEATURES,
+    MULTICLASS_SETS,
     REGRESSION_SETS,
     DataError,
     plane_from_csv,
@@ -71,11 +73,13 @@ from pages.playground_state import (
 )
 from pages.playground_tf import from_tf_link, tf_gaps, to_tf_hash
 from pages.widgets import plain
+from viz.frames import point_values
 from viz.playground import (
     NODE_LABELS,
     VIEW_LABELS,
     WEIGHT_SCALE,
     boundary_figure,
+    class_boundary_figure,
     confusion_counts,
     confusion_figure,
     diagram_values,
@@ -94,7 +98,7 @@ REG_TEXT = {"none": "none", "l1": "L1", "l2": "L2"}
 # link's hide=... hides, per HIDABLE name; play and step are the live view's (its options).
 HIDE_KEYS = {
     "problem": ("pg.problem",),
-    "data": ("pg.data.classification", "pg.data.regression", "pg.csv_box"),
+    "data": ("pg.data.classification", "pg.data.regression", "pg.csv_box", "pg.classes"),
     "features": ("pg.features",),
     "noise": ("pg.noise",),
     "ratio": ("pg.ratio",),
@@ -139,6 +143,13 @@ TF_HELP = (
     "See 'TF Playground and this page' below the view for every difference."
 )
 TF_DIFFERENCES = (  # (what, TF Playground, this page by default, the TF compatible switch)
+    (
+        "what TF's users asked for",
+        "not there",
+        "upload a CSV; 3 to 6 classes; save and load the trained network; learning-rate schedules; "
+        "dropout; swish, mish, GELU and more activations; a stop condition; a confusion matrix",
+        "all of them (TF has none)",
+    ),
     (
         "output, loss (classification)",
         "tanh, ½(o − t)², targets −1/+1 (0.5 at the start, 0.00x solved)",
@@ -261,6 +272,7 @@ def widget_values(config: PlaygroundConfig) -> dict[str, object]:
         "pg.stoploss": config.stop_loss,
         "pg.stopat": config.stop_steps,
         "pg.drop": config.dropout,
+        "pg.classes": config.n_classes,
     }
     other = "regression" if config.problem == "classification" else "classification"
     values[f"pg.data.{other}"] = (REGRESSION_SETS if other == "regression" else CLASSIFICATION_SETS)[0]
@@ -455,7 +467,7 @@ def sidebar_settings(applied: PlaygroundConfig):
         problem = st.radio(
             "Problem type", PROBLEMS, key="pg.problem", horizontal=True, on_change=problem_changed
         )
-        sets = CLASSIFICATION_SETS if problem == "classification" else REGRESSION_SETS
+        sets = (*CLASSIFICATION_SETS, *MULTICLASS_SETS) if problem == "classification" else REGRESSION_SETS
         table = state.get("pg.csv")
         if table is not None and table.task == problem:
             sets = (*sets, UPLOAD)
@@ -463,6 +475,13 @@ def sidebar_settings(applied: PlaygroundConfig):
             "Data set", sets, key=f"pg.data.{problem}",
             format_func=lambda d: "csv (uploaded)" if d == UPLOAD else d,
         )  # fmt: skip
+        n_classes = DEFAULTS.n_classes
+        if dataset in MULTICLASS_SETS:
+            n_classes = st.number_input(
+                "Number of classes", *CLASSES_RANGE, key="pg.classes",
+                help="A softmax output with one unit per class and cross-entropy (log K at chance); "
+                "the map is coloured by the most likely class, paler where it is less sure.",
+            )  # fmt: skip
         with st.expander("Upload a CSV", icon=":material/upload_file:", key="pg.csv_box"):
             st.file_uploader(
                 "Two feature columns and a label or target", type=["csv", "txt"], key="pg.csv_upload",
@@ -617,6 +636,7 @@ def sidebar_settings(applied: PlaygroundConfig):
         stop_steps=int(stop_steps),
         dropout=float(dropout),
         csv_task=problem if dataset == UPLOAD else DEFAULTS.csv_task,
+        n_classes=int(n_classes),
     )
     return config, bool(features), batch_note
 
@@ -798,13 +818,20 @@ def paused_detail(config: PlaygroundConfig) -> None:
     marker = view.steps if view.replaying else None
     left, right = st.columns(2)
     with left:
-        figure = boundary_figure(
-            boundary, dataset.raw_train, dataset.Y_train[:, 0],
-            dataset.raw_test if config.show_test else None,
-            dataset.Y_test[:, 0] if config.show_test else None,
-            classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
-            probability_output=not config.tf_compatible,
-        )  # fmt: skip
+        if config.multiclass:
+            figure = class_boundary_figure(
+                boundary, dataset.raw_train, point_values(dataset.Y_train),
+                dataset.raw_test if config.show_test else None,
+                point_values(dataset.Y_test) if config.show_test else None, title=f"Classes {view.caption}",
+            )  # fmt: skip
+        else:
+            figure = boundary_figure(
+                boundary, dataset.raw_train, dataset.Y_train[:, 0],
+                dataset.raw_test if config.show_test else None,
+                dataset.Y_test[:, 0] if config.show_test else None,
+                classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
+                probability_output=not config.tf_compatible,
+            )  # fmt: skip
         st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
         st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
                         key="pg.metric_chart", width="stretch")  # fmt: skip

@@ -31,13 +31,16 @@ import numpy as np
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
 from engine.data import (
+    CLASSES_RANGE,
     CLASSIFICATION_SETS,
     DATASETS,
     FEATURES,
+    MULTICLASS_SETS,
     CsvTable,
     DataError,
     Dataset,
     make_dataset,
+    make_multiclass,
     plane_from_csv,
 )
 from engine.history import History, metrics_at
@@ -132,6 +135,7 @@ class PlaygroundConfig:
     stop_steps: int = 0
     dropout: float = 0.0
     csv_task: str = "classification"
+    n_classes: int = 3
 
     # ---------------------------------------------------------------- derived values
     @property
@@ -139,7 +143,12 @@ class PlaygroundConfig:
         """``classification`` or ``regression``, from the data set (an uploaded CSV: ``csv_task``)."""
         if self.dataset == UPLOAD:
             return self.csv_task
-        return "classification" if self.dataset in CLASSIFICATION_SETS else "regression"
+        return "classification" if self.dataset in (*CLASSIFICATION_SETS, *MULTICLASS_SETS) else "regression"
+
+    @property
+    def multiclass(self) -> bool:
+        """A data set of ``n_classes`` (3 or more) classes: softmax output, cross-entropy."""
+        return self.dataset in MULTICLASS_SETS
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -150,6 +159,8 @@ class PlaygroundConfig:
     def loss(self) -> str:
         """``bce`` (with a sigmoid output) for classification, else ``regression_loss``; TF
         Playground compatible: ``sse``, TF's ``1/2 (o - t)^2``, for both."""
+        if self.multiclass:
+            return "cross_entropy"
         if self.tf_compatible:
             return "sse"
         return "bce" if self.problem == "classification" else self.regression_loss
@@ -159,6 +170,8 @@ class PlaygroundConfig:
         """sigmoid (classification; TF compatible: tanh, for targets -1/+1) or linear (regression)."""
         if self.problem == "regression":
             return "linear"
+        if self.multiclass:
+            return "softmax"
         return "tanh" if self.tf_compatible else "sigmoid"
 
     @property
@@ -176,8 +189,8 @@ class PlaygroundConfig:
 
     @property
     def sizes(self) -> list[int]:
-        """``[n_features, *hidden, 1]``."""
-        return [len(self.features), *self.hidden, 1]
+        """``[n_features, *hidden, 1]`` (``n_classes`` outputs for a multi-class set)."""
+        return [len(self.features), *self.hidden, self.n_classes if self.multiclass else 1]
 
     @property
     def n_test(self) -> int:
@@ -216,6 +229,7 @@ RESET_FIELDS = {
     "regression_loss": "loss",
     "tf_compatible": "TF Playground compatible mode",
     "csv_task": "uploaded CSV",
+    "n_classes": "number of classes",
 }
 # What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
 # unchanged), the network (new initial weights or loss on the same data), or both (the input
@@ -232,7 +246,7 @@ DATA_FIELDS = (
     "csv_task",
 )
 NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
-                  "regression_loss", "tf_compatible")  # fmt: skip
+                  "regression_loss", "tf_compatible", "n_classes")  # fmt: skip
 # Settings applied to the running trainer at its next step.
 LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm", "schedule",
                "schedule_steps", "dropout")  # fmt: skip
@@ -271,6 +285,7 @@ QUERY_KEYS = {
     "stop_steps": "stopat",
     "dropout": "drop",
     "csv_task": "csvtask",
+    "n_classes": "classes",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -284,6 +299,7 @@ _INT_RANGES = {
     "seed": SEED_RANGE,
     "batch_size": BATCH_RANGE,
     "schedule_steps": SCHEDULE_STEPS_RANGE,
+    "n_classes": CLASSES_RANGE,
     "stop_steps": STOP_STEPS_RANGE,
 }
 _FLOAT_RANGES = {
@@ -295,7 +311,7 @@ _FLOAT_RANGES = {
     "dropout": DROPOUT_RANGE,
 }
 _CHOICES = {
-    "dataset": (*DATASETS, UPLOAD),
+    "dataset": (*DATASETS, *MULTICLASS_SETS, UPLOAD),
     "csv_task": PROBLEMS,
     "activation": HIDDEN_ACTIVATIONS,
     "init": INITS,
@@ -616,6 +632,7 @@ def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) ->
         for name, words in RESET_FIELDS.items()
         if getattr(old, name) != getattr(new, name)
         and not (name == "regression_loss" and new.problem == "classification" == old.problem)
+        and not (name == "n_classes" and not (old.multiclass or new.multiclass))
     ]
 
 
@@ -624,6 +641,8 @@ def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, b
     differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
     if "regression_loss" in differ and new.problem == "classification" == old.problem:
         differ.remove("regression_loss")  # unused for classification
+    if "n_classes" in differ and not (old.multiclass or new.multiclass):
+        differ.remove("n_classes")  # unused for the two-class and regression sets
     data = any(name in DATA_FIELDS for name in differ)
     network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
     return data, network
@@ -697,6 +716,11 @@ def make_data(config: PlaygroundConfig, table: CsvTable | None = None) -> Datase
         if table.task != config.csv_task:
             raise DataError(f"the uploaded CSV is a {table.task} problem, not {config.csv_task}")
         return plane_from_csv(table, test_fraction, config.data_seed, config.features, config.tf_compatible)
+    if config.multiclass:
+        return make_multiclass(
+            config.dataset, config.n_classes, config.n_points, config.noise / 100.0, test_fraction,
+            config.data_seed, config.features,
+        )  # fmt: skip
     return make_dataset(
         config.dataset,
         n_points=config.n_points,

@@ -27,7 +27,10 @@ array as a typed array without copying). ``encode_frame`` / ``decode_frame`` are
   the batch, non-input units), and the curves' new rows: ``metric_step``, ``train_loss``,
   ``test_loss``, ``train_score``, ``test_score``, ``norm_step``, ``grad_norm (k, L)`` (the per-step
   norms of at most ``NEW_NORM_ROWS`` of the new steps, evenly spread, the latest included).
-  ``header["curves"]`` is ``"append"`` (add the rows) or ``"replace"`` (the history was reset
+  With 3+ classes (``setup`` header ``n_classes``, ``class_colours``) the state frame also
+  has ``classes (R, R)`` (the class of largest probability on the big grid, ``uint8``) and
+  ``confidence (R, R)`` (that probability x 255), and the points' ``train_y``/``test_y`` are
+  class indices. ``header["curves"]`` is ``"append"`` (add the rows) or ``"replace"`` (the history was reset
   or rewound: these rows are all there is).
 
 Map bytes: ``q = round(255 * clip((v - centre) / scale, -1, 1) / 2 + 127.5)``, so 0 is
@@ -49,7 +52,7 @@ from engine.boundary import BoundaryGrid, boundary_grid, evaluate_boundary, unit
 from engine.network import Step
 from engine.trainer import Trainer
 from viz import theme
-from viz.playground import diverging_rgb, map_scale
+from viz.playground import CLASS_COLOURS, diverging_rgb, map_scale
 
 DTYPES = {"u1": np.uint8, "f4": np.float32, "i4": np.int32}
 BIG_RESOLUTION = 100  # the selected unit's map, as TensorFlow Playground's
@@ -176,13 +179,15 @@ class FrameBuilder:
             "domain": [float(self.big.domain[0]), float(self.big.domain[1])],
             "palette": palette(),
             "colours": {"train": theme.TRAIN, "test": theme.TEST, "text": theme.TEXT},
+            "n_classes": self._n_classes(trainer),
+            "class_colours": list(CLASS_COLOURS[: self._n_classes(trainer)]),
         }
         arrays = {
             "input_maps": np.stack([quantize(m, c, s) for m, (c, s) in zip(inputs, scales)]),
             "train_xy": np.asarray(data.raw_train, dtype=np.float32),
-            "train_y": np.ravel(data.Y_train[:, 0]).astype(np.float32),
+            "train_y": point_values(data.Y_train),
             "test_xy": np.asarray(data.raw_test, dtype=np.float32),
-            "test_y": np.ravel(data.Y_test[:, 0]).astype(np.float32),
+            "test_y": point_values(data.Y_test),
         }
         return encode_frame(header, arrays)
 
@@ -203,12 +208,22 @@ class FrameBuilder:
                 scales.append((centre, scale))
         big_scale = map_scale(big_map, self._probability and unit[0] == L)
         scales.append(big_scale)
-        return {
+        arrays = {
             "big": quantize(big_map, *big_scale),
             "maps": np.stack(maps),
             "map_scale": np.asarray(scales, dtype=np.float32),
             "big_unit": np.asarray(unit, dtype=np.int32),
         }
+        if self._n_classes(trainer) > 2:  # the boundary coloured per class: argmax and its probability
+            outputs = evaluate_boundary(net, self.big, *_parameters(shown)).maps[L]
+            arrays["classes"] = np.argmax(outputs, axis=0).astype(np.uint8)
+            arrays["confidence"] = np.rint(255 * np.clip(outputs.max(axis=0), 0, 1)).astype(np.uint8)
+        return arrays
+
+    @staticmethod
+    def _n_classes(trainer: Trainer) -> int:
+        """2 for one output column (binary or regression), else the number of output columns."""
+        return max(2, trainer.network.sizes[-1])
 
     def _big_map(self, trainer: Trainer, shown: Shown, unit: tuple[int, int]) -> np.ndarray:
         return unit_map(trainer.network, self.big, unit, *_parameters(shown))
@@ -279,6 +294,13 @@ class FrameBuilder:
             **curves,
         }
         return encode_frame(header, arrays)
+
+
+def point_values(Y: np.ndarray) -> np.ndarray:
+    """The value a point is coloured by, ``float32 (n,)``: its target (one column) or its class
+    index (one-hot rows: ``argmax``)."""
+    Y = np.asarray(Y)
+    return (Y[:, 0] if Y.shape[1] == 1 else np.argmax(Y, axis=1)).astype(np.float32)
 
 
 def _parameters(shown: Shown) -> tuple:

@@ -44,6 +44,8 @@ def _hex_rgb(colour: str) -> np.ndarray:
 _STOPS = np.stack([_hex_rgb(theme.NEGATIVE), _hex_rgb(_MID), _hex_rgb(theme.POSITIVE)])  # at t = 0, 0.5, 1
 
 
+# the colours of classes 0..5 with three or more classes (Okabe & Ito's colour-blind-safe set)
+CLASS_COLOURS = ("#e69f00", "#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00")
 WEIGHT_SCALE = 5.0  # the weights' fixed edge-width scale: |w| >= 5 is drawn widest (TF Playground's)
 
 
@@ -756,14 +758,20 @@ def metric_figure(
 
 
 def confusion_counts(output: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
-    """``(2, 2)`` int counts of a one-output classifier: row = true class (target > threshold),
-    column = predicted class (output > threshold); ``threshold`` is the data set's
-    ``label_threshold`` (0.5 for 0/1 labels, 0 for TF Playground's -1/+1). ``output``/``target``
-    are ``(n, 1)`` or ``(n,)``; NaN outputs count as class 0, as the trainer's accuracy does."""
-    truth = np.ravel(target) > threshold
-    predicted = np.ravel(output) > threshold
-    counts = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(counts, (truth.astype(int), predicted.astype(int)), 1)
+    """``(K, K)`` int counts: row = true class, column = predicted class. One output column
+    (``(n, 1)`` or ``(n,)``): ``K = 2``, class 1 where the value is above ``threshold`` (the data
+    set's ``label_threshold``: 0.5 for 0/1 labels, 0 for TF Playground's -1/+1; NaN counts as
+    class 0, as the trainer's accuracy does); ``K`` columns (one-hot targets): ``argmax`` of each row."""
+    output, target = np.asarray(output), np.asarray(target)
+    if output.ndim == 2 and output.shape[1] > 1:
+        k = output.shape[1]
+        truth, predicted = np.argmax(target, axis=1), np.argmax(output, axis=1)
+    else:
+        k = 2
+        truth = (np.ravel(target) > threshold).astype(int)
+        predicted = (np.ravel(output) > threshold).astype(int)
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (truth, predicted), 1)
     return counts
 
 
@@ -779,7 +787,10 @@ def confusion_figure(
         c = np.asarray(counts[name], dtype=np.int64)
         total = max(int(c.sum()), 1)
         share = c / total
-        text = [[f"{c[i, j]}<br>{100 * share[i, j]:.0f} %" for j in range(2)] for i in range(2)]
+        k_classes = c.shape[0]
+        text = [
+            [f"{c[i, j]}<br>{100 * share[i, j]:.0f} %" for j in range(k_classes)] for i in range(k_classes)
+        ]
         suffix = "" if k == 0 else str(k + 1)
         data.append(
             dict(
@@ -797,7 +808,62 @@ def confusion_figure(
             domain=domain, side="bottom", title=f"{name} ({total})", fixedrange=True
         )
         layout_axes[f"yaxis{suffix}"] = dict(autorange="reversed", fixedrange=True, anchor=f"x{suffix}")
+    height = 200 + 30 * len(labels)
     layout = _layout(
-        title=_title(title), height=230, margin=dict(l=10, r=10, t=_title_margin(title), b=10), **layout_axes
+        title=_title(title),
+        height=height,
+        margin=dict(l=10, r=10, t=_title_margin(title), b=10),
+        **layout_axes,
     )
+    return go.Figure(data=data, layout=layout)
+
+
+def class_boundary_figure(
+    boundary: Boundary,
+    raw_train: np.ndarray,
+    classes_train: np.ndarray,
+    raw_test: np.ndarray | None = None,
+    classes_test: np.ndarray | None = None,
+    *,
+    title: str | None = None,
+    height: int = 440,
+) -> go.Figure:
+    """3+ classes: the input square coloured by the most likely class (``argmax`` of the output
+    maps, ``CLASS_COLOURS``), with the points in their class's colour (training points with a
+    white rim, test points when given a dark one); hover gives the class and its probability."""
+    outputs = boundary.maps[-1]
+    k = outputs.shape[0]
+    winner = np.argmax(outputs, axis=0)
+    colours = CLASS_COLOURS[:k]
+    scale = [[c / k + e, colours[c]] for c in range(k) for e in (0.0, 1.0 / k)]
+    lo, hi = float(boundary.xs[0]), float(boundary.xs[-1])
+    data: list[dict] = [
+        dict(
+            type="heatmap", x=_f32(boundary.xs), y=_f32(boundary.ys), z=winner.astype(np.float32),
+            zmin=-0.5, zmax=k - 0.5, colorscale=scale, opacity=0.45, showscale=False, zsmooth=False,
+            customdata=_f32(outputs.max(axis=0)),
+            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>class %{z}, p %{customdata:.3f}<extra></extra>",
+            name="class",
+        )
+    ]  # fmt: skip
+    sets = [("train", raw_train, classes_train, "white", 1.0)]
+    if raw_test is not None and classes_test is not None:
+        sets.append(("test", raw_test, classes_test, theme.TEXT, 1.5))
+    for name, points, classes, rim, rim_width in sets:
+        data.append(
+            dict(
+                type="scatter", x=_f32(points[:, 0]), y=_f32(points[:, 1]), mode="markers",
+                marker=dict(size=6, color=[colours[int(c)] for c in classes],
+                            line=dict(color=rim, width=rim_width)),
+                name=f"{name} points", showlegend=True,
+                hovertemplate=f"{name} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            )
+        )  # fmt: skip
+    axis = dict(range=[lo, hi], constrain="domain", showgrid=False, zeroline=False)
+    layout = _layout(
+        title=_title(title), height=height,
+        margin=dict(l=10, r=10, t=_title_margin(title), b=BOUNDARY_BOTTOM),
+        xaxis=dict(title="x1", **axis), yaxis=dict(title="x2", scaleanchor="x", **axis),
+        legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0), uirevision="boundary",
+    )  # fmt: skip
     return go.Figure(data=data, layout=layout)

@@ -221,6 +221,30 @@ class LiveView extends StreamClient {
     return canvas;
   }
 
+  classImage(classes, confidence, n) {
+    // 3+ classes: each pixel in the colour of its most likely class, paler where that class is
+    // less sure (near white at 1/K, 60 % of the colour at 1, so the points in full colour show);
+    // Discretize: 60 % everywhere
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = n;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(n, n);
+    const colours = this.setup.header.class_colours.map(hexRgb);
+    const K = colours.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const c = colours[classes[i * n + j]] || [128, 128, 128];
+        const p = confidence[i * n + j] / 255;
+        const t = this.options.disc ? 0.6 : 0.12 + 0.48 * Math.max(0, Math.min(1, (p - 1 / K) / (1 - 1 / K)));
+        const o = ((n - 1 - i) * n + j) * 4;
+        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(255 + (c[k] - 255) * t);
+        img.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return canvas;
+  }
+
   drawMap() {
     const a = this.state.arrays, s = this.setup;
     const side = Math.min(this.map.parentElement.clientWidth, 300);
@@ -229,11 +253,14 @@ class LiveView extends StreamClient {
     const [k, u] = a.big_unit.data;
     const isOutput = k === s.header.sizes.length - 1;
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.image(a.big.data, n, this.options.disc && isOutput), 0, 0, side, side);
+    const multi = (s.header.n_classes || 2) > 2;
+    const classImage = multi && isOutput && a.classes;
+    ctx.drawImage(classImage ? this.classImage(a.classes.data, a.confidence.data, n) : this.image(a.big.data, n, this.options.disc && isOutput), 0, 0, side, side);
     const [lo, hi] = s.header.domain;
     const lut = this.lut();
     const classification = s.header.problem === "classification";
     const colour = (y) => {
+      if (multi) return s.header.class_colours[Math.round(y)] || "#3a3a3a";
       const t = classification ? y : (Math.max(-1, Math.min(1, y)) + 1) / 2;
       const c = lut[Math.round(Math.max(0, Math.min(1, t)) * 255)];
       return `rgb(${c[0]},${c[1]},${c[2]})`;
