@@ -830,7 +830,7 @@ def paused_detail(config: PlaygroundConfig) -> None:
                 dataset.raw_test if config.show_test else None,
                 dataset.Y_test[:, 0] if config.show_test else None,
                 classification=classification, discretize=config.discretize, title=f"Output {view.caption}",
-                probability_output=not config.tf_compatible,
+                probability_output=config.probability_output,
             )  # fmt: skip
         st.plotly_chart(figure, key="pg.boundary_chart", width="stretch")
         st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
@@ -853,7 +853,7 @@ def paused_detail(config: PlaygroundConfig) -> None:
             sizes, names, edges, nodes, edge_label=VIEW_LABELS[config.view],
             node_label=NODE_LABELS[config.node_colour], maps=boundary.maps, classification=classification,
             log_scale=config.log_widths, width_hint=540, title=title,
-            probability_output=not config.tf_compatible,
+            probability_output=config.probability_output,
             fixed_scale=WEIGHT_SCALE if config.view == "weights" else None,
         )  # fmt: skip
         st.plotly_chart(diagram, key="pg.diagram_chart", width="stretch")

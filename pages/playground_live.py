@@ -45,7 +45,7 @@ class PlaygroundLive:
         self.config, self.trainer = config, trainer
         selected = getattr(self, "frames", None)
         self.frames = FrameBuilder(
-            config.features, config.problem == "classification", probability_output=not config.tf_compatible
+            config.features, config.problem == "classification", probability_output=config.probability_output
         )
         if selected is not None and selected.selected is not None:
             self.frames.selected = selected.selected

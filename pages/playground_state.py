@@ -87,7 +87,7 @@ BIAS_INIT = 0.1  # Playground starts every bias at 0.1
 HISTORY_BYTES = 8_000_000  # per browser tab: forty tabs share one server
 KEEP_RECENT = 50  # the latest steps always held in full for replay
 DETAIL_EVERY = 10  # and every 10th step (thinned when the cap is reached)
-MAX_QUERY_VALUE = 200  # characters; longer link values are rejected unread
+MAX_QUERY_VALUE = 400  # characters; longer link values are rejected unread (hide= of every control: 206)
 MAX_NOTICES = 6
 EVAL_EVERY = 10  # steps between evaluations when stepping by hand (the live view evaluates per slice)
 
@@ -144,6 +144,12 @@ class PlaygroundConfig:
         if self.dataset == UPLOAD:
             return self.csv_task
         return "classification" if self.dataset in (*CLASSIFICATION_SETS, *MULTICLASS_SETS) else "regression"
+
+    @property
+    def probability_output(self) -> bool:
+        """Whether a classifier's output is a probability (sigmoid, softmax), drawn about 0.5; not
+        for TF compatible mode's tanh output with -1/+1 labels, drawn about 0."""
+        return self.multiclass or not self.tf_compatible
 
     @property
     def multiclass(self) -> bool:

@@ -319,6 +319,9 @@ def tf_gaps(config: PlaygroundConfig) -> list[str]:
         (config.n_points != TF_POINTS[config.problem], f"{config.n_points} points"),
         (config.clip_norm > 0, "gradient clipping"),
         (config.seed != config.data_seed, "a weight seed different from the data seed"),
+        (config.dropout > 0, "dropout"),
+        (config.schedule != "constant", "a learning-rate schedule"),
+        (bool(config.stop_loss or config.stop_steps), "a stop condition"),
     ]  # fmt: skip
     gaps += [words for failed, words in checks if failed]
     return gaps

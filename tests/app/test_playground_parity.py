@@ -322,3 +322,18 @@ def test_dropout_is_a_live_setting_and_its_masks_are_in_the_steps():
     assert (step.dropout_masks[0] == 0).any() and step.dropout_masks[-1] is None
     assert from_query(to_query(DEFAULTS.replace(dropout=0.25)))[0].dropout == 0.25
     assert "not allowed" in from_query({"drop": "0.95"})[1][0]
+
+
+def test_a_lesson_link_can_hide_every_hidable_control():
+    at = app({"hide": ",".join(HIDABLE), "dseed": "0", "points": "200"})
+    assert not at.exception and not at.warning
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    for key in ("pg-sched", "pg-stoploss", "pg-drop", "pg-model", "pg-tflink", "pg-share", "pg-text"):
+        assert f".st-key-{key}" in styles, key
+    assert json_options(at)["hide"] == ["play", "step"]
+
+
+def json_options(at):
+    import json
+
+    return json.loads(at.get("bidi_component")[0].proto.json)
