@@ -573,7 +573,7 @@ def sidebar_settings(applied: PlaygroundConfig):
         )  # fmt: skip
         sched_col, steps_col = st.columns([3, 2])
         schedule = sched_col.selectbox(
-            "Learning-rate schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
+            "η schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
             help="The rate each step uses: η times the schedule's factor at the optimizer's step count. "
             "Applies from the next step; the Learning rate column of the history records it.",
         )  # fmt: skip
@@ -582,8 +582,9 @@ def sidebar_settings(applied: PlaygroundConfig):
         )
         stop_col, at_col = st.columns(2)
         stop_loss = stop_col.number_input(
-            "Stop at test loss ≤", *STOP_LOSS_RANGE, step=0.01, format="%g", key="pg.stoploss",
-            help="0 = off. Checked whenever the test loss is evaluated (after each slice of training "
+            "Stop at test loss", *STOP_LOSS_RANGE, step=0.01, format="%g", key="pg.stoploss",
+            help="Stop when the test loss is at or below this (0 = off). Checked whenever the test loss is "
+            "evaluated (after each slice of training "
             "while playing), so training may pass the target by a few steps.",
         )  # fmt: skip
         stop_steps = at_col.number_input(
