@@ -6,9 +6,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from pages.playground_state import DEFAULTS, HIDABLE, build_trainer, from_query, to_query, validate
+from pages.playground_state import (
+    DEFAULTS,
+    HIDABLE,
+    PlaygroundConfig,
+    build_trainer,
+    from_query,
+    to_query,
+    validate,
+)
 from pages.playground_tf import TF_PARAMS, from_tf_link, split_link, tf_gaps, to_tf_hash
 
 PAGE = "pages/playground.py"
@@ -337,3 +347,24 @@ def json_options(at):
     import json
 
     return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+@given(
+    st.builds(
+        PlaygroundConfig,
+        dataset=st.sampled_from(("circle", "spiral_k", "blobs_k", "multi_gaussian", "plane")),
+        hidden_controls=st.lists(st.sampled_from(tuple(HIDABLE)), unique=True).map(
+            lambda names: tuple(n for n in HIDABLE if n in names)
+        ),
+        tf_compatible=st.booleans(),
+        schedule=st.sampled_from(("constant", "step", "exponential", "cosine")),
+        schedule_steps=st.integers(1, 10**7),
+        stop_loss=st.floats(0, 1e6),
+        stop_steps=st.integers(0, 10**9),
+        dropout=st.floats(0, 0.9),
+        n_classes=st.integers(3, 6),
+    )
+)
+def test_every_new_setting_round_trips_through_the_url(config):
+    assert validate(config) == (config, [])
+    assert from_query(to_query(config)) == (config, [])
