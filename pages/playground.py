@@ -452,194 +452,196 @@ def resume_from_replay() -> None:
 
 
 # ----------------------------------------------------------------------------- the page's parts
-def sidebar_settings(applied: PlaygroundConfig):
-    """The sidebar's widgets; returns the settings they describe and the batch note's slot."""
-    with st.sidebar:
-        tf = st.toggle("TF Playground compatible", key="pg.tf", help=TF_HELP)
-        with st.expander("Open a TF Playground link", icon=":material/open_in_new:", key="pg.tflink"):
-            st.text_input(
-                "TF Playground address", key="pg.tflink_text", placeholder="playground.tensorflow.org/#…",
-                help="Paste a playground.tensorflow.org address (or its #… part): its data, features, "
-                "network, activation, rates, batch size, noise, ratio, seed and hidden controls.",
-            )  # fmt: skip
-            st.button("Open", on_click=open_tf_link, key="pg.tflink_button", icon=":material/link:")
-        st.subheader("Data")
-        problem = st.radio(
-            "Problem type", PROBLEMS, key="pg.problem", horizontal=True, on_change=problem_changed
-        )
-        sets = (*CLASSIFICATION_SETS, *MULTICLASS_SETS) if problem == "classification" else REGRESSION_SETS
-        table = state.get("pg.csv")
-        if table is not None and table.task == problem:
-            sets = (*sets, UPLOAD)
-        dataset = st.selectbox(
-            "Data set", sets, key=f"pg.data.{problem}",
-            format_func=lambda d: "csv (uploaded)" if d == UPLOAD else d,
+def tf_controls() -> bool:
+    """The TF Playground compatible switch and Open a TF Playground link; returns the switch."""
+    tf = st.toggle("TF Playground compatible", key="pg.tf", help=TF_HELP)
+    with st.expander("Open a TF Playground link", icon=":material/open_in_new:", key="pg.tflink"):
+        st.text_input(
+            "TF Playground address", key="pg.tflink_text", placeholder="playground.tensorflow.org/#…",
+            help="Paste a playground.tensorflow.org address (or its #… part): its data, features, "
+            "network, activation, rates, batch size, noise, ratio, seed and hidden controls.",
         )  # fmt: skip
-        n_classes = DEFAULTS.n_classes
-        if dataset in MULTICLASS_SETS:
-            n_classes = st.number_input(
-                "Number of classes", *CLASSES_RANGE, key="pg.classes",
-                help="A softmax output with one unit per class and cross-entropy (log K at chance); "
-                "the map is coloured by the most likely class, paler where it is less sure.",
-            )  # fmt: skip
-        with st.expander("Upload a CSV", icon=":material/upload_file:", key="pg.csv_box"):
-            st.file_uploader(
-                "Two feature columns and a label or target", type=["csv", "txt"], key="pg.csv_upload",
-                on_change=csv_uploaded,
-                help="A header row, then one row per point: two number columns (x1, x2; each is mapped "
-                "onto −6..6) and a last column with the label (two classes, numbers or words) or a "
-                "number to fit (regression). Checked cell by cell; the points are split by the ratio "
-                "and the data seed.",
-            )  # fmt: skip
-            if "pg.csv_name" in state:
-                st.caption(f"Uploaded: {plain(state['pg.csv_name'])} (data set 'csv (uploaded)').")
-            if "pg.csv_error" in state:
-                st.error(state.pop("pg.csv_error"))
-        features = st.pills("Input features", FEATURES, selection_mode="multi", key="pg.features")
-        noise = st.slider("Noise (%)", *NOISE_RANGE, key="pg.noise", disabled=dataset == UPLOAD)
-        ratio = st.slider("Training data (%)", *RATIO_RANGE, key="pg.ratio")
-        n_points = st.number_input(
-            "Number of points", *N_POINTS_RANGE, step=50, key="pg.points", disabled=dataset == UPLOAD
-        )
-        data_seed = st.number_input("Data seed", *SEED_RANGE, key="pg.dseed")
-        st.button(
-            "Regenerate data",
-            icon=":material/refresh:",
-            on_click=regenerate_data,
-            help="New points: the next data seed",
-            key="pg.regenerate_button",
-        )
+        st.button("Open", on_click=open_tf_link, key="pg.tflink_button", icon=":material/link:")
+    return bool(tf)
 
-        st.subheader("Network")
-        n_layers = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="pg.layers")
-        width_cols = st.container(key="pg.widths").columns(4)
-        hidden = tuple(
-            int(width_cols[l % 4].number_input(f"Layer {l + 1}", 1, MAX_WIDTH, key=f"pg.width{l + 1}"))
-            for l in range(int(n_layers))
-        )
-        activation = st.selectbox(
-            "Activation", HIDDEN_ACTIVATIONS, key="pg.act", help=widgets.ACTIVATION_HELP
-        )
-        per_layer = st.toggle("Activation per layer", key="pg.per_layer", disabled=not hidden)
-        layer_activations: tuple[str, ...] = ()
-        if per_layer and hidden:
-            acts = st.container(key="pg.acts")
-            layer_activations = tuple(
-                acts.selectbox(f"Activation of layer {l + 1}", HIDDEN_ACTIVATIONS, key=f"pg.act{l + 1}")
-                for l in range(len(hidden))
-            )
-        tf_note = " TF Playground compatible: uniform(−0.5, 0.5), as TF (zeros: TF's initZero)." if tf else ""
-        init = st.selectbox("Initialization", INITS, key="pg.init", help=widgets.INIT_HELP + tf_note)
-        init_scale = st.number_input(
-            "Init scale" if init in ("normal", "uniform") else "Init gain",
-            *INIT_SCALE_RANGE,
-            step=0.1,
-            format="%g",
-            key="pg.iscale",
-            disabled=init == "zeros" or tf,
-        )
-        seed = st.number_input("Seed (weights and batches)", *SEED_RANGE, key="pg.seed")
 
-        st.subheader("Training")
-        lr = widgets.playground_learning_rate("pg.lr")
-        optimizer = st.selectbox(
-            "Optimizer (TF compatible: sgd)" if tf else "Optimizer",
-            tuple(OPTIMIZERS),
-            key="pg.opt",
-            disabled=tf,
-            help="TF Playground compatible: SGD, TF's only optimizer." if tf else None,
-        )
-        batch_size = st.number_input(
-            "Batch size",
-            *BATCH_RANGE,
-            key="pg.batch",
-            help="As many as the training points (or more): full batch",
-        )
-        batch_note = st.container(key="pg.batch_note").empty()
-        reg_col, rate_col = st.columns(2)
-        regularization = reg_col.selectbox(
-            "Regularization", REGULARIZATIONS, key="pg.reg", format_func=REG_TEXT.get
-        )
-        with rate_col:
-            reg_rate = widgets.number_choice(
-                "Regularization rate", REGULARIZATION_RATES, "pg.rrate", minimum=REG_RATE_RANGE[0],
-                maximum=REG_RATE_RANGE[1],
-            )  # fmt: skip
-        dropout = st.number_input(
-            "Dropout rate (hidden layers)", *DROPOUT_RANGE, step=0.05, format="%g", key="pg.drop",
-            help="While training, each hidden unit is dropped (set to 0) with this probability and the "
-            "others scaled by 1/(1 − p); evaluation and the maps use every unit. The masks are recorded "
-            "in each step, so replay and the gradients shown are exact. Applies from the next step.",
+def csv_box() -> None:
+    with st.expander("Upload a CSV", icon=":material/upload_file:", key="pg.csv_box"):
+        st.file_uploader(
+            "Two feature columns and a label or target", type=["csv", "txt"], key="pg.csv_upload",
+            on_change=csv_uploaded,
+            help="A header row, then one row per point: two number columns (x1, x2; each is mapped "
+            "onto −6..6) and a last column with the label (two classes, numbers or words) or a "
+            "number to fit (regression). Checked cell by cell; the points are split by the ratio "
+            "and the data seed.",
         )  # fmt: skip
-        sched_col, steps_col = st.columns([3, 2])
-        schedule = sched_col.selectbox(
-            "η schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
-            help="The rate each step uses: η times the schedule's factor at the optimizer's step count. "
-            "Applies from the next step; the Learning rate column of the history records it.",
-        )  # fmt: skip
-        schedule_steps = steps_col.number_input(
-            "N steps", *SCHEDULE_STEPS_RANGE, key="pg.ssteps", disabled=schedule == "constant"
-        )
-        stop_col, at_col = st.columns(2)
-        stop_loss = stop_col.number_input(
-            "Stop at test loss", *STOP_LOSS_RANGE, step=0.01, format="%g", key="pg.stoploss",
-            help="Stop when the test loss is at or below this (0 = off). Checked whenever the test loss is "
-            "evaluated (after each slice of training "
-            "while playing), so training may pass the target by a few steps.",
-        )  # fmt: skip
-        stop_steps = at_col.number_input(
-            "Stop at step", *STOP_STEPS_RANGE, step=100, key="pg.stopat", help="0 = off. Exact."
-        )
-        speed_control()
-        clip_norm = st.number_input(
-            "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
-        )
-        regression_loss = st.selectbox(
-            "Loss (TF compatible: ½(o − t)²)" if tf else "Loss",
-            REGRESSION_LOSSES,
-            key="pg.loss",
-            disabled=problem == "classification" or tf,
-            help="Classification uses a sigmoid output with binary cross-entropy (TF Playground "
-            "compatible: tanh with ½(o − t)², TF's, which is sse for regression).",
-        )  # fmt: skip
-    speed = int(state["pg.speed"])
-    config = PlaygroundConfig(
-        dataset=dataset,
-        noise=int(noise),
-        train_ratio=int(ratio),
-        n_points=int(n_points),
-        data_seed=int(data_seed),
-        features=tuple(features) or applied.features,
-        hidden=hidden,
-        activation=activation,
-        layer_activations=layer_activations,
-        init=init,
-        init_scale=float(init_scale),
-        seed=int(seed),
-        regularization=regularization,
-        reg_rate=reg_rate,
-        lr=lr,
-        batch_size=int(batch_size),
-        optimizer=optimizer,
-        clip_norm=float(clip_norm),
-        regression_loss=regression_loss,
-        speed=speed,
-        show_test=bool(state["pg.test"]),
-        discretize=bool(state["pg.disc"]),
-        view=state["pg.view"],
-        node_colour=state["pg.nodes"],
-        log_widths=bool(state["pg.logw"]),
-        hidden_controls=tuple(state.get("pg.hidden_controls", applied.hidden_controls)),
-        tf_compatible=bool(tf),
-        schedule=schedule,
-        schedule_steps=int(schedule_steps),
-        stop_loss=float(stop_loss),
-        stop_steps=int(stop_steps),
-        dropout=float(dropout),
-        csv_task=problem if dataset == UPLOAD else DEFAULTS.csv_task,
-        n_classes=int(n_classes),
+        if "pg.csv_name" in state:
+            st.caption(f"Uploaded: {plain(state['pg.csv_name'])} (data set 'csv (uploaded)').")
+        if "pg.csv_error" in state:
+            st.error(state.pop("pg.csv_error"))
+
+
+def data_settings() -> dict:
+    """The Data section: problem, data set (a multi-class set's classes, an uploaded CSV), features,
+    noise, ratio, points and seed, as ``PlaygroundConfig`` fields (``features`` may be empty)."""
+    st.subheader("Data")
+    problem = st.radio("Problem type", PROBLEMS, key="pg.problem", horizontal=True, on_change=problem_changed)
+    sets = (*CLASSIFICATION_SETS, *MULTICLASS_SETS) if problem == "classification" else REGRESSION_SETS
+    table = state.get("pg.csv")
+    if table is not None and table.task == problem:
+        sets = (*sets, UPLOAD)
+    dataset = st.selectbox(
+        "Data set",
+        sets,
+        key=f"pg.data.{problem}",
+        format_func=lambda d: "csv (uploaded)" if d == UPLOAD else d,
     )
-    return config, bool(features), batch_note
+    n_classes = DEFAULTS.n_classes
+    if dataset in MULTICLASS_SETS:
+        n_classes = st.number_input(
+            "Number of classes", *CLASSES_RANGE, key="pg.classes",
+            help="A softmax output with one unit per class and cross-entropy (log K at chance); "
+            "the map is coloured by the most likely class, paler where it is less sure.",
+        )  # fmt: skip
+    csv_box()
+    features = st.pills("Input features", FEATURES, selection_mode="multi", key="pg.features")
+    noise = st.slider("Noise (%)", *NOISE_RANGE, key="pg.noise", disabled=dataset == UPLOAD)
+    ratio = st.slider("Training data (%)", *RATIO_RANGE, key="pg.ratio")
+    n_points = st.number_input(
+        "Number of points", *N_POINTS_RANGE, step=50, key="pg.points", disabled=dataset == UPLOAD
+    )
+    data_seed = st.number_input("Data seed", *SEED_RANGE, key="pg.dseed")
+    st.button(
+        "Regenerate data", icon=":material/refresh:", on_click=regenerate_data,
+        help="New points: the next data seed", key="pg.regenerate_button",
+    )  # fmt: skip
+    csv_task = problem if dataset == UPLOAD else DEFAULTS.csv_task
+    return dict(
+        dataset=dataset, n_classes=int(n_classes), csv_task=csv_task, features=tuple(features),
+        noise=int(noise), train_ratio=int(ratio), n_points=int(n_points), data_seed=int(data_seed),
+    )  # fmt: skip
+
+
+def network_settings(tf: bool) -> dict:
+    """The Network section: hidden layers, activations, initialization and seed."""
+    st.subheader("Network")
+    n_layers = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="pg.layers")
+    width_cols = st.container(key="pg.widths").columns(4)
+    hidden = tuple(
+        int(width_cols[l % 4].number_input(f"Layer {l + 1}", 1, MAX_WIDTH, key=f"pg.width{l + 1}"))
+        for l in range(int(n_layers))
+    )
+    activation = st.selectbox("Activation", HIDDEN_ACTIVATIONS, key="pg.act", help=widgets.ACTIVATION_HELP)
+    per_layer = st.toggle("Activation per layer", key="pg.per_layer", disabled=not hidden)
+    layer_activations: tuple[str, ...] = ()
+    if per_layer and hidden:
+        acts = st.container(key="pg.acts")
+        layer_activations = tuple(
+            acts.selectbox(f"Activation of layer {l + 1}", HIDDEN_ACTIVATIONS, key=f"pg.act{l + 1}")
+            for l in range(len(hidden))
+        )
+    tf_note = " TF Playground compatible: uniform(−0.5, 0.5), as TF (zeros: TF's initZero)." if tf else ""
+    init = st.selectbox("Initialization", INITS, key="pg.init", help=widgets.INIT_HELP + tf_note)
+    init_scale = st.number_input(
+        "Init scale" if init in ("normal", "uniform") else "Init gain", *INIT_SCALE_RANGE, step=0.1,
+        format="%g", key="pg.iscale", disabled=init == "zeros" or tf,
+    )  # fmt: skip
+    seed = st.number_input("Seed (weights and batches)", *SEED_RANGE, key="pg.seed")
+    return dict(
+        hidden=hidden, activation=activation, layer_activations=layer_activations, init=init,
+        init_scale=float(init_scale), seed=int(seed),
+    )  # fmt: skip
+
+
+def training_settings(tf: bool, problem: str):
+    """The Training section's usual settings, and the batch note's slot."""
+    st.subheader("Training")
+    lr = widgets.playground_learning_rate("pg.lr")
+    optimizer = st.selectbox(
+        "Optimizer (TF compatible: sgd)" if tf else "Optimizer", tuple(OPTIMIZERS), key="pg.opt", disabled=tf,
+        help="TF Playground compatible: SGD, TF's only optimizer." if tf else None,
+    )  # fmt: skip
+    batch_size = st.number_input(
+        "Batch size",
+        *BATCH_RANGE,
+        key="pg.batch",
+        help="As many as the training points (or more): full batch",
+    )
+    batch_note = st.container(key="pg.batch_note").empty()
+    reg_col, rate_col = st.columns(2)
+    regularization = reg_col.selectbox(
+        "Regularization", REGULARIZATIONS, key="pg.reg", format_func=REG_TEXT.get
+    )
+    with rate_col:
+        reg_rate = widgets.number_choice(
+            "Regularization rate", REGULARIZATION_RATES, "pg.rrate", minimum=REG_RATE_RANGE[0],
+            maximum=REG_RATE_RANGE[1],
+        )  # fmt: skip
+    values = dict(lr=lr, optimizer=optimizer, batch_size=int(batch_size), regularization=regularization,
+                  reg_rate=reg_rate, **extra_training_settings())  # fmt: skip
+    speed_control()
+    clip_norm = st.number_input(
+        "Clip gradient norm (0 = off)", *CLIP_RANGE, step=0.5, format="%g", key="pg.clip"
+    )
+    regression_loss = st.selectbox(
+        "Loss (TF compatible: ½(o − t)²)" if tf else "Loss", REGRESSION_LOSSES, key="pg.loss",
+        disabled=problem == "classification" or tf,
+        help="Classification uses a sigmoid output with binary cross-entropy (TF Playground "
+        "compatible: tanh with ½(o − t)², TF's, which is sse for regression).",
+    )  # fmt: skip
+    return {**values, "clip_norm": float(clip_norm), "regression_loss": regression_loss}, batch_note
+
+
+def extra_training_settings() -> dict:
+    """What TF Playground's users asked for: dropout, a learning-rate schedule, a stop condition."""
+    dropout = st.number_input(
+        "Dropout rate (hidden layers)", *DROPOUT_RANGE, step=0.05, format="%g", key="pg.drop",
+        help="While training, each hidden unit is dropped (set to 0) with this probability and the "
+        "others scaled by 1/(1 − p); evaluation and the maps use every unit. The masks are recorded "
+        "in each step, so replay and the gradients shown are exact. Applies from the next step.",
+    )  # fmt: skip
+    sched_col, steps_col = st.columns([3, 2])
+    schedule = sched_col.selectbox(
+        "η schedule", tuple(SCHEDULE_TEXT), key="pg.sched", format_func=SCHEDULE_TEXT.get,
+        help="The rate each step uses: η times the schedule's factor at the optimizer's step count. "
+        "Applies from the next step; the Learning rate column of the history records it.",
+    )  # fmt: skip
+    schedule_steps = steps_col.number_input(
+        "N steps", *SCHEDULE_STEPS_RANGE, key="pg.ssteps", disabled=schedule == "constant"
+    )
+    stop_col, at_col = st.columns(2)
+    stop_loss = stop_col.number_input(
+        "Stop at test loss", *STOP_LOSS_RANGE, step=0.01, format="%g", key="pg.stoploss",
+        help="Stop when the test loss is at or below this (0 = off). Checked whenever the test loss is "
+        "evaluated (after each slice of training while playing), so training may pass the target by a "
+        "few steps.",
+    )  # fmt: skip
+    stop_steps = at_col.number_input(
+        "Stop at step", *STOP_STEPS_RANGE, step=100, key="pg.stopat", help="0 = off. Exact."
+    )
+    return dict(
+        dropout=float(dropout), schedule=schedule, schedule_steps=int(schedule_steps),
+        stop_loss=float(stop_loss), stop_steps=int(stop_steps),
+    )  # fmt: skip
+
+
+def sidebar_settings(applied: PlaygroundConfig):
+    """The sidebar's widgets; returns the settings they describe, whether any input feature is
+    chosen, and the batch note's slot."""
+    with st.sidebar:
+        tf = tf_controls()
+        data = data_settings()
+        network = network_settings(tf)
+        training, batch_note = training_settings(tf, state["pg.problem"])
+    chosen = bool(data["features"])
+    data["features"] = data["features"] or applied.features
+    config = PlaygroundConfig(
+        **data, **network, **training, tf_compatible=tf,
+        speed=int(state["pg.speed"]), show_test=bool(state["pg.test"]), discretize=bool(state["pg.disc"]),
+        view=state["pg.view"], node_colour=state["pg.nodes"], log_widths=bool(state["pg.logw"]),
+        hidden_controls=tuple(state.get("pg.hidden_controls", applied.hidden_controls)),
+    )  # fmt: skip
+    return config, chosen, batch_note
 
 
 def apply_settings(applied: PlaygroundConfig, config: PlaygroundConfig, notices) -> PlaygroundConfig:
@@ -837,15 +839,7 @@ def paused_detail(config: PlaygroundConfig) -> None:
         st.plotly_chart(metric_figure(metrics, classification=classification, marker_step=marker),
                         key="pg.metric_chart", width="stretch")  # fmt: skip
         if classification:
-            threshold, labels = dataset.label_threshold, [str(c) for c in dataset.class_labels]
-            counts = {
-                "train": confusion_counts(outputs["train"], dataset.Y_train, threshold),
-                "test": confusion_counts(outputs["test"], dataset.Y_test, threshold),
-            }
-            title = f"Confusion matrix {view.caption}"
-            st.plotly_chart(
-                confusion_figure(counts, labels, title), key="pg.confusion_chart", width="stretch"
-            )
+            confusion_chart(dataset, outputs, view.caption)
     with right:
         edges, nodes = diagram_values(view.step, view.weights, config.view, config.node_colour)
         where = f"step {view.step.index}" if view.step is not None else "no step yet"
@@ -860,6 +854,17 @@ def paused_detail(config: PlaygroundConfig) -> None:
         st.plotly_chart(diagram, key="pg.diagram_chart", width="stretch")
         st.plotly_chart(gradient_norm_figure(*norms, marker_step=marker), key="pg.gradnorm_chart",
                         width="stretch")  # fmt: skip
+
+
+def confusion_chart(dataset, outputs: dict, caption: str) -> None:
+    """The confusion matrices of the shown state's ``outputs`` (``train``/``test``) on ``dataset``."""
+    threshold, labels = dataset.label_threshold, [str(c) for c in dataset.class_labels]
+    counts = {
+        "train": confusion_counts(outputs["train"], dataset.Y_train, threshold),
+        "test": confusion_counts(outputs["test"], dataset.Y_test, threshold),
+    }
+    figure = confusion_figure(counts, labels, f"Confusion matrix {caption}")
+    st.plotly_chart(figure, key="pg.confusion_chart", width="stretch")
 
 
 WHAT_TO_LOOK_FOR = (
