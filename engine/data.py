@@ -26,6 +26,7 @@ inside the functions that use it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import math
@@ -39,7 +40,9 @@ import numpy as np
 
 DOMAIN: tuple[float, float] = (-6.0, 6.0)
 CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons")
-REGRESSION_SETS = ("sine", "plane")
+REGRESSION_SETS = ("sine", "plane", "multi_gaussian")
+MULTICLASS_SETS = ("spiral_k", "blobs_k")  # K = n_classes classes, one-hot targets
+CLASSES_RANGE = (3, 6)
 DATASETS = CLASSIFICATION_SETS + REGRESSION_SETS
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
 
@@ -88,6 +91,7 @@ class Dataset:
     domain: tuple[float, float] | None = DOMAIN
     raw_train: np.ndarray | None = None
     raw_test: np.ndarray | None = None
+    label_threshold: float = 0.5  # binary targets: above it is class_labels[1] (TF's -1/+1: 0)
 
     @property
     def n_features(self) -> int:
@@ -360,14 +364,45 @@ def plane_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
     return (x1 + x2) / 12.0
 
 
-def _regression(target: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+def tf_plane_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    """TF Playground's ``reg-plane`` surface ``t = (x1 + x2) / 10`` (``d3.scale.linear()
+    .domain([-10, 10]).range([-1, 1])``), not clipped: ``[-1.2, 1.2]`` on ``[-6, 6]^2``."""
+    return (x1 + x2) / 10.0
+
+
+# TF Playground's ``reg-gauss`` (dataset.ts regressGaussian): (centre x1, centre x2, sign).
+MULTI_GAUSSIAN_CENTRES = (
+    (-4, 2.5, 1),
+    (0, 2.5, -1),
+    (4, 2.5, 1),
+    (-4, -2.5, -1),
+    (0, -2.5, 1),
+    (4, -2.5, -1),
+)
+
+
+def multi_gaussian_target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
+    """TF Playground's ``reg-gauss`` surface: six bumps of height ``+-1`` (signs alternating,
+    ``MULTI_GAUSSIAN_CENTRES``), each ``sign * max(0, 1 - d / 2)`` at distance ``d`` from its
+    centre; at each point the bump largest in absolute value counts (the first on a tie), 0
+    farther than 2 from every centre. In ``[-1, 1]``."""
+    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
+    label = np.zeros(np.broadcast(x1, x2).shape)
+    for cx, cy, sign in MULTI_GAUSSIAN_CENTRES:
+        bump = sign * np.clip(1.0 - np.hypot(x1 - cx, x2 - cy) / 2.0, 0.0, 1.0)
+        label = np.where(np.abs(bump) > np.abs(label), bump, label)
+    return label
+
+
+def _regression(target: Callable[[np.ndarray, np.ndarray], np.ndarray], clip: bool = True):
     def generate(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         # dataset.ts regressPlane: points U(-6, 6)^2; the target is read at the point moved
-        # by U(-6, 6) * noise per coordinate, then clipped to [-1, 1].
+        # by U(-6, 6) * noise per coordinate (ours then clipped to [-1, 1]; TF's is not).
         lo, hi = DOMAIN
         points = rng.uniform(lo, hi, (n, 2))
         moved = points + rng.uniform(lo, hi, (n, 2)) * noise
-        return points, np.clip(target(moved[:, 0], moved[:, 1]), -1.0, 1.0)
+        values = target(moved[:, 0], moved[:, 1])
+        return points, np.clip(values, -1.0, 1.0) if clip else values
 
     return generate
 
@@ -380,7 +415,84 @@ _GENERATORS: dict[str, Callable[[int, float, np.random.Generator], tuple[np.ndar
     "moons": _moons,
     "sine": _regression(sine_target),
     "plane": _regression(plane_target),
+    "multi_gaussian": _regression(multi_gaussian_target),
 }
+_TF_GENERATORS = {**_GENERATORS, "plane": _regression(tf_plane_target, clip=False)}
+
+
+def _multi_spiral(n: int, k: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` interleaved arms as ``spiral``'s (radius up to 5, 1.75 turns), arm ``c`` turned by
+    ``2 pi c / k``, moved by U(-1, 1) * noise; classes 0..k-1, ``n // k`` points each (the first
+    ``n % k`` arms one more)."""
+    points, classes = [], []
+    for c in range(k):
+        count = n // k + (c < n % k)
+        i = np.arange(count, dtype=np.float64)
+        r = i / count * 5.0
+        t = 1.75 * i / count * 2.0 * np.pi + 2.0 * np.pi * c / k
+        points.append(
+            np.column_stack([r * np.sin(t), r * np.cos(t)]) + rng.uniform(-1, 1, (count, 2)) * noise
+        )
+        classes.append(np.full(count, c))
+    return np.concatenate(points), np.concatenate(classes)
+
+
+def _multi_blobs(n: int, k: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` Gaussian blobs centred on the circle of radius 3.5 (centre ``c`` at angle ``2 pi c /
+    k``), variance ``0.5 + 7 noise`` as ``gaussian``'s; points outside the square are redrawn."""
+    lo, hi = DOMAIN
+    std = math.sqrt(0.5 + 7.0 * noise)
+    points, classes = [], []
+    for c in range(k):
+        count = n // k + (c < n % k)
+        centre = 3.5 * np.array([math.cos(2 * math.pi * c / k), math.sin(2 * math.pi * c / k)])
+        kept = np.empty((0, 2))
+        while len(kept) < count:
+            draw = rng.normal(centre, std, (2 * count, 2))
+            kept = np.concatenate([kept, draw[np.all((draw >= lo) & (draw <= hi), axis=1)]])
+        points.append(kept[:count])
+        classes.append(np.full(count, c))
+    return np.concatenate(points), np.concatenate(classes)
+
+
+def make_multiclass(
+    name: str,
+    n_classes: int = 3,
+    n_points: int = 500,
+    noise: float = 0.0,
+    test_fraction: float = 0.5,
+    seed: int = 0,
+    features: Sequence[str] = ("x1", "x2"),
+) -> Dataset:
+    """A 2-D data set of ``n_classes`` classes (``MULTICLASS_SETS``: ``spiral_k``, ``blobs_k``) in
+    ``[-6, 6]^2``: ``Y`` one-hot ``(n, n_classes)``, ``class_labels`` 0..K-1, a stratified seeded
+    split; otherwise as ``make_dataset``."""
+    if name not in MULTICLASS_SETS:
+        raise DataError(f"unknown data set {_shown(name)}; choose one of {', '.join(MULTICLASS_SETS)}")
+    k = _check_int("n_classes", n_classes, *CLASSES_RANGE)
+    n = _check_int("n_points", n_points, *N_POINTS_RANGE)
+    noise = _check_real("noise", noise, *NOISE_RANGE)
+    test_fraction = _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
+    names = _check_features(features)
+    rng = _rng(seed)
+    points, classes = (_multi_spiral if name == "spiral_k" else _multi_blobs)(n, k, noise, rng)
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    train, test = _split(n, test_fraction, rng, classes)
+    targets = _one_hot(classes, k)
+    return Dataset(
+        name=name,
+        task="classification",
+        X_train=feature_map(points[train], names),
+        Y_train=targets[train],
+        X_test=feature_map(points[test], names),
+        Y_test=targets[test],
+        feature_names=names,
+        target_names=[f"class {c}" for c in range(k)],
+        class_labels=list(range(k)),
+        domain=DOMAIN,
+        raw_train=points[train],
+        raw_test=points[test],
+    )
 
 
 def make_dataset(
@@ -390,6 +502,7 @@ def make_dataset(
     test_fraction: float = 0.5,
     seed: int = 0,
     features: Sequence[str] = ("x1", "x2"),
+    tf_compatible: bool = False,
 ) -> Dataset:
     """A 2-D data set in ``[-6, 6]^2``, split into train and test, mapped to ``features``.
 
@@ -409,6 +522,11 @@ def make_dataset(
 
     - ``sine``: ``t = sin(pi x1 / 4) cos(pi x2 / 18)``.
     - ``plane``: ``t = (x1 + x2) / 12`` (clipped to ``[-1, 1]`` when noisy).
+    - ``multi_gaussian``: TF Playground's six bumps (``multi_gaussian_target``).
+
+    ``tf_compatible``: as TF Playground, binary labels are ``-1.0``/``+1.0`` (``class_labels
+    [-1, 1]``, ``label_threshold`` 0) and ``plane`` is ``(x1 + x2) / 10``, not clipped; the
+    points themselves are the same as without it.
 
     Gaussian and moons points that fall outside the square are redrawn (truncated
     distribution), the others lie inside by construction. The split is a seeded permutation
@@ -425,11 +543,14 @@ def make_dataset(
     names = _check_features(features)
     rng = _rng(seed)
 
-    points, targets = _GENERATORS[name](n, noise, rng)
+    points, targets = (_TF_GENERATORS if tf_compatible else _GENERATORS)[name](n, noise, rng)
     points = np.ascontiguousarray(points, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)[:, None]
     train, test = _split(n, test_fraction, rng)
     classification = name in CLASSIFICATION_SETS
+    labels, threshold = ([-1, 1], 0.0) if tf_compatible else ([0, 1], 0.5)
+    if classification and tf_compatible:
+        targets = 2.0 * targets - 1.0
     return Dataset(
         name=name,
         task="classification" if classification else "regression",
@@ -439,10 +560,11 @@ def make_dataset(
         Y_test=targets[test],
         feature_names=names,
         target_names=["label" if classification else "t"],
-        class_labels=[0, 1] if classification else None,
+        class_labels=labels if classification else None,
         domain=DOMAIN,
         raw_train=points[train],
         raw_test=points[test],
+        label_threshold=threshold,
     )
 
 
@@ -988,3 +1110,55 @@ def load_csv(
     _check_real("test_fraction", test_fraction, *TEST_FRACTION_RANGE)
     _rng(seed)
     return split_csv(read_csv_table(source, target_columns, task, max_rows, min_rows), test_fraction, seed)
+
+
+def plane_from_csv(
+    table: CsvTable,
+    test_fraction: float = 0.5,
+    seed: int = 0,
+    features: Sequence[str] = ("x1", "x2"),
+    tf_compatible: bool = False,
+) -> Dataset:
+    """A Playground data set from a parsed CSV (``read_csv_table``) of two feature columns and one
+    label (two classes) or target column: each feature column is mapped linearly onto ``DOMAIN``
+    (its minimum to -6, its maximum to 6; a constant column to 0), so that the points are
+    ``(x1, x2)`` in the Playground's square and the input features (``x1^2``, ``sin x1``, ...)
+    and the boundary grid apply; then the seeded split of ``split_csv``. Binary labels are 0/1
+    (``class_labels`` says which is which), -1/+1 with ``tf_compatible``; regression targets are
+    kept as they are. DataError if the table has not that shape."""
+    if table.X.shape[1] != 2:
+        raise DataError(
+            f"the Playground needs exactly two feature columns (x1, x2) and one label or target; the file "
+            f"has {table.X.shape[1]} feature columns ({', '.join(map(_shown, table.feature_names[:4]))})"
+        )
+    if table.Y.shape[1] != 1:
+        what = "classes" if table.task == "classification" else "targets"
+        raise DataError(
+            f"the Playground takes one label with two classes, or one target; the file has "
+            f"{len(table.class_labels or table.target_names)} {what}"
+        )
+    names = _check_features(features)
+    lo, hi = table.X.min(axis=0), table.X.max(axis=0)
+    span = np.where(hi > lo, hi - lo, 1.0)
+    points = np.where(hi > lo, DOMAIN[0] + (table.X - lo) / span * (DOMAIN[1] - DOMAIN[0]), 0.0)
+    parts = split_csv(dataclasses.replace(table, X=points), test_fraction, seed)
+    labels, threshold = None, 0.5
+    if table.task == "classification":
+        labels, threshold = list(table.class_labels), (0.0 if tf_compatible else 0.5)
+        if tf_compatible:
+            parts.Y_train, parts.Y_test = 2.0 * parts.Y_train - 1.0, 2.0 * parts.Y_test - 1.0
+    return Dataset(
+        name="csv",
+        task=table.task,
+        X_train=feature_map(parts.X_train, names),
+        Y_train=parts.Y_train,
+        X_test=feature_map(parts.X_test, names),
+        Y_test=parts.Y_test,
+        feature_names=names,
+        target_names=list(table.target_names),
+        class_labels=labels,
+        domain=DOMAIN,
+        raw_train=parts.X_train,
+        raw_test=parts.X_test,
+        label_threshold=threshold,
+    )

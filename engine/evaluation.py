@@ -17,16 +17,17 @@ import numpy as np
 EVAL_CHUNK_BYTES = 8_000_000  # forward values held at once while evaluating
 
 
-def accuracy(output: np.ndarray, target: np.ndarray) -> float:
+def accuracy(output: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> float:
     """Fraction of rows classified right; ``output``/``target`` are ``(n, k)``.
 
-    ``k = 1``: ``output > 0.5`` against ``target > 0.5``; ``k > 1``: ``argmax`` of each row.
-    NaN for ``n = 0``.
+    ``k = 1``: ``output > threshold`` against ``target > threshold`` (0.5 for 0/1 labels, the
+    data set's ``label_threshold``: 0 for TF Playground's -1/+1); ``k > 1``: ``argmax`` of each
+    row. NaN for ``n = 0``.
     """
     if output.shape[0] == 0:
         return math.nan
     if output.shape[1] == 1:
-        right = (output[:, 0] > 0.5) == (target[:, 0] > 0.5)
+        right = (output[:, 0] > threshold) == (target[:, 0] > threshold)
     else:
         right = output.argmax(axis=1) == target.argmax(axis=1)
     return float(right.mean())

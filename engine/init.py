@@ -36,6 +36,10 @@ import numpy as np
 
 from engine.activations import get_activation
 
+# TF Playground's initialization (nn.ts: ``weight = Math.random() - 0.5``): every weight from
+# U(-0.5, 0.5) whatever the layer's fan, i.e. ``uniform`` with limit 0.5; biases start at 0.1.
+TF_PLAYGROUND_INIT = ("uniform", 0.5)
+
 INITS = (
     "zeros",
     "normal",

@@ -7,13 +7,19 @@ Conventions (as scikit-learn's MLP): ``X`` is ``(batch, n_in)``, rows are sample
     s[l]   = gamma[l] * (z[l] - mu) / sqrt(var + eps) + beta[l]    (batch norm, hidden only)
            = z[l]                                                   (otherwise)
     h[l]   = f_l(s[l])
-    a[l+1] = a[l] + r h[l]   with a residual (skip) connection (r = residual_scale), else h[l]
+    a[l+1] = a[l] + r m[l] h[l]   with a residual (skip) connection (r = residual_scale), else m[l] h[l]
+
+``m[l]`` is the dropout mask of hidden layer ``l`` in training mode (inverted dropout with rate
+``p = dropout``: each entry ``1/(1-p)`` with probability ``1-p``, else 0; none at the output, in
+evaluation mode, or with ``p = 0``). It is drawn from ``default_rng([dropout_seed, steps_taken,
+l])``, so every forward pass of one step (the step itself, a gradient check, a replay or a
+resume from it) sees the same mask; ``Step.dropout_masks`` records it.
 
 ``a[0]`` is ``X``; ``a[L]`` is the output. The backward pass is the chain rule, layer by
 layer from the output:
 
     da[L]    = dL/dy                                   (from the loss)
-    dL/ds[l] = da[l+1] * f_l'(s[l])                    (fused with the loss at the output;
+    dL/ds[l] = da[l+1] * m[l] * f_l'(s[l])             (fused with the loss at the output;
                                                         times r with a skip)
     delta[l] = dL/dz[l] = dL/ds[l]                     (no batch norm)
              = inv_std/B * (B dxh - sum dxh - xh sum(dxh xh)),  dxh = gamma dL/ds  (batch norm)
@@ -39,6 +45,7 @@ from engine.optim import SGD, Optimizer
 
 BN_EPS = 1e-5
 BN_MOMENTUM = 0.1  # running = (1 - m) running + m batch, as PyTorch's BatchNorm1d
+MAX_DROPOUT = 0.9
 
 
 @dataclass(slots=True)
@@ -63,6 +70,7 @@ class Trace:
     h: list[np.ndarray]
     bn: list[BatchNormTrace | None]
     training: bool
+    masks: list[np.ndarray | None] | None = None  # dropout masks per layer (None: no dropout)
 
     @property
     def output(self) -> np.ndarray:
@@ -137,6 +145,7 @@ class Step:
     running_mean: list[np.ndarray | None] = field(default_factory=list)
     running_var: list[np.ndarray | None] = field(default_factory=list)
     divergence: Divergence | None = None
+    dropout_masks: list[np.ndarray | None] = field(default_factory=list)  # m[l], (batch, n_out) or None
 
     @property
     def penalty_grad_W(self) -> list[np.ndarray]:
@@ -231,6 +240,7 @@ class Network:
         batch_norm: bool = False,
         residual: bool = False,
         residual_scale: float = 1.0,
+        dropout: float = 0.0,
     ) -> None:
         sizes = self._check_sizes(sizes)
         if init not in INITS:
@@ -249,6 +259,8 @@ class Network:
         self.init = init
         self.init_scale = init_scale
         self.seed = seed
+        self.dropout = dropout
+        self.dropout_seed = seed or 0
 
     @classmethod
     def from_parameters(
@@ -349,6 +361,8 @@ class Network:
         self.running_mean = [np.zeros(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
         self.running_var = [np.ones(n) if bn else None for n, bn in zip(self.sizes[1:], self.bn_layers)]
         self.steps_taken = 0
+        self.dropout = 0.0
+        self.dropout_seed = 0
         self._plain_sgd = SGD(0.0)
         self._decay_mask_cache = [True, False] * L + [False, False] * sum(self.bn_layers)
 
@@ -356,6 +370,33 @@ class Network:
     def n_layers(self) -> int:
         """Number of weight layers ``L`` (hidden layers + 1)."""
         return len(self.weights)
+
+    @property
+    def dropout(self) -> float:
+        """The dropout rate ``p`` of every hidden layer in training mode, in ``[0, MAX_DROPOUT]``."""
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= value <= MAX_DROPOUT:
+            raise ValueError(f"dropout must be a number from 0 to {MAX_DROPOUT}, got {value!r}")
+        self._dropout = float(value)
+
+    def dropout_masks(self, batch: int) -> list[np.ndarray | None]:
+        """The masks ``m[l]`` (``(batch, sizes[l+1])``, entries 0 or ``1/(1-p)``) of this step's
+        training forward passes: None at the output and when ``dropout`` is 0. Drawn from
+        ``default_rng([dropout_seed, steps_taken, l])``: the same for every pass of one step."""
+        L, p = self.n_layers, self._dropout
+        if p == 0.0:
+            return [None] * L
+        masks: list[np.ndarray | None] = []
+        for l in range(L):
+            if l == L - 1:
+                masks.append(None)
+                continue
+            rng = np.random.default_rng([self.dropout_seed, self.steps_taken, l])
+            masks.append((rng.random((batch, self.sizes[l + 1])) >= p) / (1.0 - p))
+        return masks
 
     def describe(self) -> str:
         """A one-line summary such as ``2-8-8-1 tanh/sigmoid, bce``."""
@@ -432,6 +473,7 @@ class Network:
 
     def _forward(self, X: np.ndarray, training: bool) -> Trace:
         a, z, s, h, bn = [X], [], [], [], []
+        masks = self.dropout_masks(X.shape[0]) if training and self._dropout else None
         for l, (W, b, act) in enumerate(zip(self.weights, self.biases, self.activations)):
             z_l = a[l] @ W + b
             if self.bn_layers[l]:
@@ -450,8 +492,9 @@ class Network:
             z.append(z_l)
             s.append(s_l)
             h.append(h_l)
-            a.append(a[l] + self.residual_scale * h_l if self.skip[l] else h_l)
-        return Trace(a, z, s, h, bn, training)
+            kept = h_l if masks is None or masks[l] is None else h_l * masks[l]
+            a.append(a[l] + self.residual_scale * kept if self.skip[l] else kept)
+        return Trace(a, z, s, h, bn, training, masks)
 
     # ------------------------------------------------------------------ backward
     def backward(self, trace: Trace, Y) -> Gradients:
@@ -477,7 +520,10 @@ class Network:
             if l == L - 1 and loss_fn.fused_delta is not None:
                 ds = loss_fn.fused_delta(y, z_out, Y)
             else:
-                ds = da[l + 1] * self.activations[l].derivative(trace.s[l], trace.h[l])
+                upstream = (
+                    da[l + 1] if trace.masks is None or trace.masks[l] is None else da[l + 1] * trace.masks[l]
+                )
+                ds = upstream * self.activations[l].derivative(trace.s[l], trace.h[l])
                 if self.skip[l] and self.residual_scale != 1.0:
                     ds = ds * self.residual_scale
             stats = trace.bn[l]
@@ -622,6 +668,7 @@ class Network:
             running_mean=list(self.running_mean),
             running_var=list(self.running_var),
             divergence=divergence,
+            dropout_masks=list(trace.masks) if trace.masks is not None else [],
             **extra,
         )
 

@@ -19,6 +19,13 @@ adam       ``m = b1 m + (1 - b1) g``; ``v = b2 v + (1 - b2) g^2``;
            ``update = -(lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)``
 =========  ==============================================================================
 
+**TF Playground's L1 rule** (``l1_freeze=True``, SGD only; ``nn.ts`` ``updateWeights``): a
+weight first takes its data step ``w1 = w - lr g``, then the penalty step
+``w2 = w1 - lr l1 sign(w)``; if ``w1 * w2 < 0`` (the penalty pushed it across zero) it is set
+to exactly 0 and frozen: no later step changes it (TF's ``link.isDead``). Without it, L1 makes
+a small weight jitter around 0 by ``lr l1`` per step. The frozen masks are part of the state
+(``snapshot``/``restore``/``reset``).
+
 These are the update rules of ``torch.optim.SGD`` (``momentum=0.9``, ``nesterov``),
 ``RMSprop`` and ``Adam``. ``opt.lr`` may be changed between steps; the next step uses it.
 
@@ -94,6 +101,7 @@ class Proposal:
     lr: float
     new_state: list[tuple[np.ndarray, ...]] = field(repr=False)
     shapes: tuple = field(repr=False)
+    new_frozen: list[np.ndarray | None] | None = field(default=None, repr=False)
 
 
 class Optimizer:
@@ -110,10 +118,13 @@ class Optimizer:
         clip_norm: float | None = None,
         clip_value: float | None = None,
         schedule: Schedule | None = None,
+        l1_freeze: bool = False,
     ) -> None:
         self.lr = lr
         self.l1 = l1
         self.l2 = l2
+        self.l1_freeze = bool(l1_freeze)
+        self._frozen: list[np.ndarray | None] | None = None  # TF's dead links, per parameter
         self.clip_norm = clip_norm
         self.clip_value = clip_value
         self.schedule = schedule or Schedule()
@@ -134,21 +145,24 @@ class Optimizer:
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive number or None, got {value!r}")
+        if self.l1_freeze and self.name != "sgd":
+            raise ValueError(f"TF Playground's L1 rule (l1_freeze) is defined for sgd only, not {self.name}")
 
     def reset(self) -> None:
         """Forget all moments and the step count."""
         self.t = 0
         self._state = []
         self._shapes = ()
+        self._frozen = None
 
     def snapshot(self) -> tuple:
-        """The moment state as it is now (``t`` and the per-parameter arrays, which ``commit``
-        replaces and never modifies in place, so holding them costs nothing)."""
-        return (self.t, self._state, self._shapes)
+        """The moment state as it is now (``t``, the per-parameter arrays and the L1 rule's frozen
+        masks, which ``commit`` replaces and never modifies in place, so holding them costs nothing)."""
+        return (self.t, self._state, self._shapes, self._frozen)
 
     def restore(self, snapshot: tuple) -> None:
         """Go back to a ``snapshot()`` of this optimizer."""
-        self.t, self._state, self._shapes = snapshot
+        self.t, self._state, self._shapes, self._frozen = snapshot
 
     def current_lr(self) -> float:
         """The learning rate the next step will use: ``lr * schedule.factor(t)``."""
@@ -194,7 +208,29 @@ class Optimizer:
             update, s_new = self._rule(g, s, lr, t)
             updates.append(update)
             new_state.append(s_new)
-        return Proposal(updates, penalty_grads, penalty, norm_before, norm_after, lr, new_state, shapes)
+        new_frozen = None
+        if self.l1_freeze and self.l1:
+            updates, new_frozen = self._freeze_crossings(params, grads, penalty_grads, decay_mask, lr, shapes)
+        return Proposal(
+            updates, penalty_grads, penalty, norm_before, norm_after, lr, new_state, shapes, new_frozen
+        )
+
+    def _freeze_crossings(self, params, grads, penalty_grads, decay_mask, lr, shapes):
+        """TF Playground's L1 rule (module docstring): SGD updates in which a weight that the
+        penalty step carries across zero, or one frozen before, ends at exactly 0."""
+        frozen = self._frozen if shapes == self._shapes and self._frozen is not None else [None] * len(params)
+        updates, new_frozen = [], []
+        for p, g, pg, is_weight, was in zip(params, grads, penalty_grads, decay_mask, frozen):
+            if not is_weight:
+                updates.append(-lr * g)
+                new_frozen.append(None)
+                continue
+            w1 = p - lr * (g - pg)  # the data step (g holds the penalty's gradient too)
+            w2 = w1 - lr * pg
+            dead = (w1 * w2 < 0) if was is None else (was | (w1 * w2 < 0))
+            updates.append(np.where(dead, -p, w2 - p))
+            new_frozen.append(dead)
+        return updates, new_frozen
 
     def commit(self, proposal: Proposal) -> None:
         """Accept a proposal: keep its moments and count the step."""
@@ -202,6 +238,8 @@ class Optimizer:
             self.t = 0
         self._state = proposal.new_state
         self._shapes = proposal.shapes
+        if proposal.new_frozen is not None:
+            self._frozen = proposal.new_frozen
         self.t += 1
 
     def _empty_state(self, p: np.ndarray) -> tuple[np.ndarray, ...]:

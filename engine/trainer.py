@@ -330,9 +330,11 @@ class Trainer:
                 "train_loss": net.loss_fn.value(y[:n], z[:n], self._Y),
                 "test_loss": net.loss_fn.value(y[n:], z[n:], self._Y_test) if len(self._Y_test) else math.nan,
             }
-            score, name = (
-                (accuracy, "accuracy") if self.dataset.task == "classification" else (r2_score, "r2")
-            )
+            if self.dataset.task == "classification":
+                threshold = getattr(self.dataset, "label_threshold", 0.5)
+                score, name = (lambda out, t: accuracy(out, t, threshold)), "accuracy"
+            else:
+                score, name = r2_score, "r2"
             metrics[f"train_{name}"] = score(y[:n], self._Y)
             metrics[f"test_{name}"] = score(y[n:], self._Y_test)
         self.history.record_metrics(net.steps_taken, **metrics)

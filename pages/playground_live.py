@@ -19,11 +19,13 @@ from pages.playground_state import (
     PlaygroundConfig,
     apply_live_settings,
     live_steps,
+    stop_reason,
     view_of,
 )
 from viz.frames import FrameBuilder, Shown
 from viz.playground import unit_names
 
+EDIT_LIMIT = 1000.0  # |value| a weight or bias can be set to by a click in the diagram
 SHOWN_STATES = 8  # recent frames' states Pause can go back to (more than the frames in flight)
 LIVE_EVAL_EVERY = 10**9  # the live view evaluates once per slice (``train``), not every k steps
 
@@ -42,7 +44,9 @@ class PlaygroundLive:
         trainer.eval_every = LIVE_EVAL_EVERY
         self.config, self.trainer = config, trainer
         selected = getattr(self, "frames", None)
-        self.frames = FrameBuilder(config.features, config.problem == "classification")
+        self.frames = FrameBuilder(
+            config.features, config.problem == "classification", probability_output=config.probability_output
+        )
         if selected is not None and selected.selected is not None:
             self.frames.selected = selected.selected
         self.names = unit_names(config.features, trainer.network.sizes)
@@ -87,9 +91,23 @@ class PlaygroundLive:
     def target_epochs_per_s(self) -> float | None:
         return None if self.config.speed == 0 else float(self.config.speed)
 
+    @property
+    def stopped(self) -> str | None:
+        """Why the stop condition (``stop_steps``, ``stop_loss``) holds now, or None: the stream
+        stops playing then (``pages.live.stream``), and the view says why."""
+        trainer = self.trainer
+        return stop_reason(self.config, live_steps(trainer), trainer.last_metrics or {})
+
     def train(self, seconds: float, max_steps: int | None, stop: Callable[[], bool]) -> int:
-        """Train for up to ``seconds`` (and ``max_steps``), then evaluate the state reached."""
+        """Train for up to ``seconds`` (and ``max_steps``, and the steps left to ``stop_steps``),
+        then evaluate the state reached. Nothing while the stop condition holds."""
         self.replay, self.resumed = None, None
+        if self.stopped:
+            self.version += 1
+            return 0
+        if self.config.stop_steps:
+            left = self.config.stop_steps - self.trainer.step
+            max_steps = left if max_steps is None else min(max_steps, left)
         taken = self.trainer.run_for(seconds, max_steps, stop)
         if taken:
             self._evaluate()
@@ -101,15 +119,29 @@ class PlaygroundLive:
         if trainer.divergence is None and trainer.history.last_metrics_step != trainer.step:
             trainer.evaluate()
 
+    def step_once(self) -> None:
+        """The Step button: one training step, or TF Playground compatible the rest of the current
+        epoch (as TF's Step, one epoch from a paused start)."""
+        trainer = self.trainer
+        if not self.config.tf_compatible:
+            trainer.run(1)
+            return
+        epoch = trainer.epoch
+        for _ in range(self.steps_per_epoch):
+            if not trainer.run(1) or trainer.epoch != epoch:
+                break
+
     def command(self, name: str, args: dict) -> bool:
-        """A command from the view: ``step`` (one training step) or ``select`` (the large map's
-        unit, ``args["unit"] = [layer, index]``). Returns whether anything changed."""
+        """A command from the view: ``step`` (``step_once``) or ``select`` (the
+        large map's unit, ``args["unit"] = [layer, index]``). Returns whether anything changed."""
         if name == "step" and self.can_train:
             self.replay, self.resumed = None, None
-            self.trainer.run(1)
+            self.step_once()
             self._evaluate()
         elif name == "rewind":
             return self.rewind(args.get("step"))
+        elif name == "edit":
+            return self.edit(args)
         elif name == "select":
             unit = args.get("unit")
             sizes = self.trainer.network.sizes
@@ -125,6 +157,42 @@ class PlaygroundLive:
         else:
             return False
         self.version += 1
+        return True
+
+    def edit(self, args: dict) -> bool:
+        """Set one parameter of the live network, as TF Playground's click on a link or a bias:
+        ``{"kind": "weight", "layer": l, "i": i, "j": j, "value": v}`` sets ``W[l][i, j]``,
+        ``{"kind": "bias", "layer": l, "j": j, "value": v}`` sets ``b[l][j]`` (``l`` counts the
+        weight layers from 0; ``|v| <= EDIT_LIMIT``). New arrays replace the old ones (a recorded
+        step keeps the ones it started from); the metrics are evaluated again and training
+        continues from the edited network. Not while replaying or after a divergence. Returns
+        whether it changed anything."""
+        net = self.trainer.network
+        kind, value = args.get("kind"), args.get("value")
+        ints = [args.get(k) for k in (("layer", "i", "j") if kind == "weight" else ("layer", "j"))]
+        if (
+            kind not in ("weight", "bias")
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in ints)
+            or isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or abs(value) > EDIT_LIMIT
+            or self.replay is not None
+            or not self.can_train
+        ):
+            return False
+        layer, *where = ints
+        params = net.weights if kind == "weight" else net.biases
+        if not 0 <= layer < len(params) or not all(0 <= k < n for k, n in zip(where, params[layer].shape)):
+            return False
+        changed = params[layer].copy()
+        changed[tuple(where)] = float(value)
+        weights, biases = list(net.weights), list(net.biases)
+        (weights if kind == "weight" else biases)[layer] = changed
+        net.set_parameters(weights, biases)
+        self.resumed = None
+        self.trainer.evaluate()
+        self.touch()
         return True
 
     def rewind(self, step: object) -> bool:
@@ -156,6 +224,7 @@ class PlaygroundLive:
             replaying=view.replaying,
             caption=view.caption,
             divergence=None if div is None else f"Training diverged at step {div.step}: {div.message}.",
+            notice=None if view.replaying else self.stopped,
         )
 
     def setup_frame(self) -> bytes:

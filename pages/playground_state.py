@@ -30,12 +30,27 @@ from typing import Any
 import numpy as np
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, Step, make_optimizer
-from engine.data import CLASSIFICATION_SETS, DATASETS, FEATURES, make_dataset
+from engine.data import (
+    CLASSES_RANGE,
+    CLASSIFICATION_SETS,
+    DATASETS,
+    FEATURES,
+    MULTICLASS_SETS,
+    CsvTable,
+    DataError,
+    Dataset,
+    make_dataset,
+    make_multiclass,
+    plane_from_csv,
+)
 from engine.history import History, metrics_at
-from engine.optim import Optimizer
+from engine.init import TF_PLAYGROUND_INIT
+from engine.network import MAX_DROPOUT
+from engine.optim import Optimizer, Schedule
 from engine.trainer import Trainer
 
 PROBLEMS = ("classification", "regression")
+UPLOAD = "csv"  # the data set of an uploaded CSV (held by the page; a link cannot carry it)
 REGULARIZATIONS = ("none", "l1", "l2")
 VIEWS = ("weights", "gradients", "update")
 NODE_COLOURS = ("activation", "delta")
@@ -54,12 +69,25 @@ INIT_SCALE_RANGE = (0.0, 100.0)
 CLIP_RANGE = (0.0, 1e6)  # 0 = no clipping
 BATCH_RANGE = (1, N_POINTS_RANGE[1])
 SEED_RANGE = (0, 2**31 - 1)
+SCHEDULE_STEPS_RANGE = (1, 10**7)
+STOP_LOSS_RANGE = (0.0, 1e6)  # 0 = no target loss
+STOP_STEPS_RANGE = (0, 10**9)  # 0 = no step limit
+DROPOUT_RANGE = (0.0, MAX_DROPOUT)
+# The learning-rate schedules the page offers (engine.optim.Schedule), with ``schedule_steps`` = N:
+SCHEDULE_TEXT = {
+    "constant": "constant",
+    "step": "halved every N steps",
+    "exponential": "exponential, halved every N steps",
+    "cosine": "cosine to 0 over N steps",
+}
 
+POINTS_BY_PROBLEM = {"classification": 500, "regression": 1200}  # TF Playground's (playground.ts)
+VISIT_SEEDS = 100_000  # a visit without a data seed in its link draws one below this (TF's 0.ddddd)
 BIAS_INIT = 0.1  # Playground starts every bias at 0.1
 HISTORY_BYTES = 8_000_000  # per browser tab: forty tabs share one server
 KEEP_RECENT = 50  # the latest steps always held in full for replay
 DETAIL_EVERY = 10  # and every 10th step (thinned when the cap is reached)
-MAX_QUERY_VALUE = 200  # characters; longer link values are rejected unread
+MAX_QUERY_VALUE = 400  # characters; longer link values are rejected unread (hide= of every control: 206)
 MAX_NOTICES = 6
 EVAL_EVERY = 10  # steps between evaluations when stepping by hand (the live view evaluates per slice)
 
@@ -77,7 +105,7 @@ class PlaygroundConfig:
     dataset: str = "circle"
     noise: int = 0
     train_ratio: int = 50
-    n_points: int = 200
+    n_points: int = 500
     data_seed: int = 0
     features: tuple[str, ...] = ("x1", "x2")
     hidden: tuple[int, ...] = (4, 2)
@@ -99,12 +127,34 @@ class PlaygroundConfig:
     view: str = "weights"
     node_colour: str = "activation"
     log_widths: bool = False
+    hidden_controls: tuple[str, ...] = ()
+    tf_compatible: bool = False
+    schedule: str = "constant"
+    schedule_steps: int = 1000
+    stop_loss: float = 0.0
+    stop_steps: int = 0
+    dropout: float = 0.0
+    csv_task: str = "classification"
+    n_classes: int = 3
 
     # ---------------------------------------------------------------- derived values
     @property
     def problem(self) -> str:
-        """``classification`` or ``regression``, from the data set."""
-        return "classification" if self.dataset in CLASSIFICATION_SETS else "regression"
+        """``classification`` or ``regression``, from the data set (an uploaded CSV: ``csv_task``)."""
+        if self.dataset == UPLOAD:
+            return self.csv_task
+        return "classification" if self.dataset in (*CLASSIFICATION_SETS, *MULTICLASS_SETS) else "regression"
+
+    @property
+    def probability_output(self) -> bool:
+        """Whether a classifier's output is a probability (sigmoid, softmax), drawn about 0.5; not
+        for TF compatible mode's tanh output with -1/+1 labels, drawn about 0."""
+        return self.multiclass or not self.tf_compatible
+
+    @property
+    def multiclass(self) -> bool:
+        """A data set of ``n_classes`` (3 or more) classes: softmax output, cross-entropy."""
+        return self.dataset in MULTICLASS_SETS
 
     @property
     def activations(self) -> tuple[str, ...]:
@@ -113,17 +163,40 @@ class PlaygroundConfig:
 
     @property
     def loss(self) -> str:
-        """``bce`` (with a sigmoid output) for classification, else ``regression_loss``."""
+        """``bce`` (with a sigmoid output) for classification, else ``regression_loss``; TF
+        Playground compatible: ``sse``, TF's ``1/2 (o - t)^2``, for both."""
+        if self.multiclass:
+            return "cross_entropy"
+        if self.tf_compatible:
+            return "sse"
         return "bce" if self.problem == "classification" else self.regression_loss
 
     @property
     def output_activation(self) -> str:
-        return "sigmoid" if self.problem == "classification" else "linear"
+        """sigmoid (classification; TF compatible: tanh, for targets -1/+1) or linear (regression)."""
+        if self.problem == "regression":
+            return "linear"
+        if self.multiclass:
+            return "softmax"
+        return "tanh" if self.tf_compatible else "sigmoid"
+
+    @property
+    def network_init(self) -> tuple[str, float]:
+        """``(init, init_scale)`` the network is drawn with: TF compatible, TF's uniform(-0.5, 0.5)
+        (``engine.init.TF_PLAYGROUND_INIT``) unless ``zeros`` (TF's ``initZero``)."""
+        if self.tf_compatible and self.init != "zeros":
+            return TF_PLAYGROUND_INIT
+        return self.init, self.init_scale
+
+    @property
+    def network_optimizer(self) -> str:
+        """The optimizer trained with: ``optimizer``, or TF compatible ``sgd`` (TF has no other)."""
+        return "sgd" if self.tf_compatible else self.optimizer
 
     @property
     def sizes(self) -> list[int]:
-        """``[n_features, *hidden, 1]``."""
-        return [len(self.features), *self.hidden, 1]
+        """``[n_features, *hidden, 1]`` (``n_classes`` outputs for a multi-class set)."""
+        return [len(self.features), *self.hidden, self.n_classes if self.multiclass else 1]
 
     @property
     def n_test(self) -> int:
@@ -160,16 +233,29 @@ RESET_FIELDS = {
     "init_scale": "initialization scale",
     "seed": "seed",
     "regression_loss": "loss",
+    "tf_compatible": "TF Playground compatible mode",
+    "csv_task": "uploaded CSV",
+    "n_classes": "number of classes",
 }
 # What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
 # unchanged), the network (new initial weights or loss on the same data), or both (the input
 # features change the data's columns and the input layer). The data set rebuilds the network
 # too when it switches between classification and regression (``changed_parts``).
-DATA_FIELDS = ("dataset", "noise", "train_ratio", "n_points", "data_seed", "features")
+DATA_FIELDS = (
+    "dataset",
+    "noise",
+    "train_ratio",
+    "n_points",
+    "data_seed",
+    "features",
+    "tf_compatible",
+    "csv_task",
+)
 NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
-                  "regression_loss")  # fmt: skip
+                  "regression_loss", "tf_compatible", "n_classes")  # fmt: skip
 # Settings applied to the running trainer at its next step.
-LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm")
+LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm", "schedule",
+               "schedule_steps", "dropout")  # fmt: skip
 
 QUERY_KEYS = {
     "dataset": "data",
@@ -197,6 +283,15 @@ QUERY_KEYS = {
     "view": "view",
     "node_colour": "nodes",
     "log_widths": "logw",
+    "hidden_controls": "hide",
+    "tf_compatible": "tf",
+    "schedule": "sched",
+    "schedule_steps": "ssteps",
+    "stop_loss": "stoploss",
+    "stop_steps": "stopat",
+    "dropout": "drop",
+    "csv_task": "csvtask",
+    "n_classes": "classes",
 }
 FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
 
@@ -209,15 +304,21 @@ _INT_RANGES = {
     "data_seed": SEED_RANGE,
     "seed": SEED_RANGE,
     "batch_size": BATCH_RANGE,
+    "schedule_steps": SCHEDULE_STEPS_RANGE,
+    "n_classes": CLASSES_RANGE,
+    "stop_steps": STOP_STEPS_RANGE,
 }
 _FLOAT_RANGES = {
     "init_scale": INIT_SCALE_RANGE,
     "reg_rate": REG_RATE_RANGE,
     "lr": LR_RANGE,
     "clip_norm": CLIP_RANGE,
+    "stop_loss": STOP_LOSS_RANGE,
+    "dropout": DROPOUT_RANGE,
 }
 _CHOICES = {
-    "dataset": DATASETS,
+    "dataset": (*DATASETS, *MULTICLASS_SETS, UPLOAD),
+    "csv_task": PROBLEMS,
     "activation": HIDDEN_ACTIVATIONS,
     "init": INITS,
     "regularization": REGULARIZATIONS,
@@ -226,8 +327,80 @@ _CHOICES = {
     "speed": SPEEDS,
     "view": VIEWS,
     "node_colour": NODE_COLOURS,
+    "schedule": tuple(SCHEDULE_TEXT),
 }
-_BOOLS = ("show_test", "discretize", "log_widths")
+_BOOLS = ("show_test", "discretize", "log_widths", "tf_compatible")
+
+# Controls and sections a lesson link can hide (``hide=lr,act`` or TF's ``learningRate_hide=true``),
+# with the words that name them: mostly the settings' own URL keys.
+HIDABLE = {
+    "problem": "problem type",
+    "data": "data set",
+    "features": "input features",
+    "noise": "noise",
+    "ratio": "training data ratio",
+    "points": "number of points",
+    "dseed": "data seed and Regenerate",
+    "hidden": "hidden layers",
+    "act": "activation",
+    "init": "initialization",
+    "seed": "seed",
+    "lr": "learning rate",
+    "opt": "optimizer",
+    "batch": "batch size",
+    "reg": "regularization",
+    "rrate": "regularization rate",
+    "speed": "speed",
+    "clip": "gradient clipping",
+    "loss": "loss",
+    "tf": "TF Playground compatible switch",
+    "sched": "learning-rate schedule",
+    "stop": "stop condition",
+    "drop": "dropout",
+    "tflink": "Open a TF Playground link",
+    "play": "Play button",
+    "step": "Step button",
+    "reset": "Reset button",
+    "view": "edges show",
+    "nodes": "units coloured by",
+    "logw": "log edge widths",
+    "test": "show test points",
+    "disc": "discretize output",
+    "replay": "replay",
+    "details": "details of the shown step",
+    "text": "explanations",
+    "share": "share these settings",
+    "model": "save or load the trained network",
+}
+HIDE_SUFFIX = "_hide"
+# TF Playground's names of its hidable controls (playground.ts HIDABLE_CONTROLS, and hideText).
+TF_HIDE_NAMES = {
+    "showTestData": "test",
+    "discretize": "disc",
+    "playButton": "play",
+    "stepButton": "step",
+    "resetButton": "reset",
+    "learningRate": "lr",
+    "activation": "act",
+    "regularization": "reg",
+    "regularizationRate": "rrate",
+    "problem": "problem",
+    "dataset": "data",
+    "percTrainData": "ratio",
+    "noise": "noise",
+    "batchSize": "batch",
+    "numHiddenLayers": "hidden",
+    "hideText": "text",
+}
+
+
+def hide_target(key: str) -> str | None:
+    """The control a ``<name>_hide`` key hides (``name`` ours or TF's), or None."""
+    if not key.endswith(HIDE_SUFFIX):
+        return None
+    base = key[: -len(HIDE_SUFFIX)]
+    base = TF_HIDE_NAMES.get(base, base)
+    return base if base in HIDABLE else None
 
 
 def allowed(name: str) -> str:
@@ -248,6 +421,8 @@ def allowed(name: str) -> str:
         return f"up to {MAX_HIDDEN_LAYERS} widths from 1 to {MAX_WIDTH}, comma-separated (or 'none')"
     if name == "layer_activations":
         return "one activation per hidden layer, comma-separated, from " + ", ".join(HIDDEN_ACTIVATIONS)
+    if name == "hidden_controls":
+        return "a comma-separated list of " + ", ".join(HIDABLE)
     raise KeyError(name)
 
 
@@ -293,6 +468,12 @@ def _check_field(name: str, value: Any) -> bool:
         )
     if name == "layer_activations":
         return isinstance(value, tuple) and all(a in HIDDEN_ACTIVATIONS for a in value)
+    if name == "hidden_controls":
+        return (
+            isinstance(value, tuple)
+            and all(isinstance(c, str) and c in HIDABLE for c in value)
+            and len(set(value)) == len(value)
+        )
     raise KeyError(name)
 
 
@@ -323,6 +504,9 @@ def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
     ordered = tuple(f for f in FEATURES if f in config.features)
     if ordered != config.features:
         config = dataclasses.replace(config, features=ordered)
+    hidden = tuple(c for c in HIDABLE if c in config.hidden_controls)
+    if hidden != config.hidden_controls:
+        config = dataclasses.replace(config, hidden_controls=hidden)
     return config, notices
 
 
@@ -336,7 +520,7 @@ def _encode(name: str, value: Any) -> str:
         return "1" if value else "0"
     if name == "hidden":
         return ",".join(map(str, value)) if value else "none"
-    if name in ("features", "layer_activations"):
+    if name in ("features", "layer_activations", "hidden_controls"):
         return ",".join(value)
     if name in _FLOAT_RANGES:
         return repr(float(value))
@@ -369,6 +553,8 @@ def _decode(name: str, text: str) -> Any:
         return tuple(int(p) for p in parts)
     if name in ("features", "layer_activations"):
         return tuple(p.strip() for p in text.split(",")) if text else ()
+    if name == "hidden_controls":
+        return tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
     return text
 
 
@@ -381,13 +567,15 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     """The config a link describes, and notices for what was ignored. Never raises.
 
     ``params`` maps short names to text (or lists of text, the last one counting), as
-    ``st.query_params.to_dict()``. Missing settings take their defaults silently; unknown
+    ``st.query_params.to_dict()``. Missing settings take their defaults silently (the number of
+    points: TF Playground's 500, or 1,200 for a regression data set); unknown
     names, values that do not parse, are too long or out of range are ignored with a notice.
     At most ``MAX_NOTICES`` notices are returned (the last one says how many more there were).
     """
     values: dict[str, Any] = {}
     notices: list[str] = []
     unknown: list[str] = []
+    hides: list[str] = []  # from <name>_hide=true keys
     try:
         items = list(params.items())
     except Exception:  # noqa: BLE001 - a hostile mapping must not crash the page
@@ -395,6 +583,11 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     for key, raw in items:
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
+        hidden = hide_target(key) if isinstance(key, str) else None
+        if hidden is not None:
+            if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+                hides.append(hidden)
+            continue
         name = FIELD_OF_KEY.get(key) if isinstance(key, str) else None
         if name is None:
             unknown.append(shown(key))
@@ -417,6 +610,17 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     if unknown:
         listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    if values.get("dataset") == UPLOAD:
+        values.pop("dataset")
+        notices.append(
+            f"A link cannot carry an uploaded CSV; using {shown(DEFAULTS.dataset)}. Upload the file again."
+        )
+    dataset = values.get("dataset", DEFAULTS.dataset)
+    if "n_points" not in values and dataset in DATASETS and dataset not in CLASSIFICATION_SETS:
+        values["n_points"] = POINTS_BY_PROBLEM["regression"]
+    if hides:
+        values["hidden_controls"] = tuple(values.get("hidden_controls", ())) + tuple(hides)
+        values["hidden_controls"] = tuple(dict.fromkeys(values["hidden_controls"]))
     config, problems = validate(dataclasses.replace(DEFAULTS, **values))
     notices += problems
     if len(notices) > MAX_NOTICES:
@@ -434,6 +638,7 @@ def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) ->
         for name, words in RESET_FIELDS.items()
         if getattr(old, name) != getattr(new, name)
         and not (name == "regression_loss" and new.problem == "classification" == old.problem)
+        and not (name == "n_classes" and not (old.multiclass or new.multiclass))
     ]
 
 
@@ -442,6 +647,8 @@ def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, b
     differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
     if "regression_loss" in differ and new.problem == "classification" == old.problem:
         differ.remove("regression_loss")  # unused for classification
+    if "n_classes" in differ and not (old.multiclass or new.multiclass):
+        differ.remove("n_classes")  # unused for the two-class and regression sets
     data = any(name in DATA_FIELDS for name in differ)
     network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
     return data, network
@@ -465,41 +672,98 @@ def reset_note(old: PlaygroundConfig, new: PlaygroundConfig) -> str | None:
 
 
 # ---------------------------------------------------------------------------- trainer glue
+def make_schedule(config: PlaygroundConfig) -> Schedule:
+    """The learning-rate schedule of the settings (``SCHEDULE_TEXT``), N = ``schedule_steps``:
+    ``step``: factor ``0.5 ** (t // N)``; ``exponential``: ``0.5 ** (t / N)``; ``cosine``: from 1
+    to 0 over N steps, then 0; ``constant``: 1 (``t``: the optimizer's steps so far)."""
+    n = config.schedule_steps
+    if config.schedule == "step":
+        return Schedule("step", gamma=0.5, step_size=n)
+    if config.schedule == "exponential":
+        return Schedule("exponential", gamma=0.5 ** (1.0 / n))
+    if config.schedule == "cosine":
+        return Schedule("cosine", total_steps=n, min_factor=0.0)
+    return Schedule()
+
+
 def make_optimizer_for(config: PlaygroundConfig) -> Optimizer:
-    """The optimizer the settings describe: ``optimizer`` with ``lr``, the L1 or L2 penalty
-    ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
+    """The optimizer the settings describe: ``optimizer`` with ``lr`` and its schedule, the L1 or
+    L2 penalty ``reg_rate`` on the weights, and clipping by global norm when ``clip_norm > 0``."""
     penalty = {"l1": {"l1": config.reg_rate}, "l2": {"l2": config.reg_rate}}.get(config.regularization, {})
-    return make_optimizer(config.optimizer, lr=config.lr, clip_norm=config.clip_norm or None, **penalty)
+    return make_optimizer(
+        config.network_optimizer,
+        lr=config.lr,
+        clip_norm=config.clip_norm or None,
+        l1_freeze=config.tf_compatible,
+        schedule=make_schedule(config),
+        **penalty,
+    )
 
 
-def build_trainer(config: PlaygroundConfig) -> Trainer:
+def stop_reason(config: PlaygroundConfig, steps: int, metrics: Mapping[str, float]) -> str | None:
+    """Why training should stop at ``steps`` with evaluation ``metrics`` (None: it goes on): the
+    step limit ``stop_steps`` is reached, or the test loss is at or below ``stop_loss``."""
+    if config.stop_steps and steps >= config.stop_steps:
+        return f"Stopped at step {steps:,}, the step limit."
+    loss = metrics.get("test_loss", math.nan)
+    if config.stop_loss and math.isfinite(loss) and loss <= config.stop_loss:
+        return f"Stopped at step {steps:,}: test loss {loss:.4g} ≤ the target {config.stop_loss:g}."
+    return None
+
+
+def make_data(config: PlaygroundConfig, table: CsvTable | None = None) -> Dataset:
+    """The data of ``config``: ``make_dataset`` of its 2-D set, or with ``dataset = "csv"`` the
+    uploaded ``table`` (``plane_from_csv``: its two columns mapped onto the square). ValueError
+    (a ``DataError``) when the settings or the table cannot give data."""
+    test_fraction = (100 - config.train_ratio) / 100
+    if config.dataset == UPLOAD:
+        if table is None:
+            raise DataError("upload a CSV first")
+        if table.task != config.csv_task:
+            raise DataError(f"the uploaded CSV is a {table.task} problem, not {config.csv_task}")
+        return plane_from_csv(table, test_fraction, config.data_seed, config.features, config.tf_compatible)
+    if config.multiclass:
+        return make_multiclass(
+            config.dataset, config.n_classes, config.n_points, config.noise / 100.0, test_fraction,
+            config.data_seed, config.features,
+        )  # fmt: skip
+    return make_dataset(
+        config.dataset,
+        n_points=config.n_points,
+        noise=config.noise / 100.0,
+        test_fraction=test_fraction,
+        seed=config.data_seed,
+        features=config.features,
+        tf_compatible=config.tf_compatible,
+    )
+
+
+def build_trainer(config: PlaygroundConfig, table: CsvTable | None = None) -> Trainer:
     """Data, network, optimizer and history for ``config``, at step 0.
 
     Data: ``make_dataset(dataset, n_points, noise / 100, test_fraction = (100 - ratio) / 100,
     data_seed, features)``. Network ``sizes = [n_features, *hidden, 1]``, the hidden
     activations, a sigmoid output with the bce loss (classification) or a linear output with
     mse/sse (regression), ``init``/``init_scale`` seeded with ``seed``, biases 0.1. Batches
-    are shuffled with ``seed`` too. The history keeps the last ``KEEP_RECENT`` steps and every
-    ``DETAIL_EVERY``-th in full, within ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
-    Raises ValueError on bad settings.
+    are shuffled with ``seed`` too. TF Playground compatible (``tf_compatible``): -1/+1 labels and
+    TF's plane, a tanh output (classification) with TF's ``sse`` loss, uniform(-0.5, 0.5) weights,
+    SGD with TF's L1 rule (``config.loss``, ``network_init``, ``network_optimizer``). The history
+    keeps the last ``KEEP_RECENT`` steps and every ``DETAIL_EVERY``-th in full, within
+    ``HISTORY_BYTES``. The metrics of step 0 are evaluated.
+    Raises ValueError on bad settings. ``table``: the uploaded CSV, for ``dataset = "csv"`` (``make_data``).
     """
-    dataset = make_dataset(
-        config.dataset,
-        n_points=config.n_points,
-        noise=config.noise / 100.0,
-        test_fraction=(100 - config.train_ratio) / 100,
-        seed=config.data_seed,
-        features=config.features,
-    )
+    dataset = make_data(config, table)
+    init, init_scale = config.network_init
     network = Network(
         config.sizes,
         activation=list(config.activations),
         output_activation=config.output_activation,
         loss=config.loss,
-        init=config.init,
-        init_scale=config.init_scale,
+        init=init,
+        init_scale=init_scale,
         bias_init=BIAS_INIT,
         seed=config.seed,
+        dropout=config.dropout,
     )
     history = History(
         max_bytes=HISTORY_BYTES,
@@ -529,7 +793,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
     Returns the words for what changed (empty if nothing did).
     """
     changed = [name for name in LIVE_FIELDS if getattr(old, name) != getattr(new, name)]
-    if new.optimizer != old.optimizer:
+    if new.network_optimizer != old.network_optimizer:
         trainer.optimizer = make_optimizer_for(new)
     else:
         optimizer = trainer.optimizer
@@ -537,8 +801,11 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.l1 = new.reg_rate if new.regularization == "l1" else 0.0
         optimizer.l2 = new.reg_rate if new.regularization == "l2" else 0.0
         optimizer.clip_norm = new.clip_norm or None
+        optimizer.l1_freeze = new.tf_compatible
+        optimizer.schedule = make_schedule(new)
         optimizer.validate()
     trainer.batch_size = new.batch_size
+    trainer.network.dropout = new.dropout
     words = {
         "regularization": "regularization",
         "reg_rate": "regularization rate",
@@ -546,6 +813,9 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         "batch_size": "batch size",
         "optimizer": "optimizer",
         "clip_norm": "gradient clipping",
+        "schedule": "learning-rate schedule",
+        "schedule_steps": "schedule's N steps",
+        "dropout": "dropout",
     }
     return [words[name] for name in changed]
 

@@ -27,7 +27,10 @@ array as a typed array without copying). ``encode_frame`` / ``decode_frame`` are
   the batch, non-input units), and the curves' new rows: ``metric_step``, ``train_loss``,
   ``test_loss``, ``train_score``, ``test_score``, ``norm_step``, ``grad_norm (k, L)`` (the per-step
   norms of at most ``NEW_NORM_ROWS`` of the new steps, evenly spread, the latest included).
-  ``header["curves"]`` is ``"append"`` (add the rows) or ``"replace"`` (the history was reset
+  With 3+ classes (``setup`` header ``n_classes``, ``class_colours``) the state frame also
+  has ``classes (R, R)`` (the class of largest probability on the big grid, ``uint8``) and
+  ``confidence (R, R)`` (that probability x 255), and the points' ``train_y``/``test_y`` are
+  class indices. ``header["curves"]`` is ``"append"`` (add the rows) or ``"replace"`` (the history was reset
   or rewound: these rows are all there is).
 
 Map bytes: ``q = round(255 * clip((v - centre) / scale, -1, 1) / 2 + 127.5)``, so 0 is
@@ -49,7 +52,7 @@ from engine.boundary import BoundaryGrid, boundary_grid, evaluate_boundary, unit
 from engine.network import Step
 from engine.trainer import Trainer
 from viz import theme
-from viz.playground import diverging_rgb, map_scale
+from viz.playground import CLASS_COLOURS, diverging_rgb, map_scale
 
 DTYPES = {"u1": np.uint8, "f4": np.float32, "i4": np.int32}
 BIG_RESOLUTION = 100  # the selected unit's map, as TensorFlow Playground's
@@ -117,8 +120,8 @@ def _flat(arrays: Sequence[np.ndarray]) -> np.ndarray:
 class Shown:
     """The training state a frame shows: after ``steps`` steps, drawn with ``weights``/``biases``
     and the recorded ``step`` (None before the first), its ``epoch``, the evaluation ``metrics``
-    shown, whether it is a ``replaying`` of the past, a ``caption``, and a ``divergence``
-    sentence (or None)."""
+    shown, whether it is a ``replaying`` of the past, a ``caption``, a ``divergence`` sentence
+    (or None) and a ``notice`` (e.g. why training stopped, or None)."""
 
     steps: int
     epoch: int
@@ -129,6 +132,7 @@ class Shown:
     replaying: bool = False
     caption: str = ""
     divergence: str | None = None
+    notice: str | None = None
 
 
 @dataclass
@@ -140,6 +144,7 @@ class FrameBuilder:
 
     features: tuple[str, ...]
     classification: bool
+    probability_output: bool = True  # False: a tanh output for -1/+1 labels (TF compatible), scaled about 0
     big: BoundaryGrid = field(init=False)
     small: BoundaryGrid = field(init=False)
     selected: tuple[int, int] | None = None
@@ -150,6 +155,10 @@ class FrameBuilder:
     def __post_init__(self) -> None:
         self.big = boundary_grid(self.features, BIG_RESOLUTION)
         self.small = boundary_grid(self.features, SMALL_RESOLUTION)
+
+    @property
+    def _probability(self) -> bool:
+        return self.classification and self.probability_output
 
     def restart_curves(self) -> None:
         """The next frame sends the curves afresh (after a reset, a rebuild or a rewind)."""
@@ -170,13 +179,15 @@ class FrameBuilder:
             "domain": [float(self.big.domain[0]), float(self.big.domain[1])],
             "palette": palette(),
             "colours": {"train": theme.TRAIN, "test": theme.TEST, "text": theme.TEXT},
+            "n_classes": self._n_classes(trainer),
+            "class_colours": list(CLASS_COLOURS[: self._n_classes(trainer)]),
         }
         arrays = {
             "input_maps": np.stack([quantize(m, c, s) for m, (c, s) in zip(inputs, scales)]),
             "train_xy": np.asarray(data.raw_train, dtype=np.float32),
-            "train_y": np.ravel(data.Y_train[:, 0]).astype(np.float32),
+            "train_y": point_values(data.Y_train),
             "test_xy": np.asarray(data.raw_test, dtype=np.float32),
-            "test_y": np.ravel(data.Y_test[:, 0]).astype(np.float32),
+            "test_y": point_values(data.Y_test),
         }
         return encode_frame(header, arrays)
 
@@ -192,17 +203,27 @@ class FrameBuilder:
         maps, scales = [], []
         for k in range(1, L + 1):
             for values in small.maps[k]:
-                centre, scale = map_scale(values, self.classification and k == L)
+                centre, scale = map_scale(values, self._probability and k == L)
                 maps.append(quantize(values, centre, scale))
                 scales.append((centre, scale))
-        big_scale = map_scale(big_map, self.classification and unit[0] == L)
+        big_scale = map_scale(big_map, self._probability and unit[0] == L)
         scales.append(big_scale)
-        return {
+        arrays = {
             "big": quantize(big_map, *big_scale),
             "maps": np.stack(maps),
             "map_scale": np.asarray(scales, dtype=np.float32),
             "big_unit": np.asarray(unit, dtype=np.int32),
         }
+        if self._n_classes(trainer) > 2:  # the boundary coloured per class: argmax and its probability
+            outputs = evaluate_boundary(net, self.big, *_parameters(shown)).maps[L]
+            arrays["classes"] = np.argmax(outputs, axis=0).astype(np.uint8)
+            arrays["confidence"] = np.rint(255 * np.clip(outputs.max(axis=0), 0, 1)).astype(np.uint8)
+        return arrays
+
+    @staticmethod
+    def _n_classes(trainer: Trainer) -> int:
+        """2 for one output column (binary or regression), else the number of output columns."""
+        return max(2, trainer.network.sizes[-1])
 
     def _big_map(self, trainer: Trainer, shown: Shown, unit: tuple[int, int]) -> np.ndarray:
         return unit_map(trainer.network, self.big, unit, *_parameters(shown))
@@ -258,6 +279,7 @@ class FrameBuilder:
             "replaying": bool(shown.replaying),
             "caption": shown.caption,
             "divergence": shown.divergence,
+            "notice": shown.notice,
             "curves": mode,
             **(extra or {}),
         }
@@ -272,6 +294,13 @@ class FrameBuilder:
             **curves,
         }
         return encode_frame(header, arrays)
+
+
+def point_values(Y: np.ndarray) -> np.ndarray:
+    """The value a point is coloured by, ``float32 (n,)``: its target (one column) or its class
+    index (one-hot rows: ``argmax``)."""
+    Y = np.asarray(Y)
+    return (Y[:, 0] if Y.shape[1] == 1 else np.argmax(Y, axis=1)).astype(np.float32)
 
 
 def _parameters(shown: Shown) -> tuple:

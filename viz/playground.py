@@ -44,6 +44,11 @@ def _hex_rgb(colour: str) -> np.ndarray:
 _STOPS = np.stack([_hex_rgb(theme.NEGATIVE), _hex_rgb(_MID), _hex_rgb(theme.POSITIVE)])  # at t = 0, 0.5, 1
 
 
+# the colours of classes 0..5 with three or more classes (Okabe & Ito's colour-blind-safe set)
+CLASS_COLOURS = ("#e69f00", "#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00")
+WEIGHT_SCALE = 5.0  # the weights' fixed edge-width scale: |w| >= 5 is drawn widest (TF Playground's)
+
+
 def map_scale(values: np.ndarray, output_of_classifier: bool = False) -> tuple[float, float]:
     """``(centre, scale)`` of a map's colours: ``(0.5, 0.5)`` for a classifier's output (a
     probability), else ``(0, max(1, max |values|))`` (NaN/inf ignored)."""
@@ -225,6 +230,7 @@ def boundary_figure(
     unit_name: str = "output",
     title: str | None = None,
     height: int = 440,
+    probability_output: bool = True,
 ) -> go.Figure:
     """The input square coloured by the network's output (or by one unit's map), with points.
 
@@ -234,12 +240,15 @@ def boundary_figure(
     classifier, ``sign(output)`` for regression. Points ``raw_* (n, 2)`` are coloured by their
     target ``y_* (n,)`` on the same scale; training points have a white rim, test points
     (drawn when given) a dark one. The axes are ``x1`` and ``x2`` of the data square.
+    ``probability_output=False``: a classifier with a tanh output and -1/+1 labels (TF
+    Playground compatible), coloured and discretized about 0 as a regression output.
     """
     is_output = unit is None or unit[0] == len(boundary.maps) - 1
     values = boundary.output if unit is None else boundary.maps[unit[0]][unit[1]]
-    centre, scale = map_scale(values, output_of_classifier=classification and is_output)
+    probability = classification and probability_output
+    centre, scale = map_scale(values, output_of_classifier=probability and is_output)
     if discretize and is_output:
-        values = (values > 0.5).astype(np.float64) if classification else np.sign(values)
+        values = (values > 0.5).astype(np.float64) if probability else np.sign(values)
     z, k = _scaled_f32(values)
     centre, scale = centre / 10.0**k, scale / 10.0**k
     label = unit_name + _times_power(k)
@@ -261,7 +270,7 @@ def boundary_figure(
             name=unit_name,
         )
     ]
-    point_centre, point_scale = (0.5, 0.5) if classification else (0.0, 1.0)
+    point_centre, point_scale = (0.5, 0.5) if probability else (0.0, 1.0)
     sets = [("train", raw_train, y_train, "white", 1.0)]
     if raw_test is not None and y_test is not None:
         sets.append(("test", raw_test, y_test, theme.TEXT, 1.5))
@@ -350,13 +359,16 @@ def playground_diagram(
     title: str | None = None,
     height: int | None = None,
     width_hint: int = 760,
+    probability_output: bool = True,
+    fixed_scale: float | None = None,
 ) -> go.Figure:
     """The network: unit ``u`` of layer ``k`` at ``(k, viz.diagram.neuron_positions)``.
 
     - Edge ``(i -> j)`` of layer ``l`` shows ``edge_values[l][i, j]`` (``(sizes[l],
       sizes[l+1])``): colour = sign (orange < 0 <= blue), width = ``|value|`` relative to the
-      largest ``|value|`` in the figure (``viz.diagram.edge_widths``: linear, or log-scaled
-      over four decades), drawn as one trace per sign and width bucket.
+      largest ``|value|`` in the figure, or with ``fixed_scale`` to that fixed value (wider ones
+      clamped: the weights view uses ``WEIGHT_SCALE``, TF Playground's 5), linear or log-scaled
+      over four decades (``viz.diagram.edge_widths``), drawn as one trace per sign and width bucket.
     - With ``maps`` (``maps[k]: (sizes[k], res, res)``) each unit is drawn as its map, a small
       heatmap of its value over the input square (colours: ``map_scale``), and its node value
       ``node_values[k][u]`` as a round badge at the map's lower right corner (diverging scale
@@ -389,7 +401,10 @@ def playground_diagram(
     x0, y0, x1, y1, vals = (np.concatenate(v) if v else np.empty(0) for v in (x0, y0, x1, y1, vals))
     finite = np.where(np.isfinite(vals), vals, 0.0)
     scale = float(np.abs(finite).max()) if finite.size else 0.0
-    widths = edge_widths(finite, scale, log_scale)
+    if fixed_scale is not None:
+        widths = edge_widths(np.clip(finite, -fixed_scale, fixed_scale), fixed_scale, log_scale)
+    else:
+        widths = edge_widths(finite, scale, log_scale)
     bucket_of = np.minimum(
         ((widths - MIN_WIDTH) / (MAX_WIDTH - MIN_WIDTH) * WIDTH_BUCKETS).astype(int), WIDTH_BUCKETS - 1
     )
@@ -520,7 +535,8 @@ def playground_diagram(
         last = len(sizes) - 1
         for k, layer_maps in enumerate(maps):
             for u in range(layer_maps.shape[0]):
-                centre, spread = map_scale(layer_maps[u], output_of_classifier=classification and k == last)
+                probability = classification and probability_output and k == last
+                centre, spread = map_scale(layer_maps[u], output_of_classifier=probability)
                 x, y = positions[k][u]
                 images.append(
                     dict(
@@ -738,4 +754,116 @@ def metric_figure(
         hovermode="x unified",
         uirevision="metrics",
     )
+    return go.Figure(data=data, layout=layout)
+
+
+def confusion_counts(output: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> np.ndarray:
+    """``(K, K)`` int counts: row = true class, column = predicted class. One output column
+    (``(n, 1)`` or ``(n,)``): ``K = 2``, class 1 where the value is above ``threshold`` (the data
+    set's ``label_threshold``: 0.5 for 0/1 labels, 0 for TF Playground's -1/+1; NaN counts as
+    class 0, as the trainer's accuracy does); ``K`` columns (one-hot targets): ``argmax`` of each row."""
+    output, target = np.asarray(output), np.asarray(target)
+    if output.ndim == 2 and output.shape[1] > 1:
+        k = output.shape[1]
+        truth, predicted = np.argmax(target, axis=1), np.argmax(output, axis=1)
+    else:
+        k = 2
+        truth = (np.ravel(target) > threshold).astype(int)
+        predicted = (np.ravel(output) > threshold).astype(int)
+    counts = np.zeros((k, k), dtype=np.int64)
+    np.add.at(counts, (truth, predicted), 1)
+    return counts
+
+
+def confusion_figure(
+    counts: dict[str, np.ndarray], labels: Sequence[str] = ("0", "1"), title: str | None = None
+) -> go.Figure:
+    """One heatmap per set (``counts``: set name -> ``confusion_counts``) side by side: rows the true
+    class, columns the predicted one, each cell its count and its share of the set; the diagonal
+    (right) is read off the text, the colour is the share (0 white .. 1 blue)."""
+    names = list(counts)
+    data, layout_axes = [], {}
+    for k, name in enumerate(names):
+        c = np.asarray(counts[name], dtype=np.int64)
+        total = max(int(c.sum()), 1)
+        share = c / total
+        k_classes = c.shape[0]
+        text = [
+            [f"{c[i, j]}<br>{100 * share[i, j]:.0f} %" for j in range(k_classes)] for i in range(k_classes)
+        ]
+        suffix = "" if k == 0 else str(k + 1)
+        data.append(
+            dict(
+                type="heatmap", z=_f32(share), x=[f"pred. {l}" for l in labels],
+                y=[f"true {l}" for l in labels], text=text, texttemplate="%{text}",
+                colorscale=[[0, "#ffffff"], [1, theme.POSITIVE]], zmin=0, zmax=1, showscale=False,
+                xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+                hovertemplate=f"{name}: %{{y}}, %{{x}}: %{{text}}<extra></extra>",
+            )
+        )  # fmt: skip
+        gap = 0.08
+        width = (1 - gap * (len(names) - 1)) / len(names)
+        domain = [k * (width + gap), k * (width + gap) + width]
+        layout_axes[f"xaxis{suffix}"] = dict(
+            domain=domain, side="bottom", title=f"{name} ({total})", fixedrange=True
+        )
+        layout_axes[f"yaxis{suffix}"] = dict(autorange="reversed", fixedrange=True, anchor=f"x{suffix}")
+    height = 200 + 30 * len(labels)
+    layout = _layout(
+        title=_title(title),
+        height=height,
+        margin=dict(l=10, r=10, t=_title_margin(title), b=10),
+        **layout_axes,
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def class_boundary_figure(
+    boundary: Boundary,
+    raw_train: np.ndarray,
+    classes_train: np.ndarray,
+    raw_test: np.ndarray | None = None,
+    classes_test: np.ndarray | None = None,
+    *,
+    title: str | None = None,
+    height: int = 440,
+) -> go.Figure:
+    """3+ classes: the input square coloured by the most likely class (``argmax`` of the output
+    maps, ``CLASS_COLOURS``), with the points in their class's colour (training points with a
+    white rim, test points when given a dark one); hover gives the class and its probability."""
+    outputs = boundary.maps[-1]
+    k = outputs.shape[0]
+    winner = np.argmax(outputs, axis=0)
+    colours = CLASS_COLOURS[:k]
+    scale = [[c / k + e, colours[c]] for c in range(k) for e in (0.0, 1.0 / k)]
+    lo, hi = float(boundary.xs[0]), float(boundary.xs[-1])
+    data: list[dict] = [
+        dict(
+            type="heatmap", x=_f32(boundary.xs), y=_f32(boundary.ys), z=winner.astype(np.float32),
+            zmin=-0.5, zmax=k - 0.5, colorscale=scale, opacity=0.45, showscale=False, zsmooth=False,
+            customdata=_f32(outputs.max(axis=0)),
+            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<br>class %{z}, p %{customdata:.3f}<extra></extra>",
+            name="class",
+        )
+    ]  # fmt: skip
+    sets = [("train", raw_train, classes_train, "white", 1.0)]
+    if raw_test is not None and classes_test is not None:
+        sets.append(("test", raw_test, classes_test, theme.TEXT, 1.5))
+    for name, points, classes, rim, rim_width in sets:
+        data.append(
+            dict(
+                type="scatter", x=_f32(points[:, 0]), y=_f32(points[:, 1]), mode="markers",
+                marker=dict(size=6, color=[colours[int(c)] for c in classes],
+                            line=dict(color=rim, width=rim_width)),
+                name=f"{name} points", showlegend=True,
+                hovertemplate=f"{name} (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            )
+        )  # fmt: skip
+    axis = dict(range=[lo, hi], constrain="domain", showgrid=False, zeroline=False)
+    layout = _layout(
+        title=_title(title), height=height,
+        margin=dict(l=10, r=10, t=_title_margin(title), b=BOUNDARY_BOTTOM),
+        xaxis=dict(title="x1", **axis), yaxis=dict(title="x2", scaleanchor="x", **axis),
+        legend=dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0), uirevision="boundary",
+    )  # fmt: skip
     return go.Figure(data=data, layout=layout)

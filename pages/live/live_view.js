@@ -8,6 +8,11 @@
 // named "Play" and "Pause".
 
 const MAX_POINTS = 1500;
+const WEIGHT_SCALE = 5; // the edge widths' fixed scale in the weights view: |w| >= 5 is widest (TF's)
+const MIN_EDGE = 0.5, MAX_EDGE = 7; // px
+const BIAS_BOX = 8; // px, the bias square on a unit
+const EDGE_HIT = 5; // px from an edge that a click picks it
+const EDIT_LIMIT = 1000; // |value| a click can set (pages/playground_live.py EDIT_LIMIT)
 function fmt(v) {
   if (v === null || v === undefined || !isFinite(v)) return "–";
   const a = Math.abs(v);
@@ -156,8 +161,12 @@ class LiveView extends StreamClient {
     this.el.querySelector(".bl-score").textContent = fmt(m[score]);
     if (!this.holdUntilPaused) this.showPlaying(!!h.playing);
     this.playButton.disabled = !!h.divergence;
+    const hide = this.options.hide || [];
+    this.el.classList.toggle("bl-hide-play", hide.includes("play"));
+    this.el.classList.toggle("bl-hide-step", hide.includes("step"));
     const status = [];
     if (h.divergence) status.push(h.divergence + " Lower the learning rate (or clip gradients), then Reset, or replay an earlier step and resume from it.");
+    if (h.notice) status.push(h.notice + " Change or clear the stop condition to go on.");
     if (h.replaying) status.push("Replaying step " + h.step + ": its boundary, weights, gradients and update.");
     if (h.busy) status.push("Server busy: training at " + Math.round(h.rate) + " steps/s (other students are training too).");
     const statusEl = this.el.querySelector(".bl-status");
@@ -212,6 +221,30 @@ class LiveView extends StreamClient {
     return canvas;
   }
 
+  classImage(classes, confidence, n) {
+    // 3+ classes: each pixel in the colour of its most likely class, paler where that class is
+    // less sure (near white at 1/K, 60 % of the colour at 1, so the points in full colour show);
+    // Discretize: 60 % everywhere
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = n;
+    const ctx = canvas.getContext("2d");
+    const img = ctx.createImageData(n, n);
+    const colours = this.setup.header.class_colours.map(hexRgb);
+    const K = colours.length;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const c = colours[classes[i * n + j]] || [128, 128, 128];
+        const p = confidence[i * n + j] / 255;
+        const t = this.options.disc ? 0.6 : 0.12 + 0.48 * Math.max(0, Math.min(1, (p - 1 / K) / (1 - 1 / K)));
+        const o = ((n - 1 - i) * n + j) * 4;
+        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(255 + (c[k] - 255) * t);
+        img.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    return canvas;
+  }
+
   drawMap() {
     const a = this.state.arrays, s = this.setup;
     const side = Math.min(this.map.parentElement.clientWidth, 300);
@@ -220,11 +253,14 @@ class LiveView extends StreamClient {
     const [k, u] = a.big_unit.data;
     const isOutput = k === s.header.sizes.length - 1;
     ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.image(a.big.data, n, this.options.disc && isOutput), 0, 0, side, side);
+    const multi = (s.header.n_classes || 2) > 2;
+    const classImage = multi && isOutput && a.classes;
+    ctx.drawImage(classImage ? this.classImage(a.classes.data, a.confidence.data, n) : this.image(a.big.data, n, this.options.disc && isOutput), 0, 0, side, side);
     const [lo, hi] = s.header.domain;
     const lut = this.lut();
     const classification = s.header.problem === "classification";
     const colour = (y) => {
+      if (multi) return s.header.class_colours[Math.round(y)] || "#3a3a3a";
       const t = classification ? y : (Math.max(-1, Math.min(1, y)) + 1) / 2;
       const c = lut[Math.round(Math.max(0, Math.min(1, t)) * 255)];
       return `rgb(${c[0]},${c[1]},${c[2]})`;
@@ -286,11 +322,16 @@ class LiveView extends StreamClient {
     for (const v of edges) max = Math.max(max, Math.abs(v) || 0);
     const lut = this.lut();
     const signColour = (v) => (v < 0 ? s.header.palette[0] : s.header.palette[255]);
+    // weights: a fixed scale (TF Playground's: |w| from 0 to 5 over the width range, wider clamped);
+    // gradients and updates: relative to the widest shown. Log: four decades below that reference.
+    const fixed = o.view !== "gradients" && o.view !== "update";
+    const ref = fixed ? WEIGHT_SCALE : max;
     const width_of = (v) => {
-      if (!(max > 0) || !isFinite(v) || v === 0) return 0.4;
-      const r = Math.abs(v) / max;
-      return o.logw ? 0.5 + 5.5 * Math.max(0, 1 + Math.log10(r) / 4) : 0.5 + 5.5 * r;
+      if (!(ref > 0) || !isFinite(v) || v === 0) return MIN_EDGE;
+      const r = Math.min(1, Math.abs(v) / ref);
+      return MIN_EDGE + (MAX_EDGE - MIN_EDGE) * (o.logw ? Math.max(0, 1 + Math.log10(r) / 4) : r);
     };
+    this.edgeGeometry = [];
     let offset = 0;
     const byLayer = [];
     let start = 0;
@@ -304,6 +345,7 @@ class LiveView extends StreamClient {
           ctx.moveTo(p.x + p.box, p.y + p.box / 2);
           const mid = (p.x + p.box + q.x) / 2;
           ctx.bezierCurveTo(mid, p.y + p.box / 2, mid, q.y + q.box / 2, q.x, q.y + q.box / 2);
+          this.edgeGeometry.push({ l, i, j, x0: p.x + p.box, y0: p.y + p.box / 2, mid, x1: q.x, y1: q.y + q.box / 2 });
           ctx.strokeStyle = signColour(v);
           ctx.globalAlpha = 0.85;
           ctx.lineWidth = width_of(v);
@@ -328,6 +370,16 @@ class LiveView extends StreamClient {
       ctx.lineWidth = p.k === bk && p.u === bu ? 3 : 1;
       ctx.strokeStyle = p.k === bk && p.u === bu ? "#d62728" : "#3a3a3a";
       ctx.strokeRect(p.x, p.y, p.box, p.box);
+      if (p.k > 0) {  // the unit's bias: a square on its lower left, coloured on [-1, 1] (TF's)
+        const bias = a.biases.data[unitIndex(sizes, p.k, p.u) - sizes[0]];
+        const c = lut[Math.round((Math.max(-1, Math.min(1, bias)) + 1) * 127.5)];
+        p.bias = { x: p.x - BIAS_BOX - 2, y: p.y + p.box - BIAS_BOX };
+        ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+        ctx.fillRect(p.bias.x, p.bias.y, BIAS_BOX, BIAS_BOX);
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = "#3a3a3a";
+        ctx.strokeRect(p.bias.x, p.bias.y, BIAS_BOX, BIAS_BOX);
+      }
       const index = o.nodes === "delta" ? (p.k === 0 ? -1 : unitIndex(sizes, p.k, p.u) - sizes[0]) : unitIndex(sizes, p.k, p.u);
       const value = index >= 0 ? nodeValues[index] : NaN;
       if (isFinite(value)) {
@@ -340,17 +392,88 @@ class LiveView extends StreamClient {
       ctx.fillText(s.header.names[p.k][p.u], p.x, p.y + p.box + 1);
     }
     const label = { weights: "w", gradients: "dL/dw", update: "Δw" }[o.view] || "w";
+    const scale = fixed
+      ? `on a fixed scale, |w| 0 to ${WEIGHT_SCALE} (TF Playground's)`
+      : `relative to the widest (${fmt(max)})`;
     this.el.querySelector(".bl-net-note").textContent =
-      `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| (widest ${fmt(max)}). ` +
-      `Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). Click a unit to map it large.`;
+      `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| ${scale}${fixed ? `, widest ${fmt(max)}` : ""}. ` +
+      `Squares: biases (−1 to 1). Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). ` +
+      `Click a unit to map it large; click an edge or a bias to edit it.`;
   }
 
   pick(event) {
     if (!this.units) return;
     const rect = this.net.getBoundingClientRect();
     const x = event.clientX - rect.left, y = event.clientY - rect.top;
+    const sizes = this.setup.header.sizes;
+    const near = (b) => b && x >= b.x - 2 && x <= b.x + BIAS_BOX + 2 && y >= b.y - 2 && y <= b.y + BIAS_BOX + 2;
+    const bias = this.units.find((p) => near(p.bias));
+    if (bias) {
+      const value = this.state.arrays.biases.data[unitIndex(sizes, bias.k, bias.u) - sizes[0]];
+      return this.startEdit(x, y, `Bias of ${this.setup.header.names[bias.k][bias.u]}`, value,
+        { kind: "bias", layer: bias.k - 1, j: bias.u });
+    }
     const hit = this.units.find((p) => x >= p.x && x <= p.x + p.box && y >= p.y && y <= p.y + p.box);
-    if (hit) this.send({ cmd: "select", unit: [hit.k, hit.u] });
+    if (hit) return this.send({ cmd: "select", unit: [hit.k, hit.u] });
+    const edge = this.edgeAt(x, y);
+    if (edge) {
+      let offset = 0;
+      for (let l = 0; l < edge.l; l++) offset += sizes[l] * sizes[l + 1];
+      const value = this.state.arrays.weights.data[offset + edge.i * sizes[edge.l + 1] + edge.j];
+      const names = this.setup.header.names;
+      this.startEdit(x, y, `Weight ${names[edge.l][edge.i]} → ${names[edge.l + 1][edge.j]}`, value,
+        { kind: "weight", layer: edge.l, i: edge.i, j: edge.j });
+    }
+  }
+
+  edgeAt(x, y) {
+    // the edge whose curve passes within EDGE_HIT px of (x, y): each cubic sampled at 24 points
+    let best = null, bestDist = EDGE_HIT;
+    for (const e of this.edgeGeometry || []) {
+      if (x < e.x0 - EDGE_HIT || x > e.x1 + EDGE_HIT) continue;
+      for (let k = 0; k <= 24; k++) {
+        const t = k / 24, u = 1 - t;
+        const px = u * u * u * e.x0 + 3 * u * u * t * e.mid + 3 * u * t * t * e.mid + t * t * t * e.x1;
+        const py = u * u * u * e.y0 + 3 * u * u * t * e.y0 + 3 * u * t * t * e.y1 + t * t * t * e.y1;
+        const d = Math.hypot(px - x, py - y);
+        if (d < bestDist) { bestDist = d; best = e; }
+      }
+    }
+    return best;
+  }
+
+  startEdit(x, y, title, value, target) {
+    // an input where the click was: Enter sets the value (training continues from it), Esc cancels
+    this.stopEdit();
+    const box = document.createElement("div");
+    box.className = "bl-edit";
+    box.style.left = Math.max(0, x + 8) + "px";
+    box.style.top = Math.max(0, y - 10) + "px";
+    box.innerHTML = `<label><span class="bl-edit-title"></span><input type="number" step="any"></label>`;
+    box.querySelector(".bl-edit-title").textContent = title;
+    const input = box.querySelector("input");
+    input.setAttribute("aria-label", title);
+    input.value = Number(value).toPrecision(4);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        const v = Number(input.value);
+        if (input.value.trim() !== "" && isFinite(v) && Math.abs(v) <= EDIT_LIMIT) {
+          this.acted = true;
+          this.send({ cmd: "edit", ...target, value: v });
+          this.stopEdit();
+        } else input.setCustomValidity(`a number from −${EDIT_LIMIT} to ${EDIT_LIMIT}`), input.reportValidity();
+      } else if (event.key === "Escape") this.stopEdit();
+      event.stopPropagation();
+    });
+    this.net.parentElement.appendChild(box);
+    this.editBox = box;
+    input.focus();
+    input.select();
+  }
+
+  stopEdit() {
+    if (this.editBox) this.editBox.remove();
+    this.editBox = null;
   }
 
   drawCurves() {

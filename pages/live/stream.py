@@ -6,7 +6,7 @@ own origin; the endpoint refuses a foreign ``Origin`` and an unknown token befor
 
 Per connection, two tasks:
 
-- the receiver takes the view's commands, JSON text: ``play``, ``pause``, ``step``,
+- the receiver takes the view's commands, JSON text: ``play``, ``pause``, ``step``, ``edit``,
   ``select`` (``unit: [layer, index]``) and ``ack`` (``seq``: the frame the view has drawn).
   Play and Pause act at once (the run's flag; training checks it before every step). Pause
   names the step on screen, and the run goes back to exactly it (``rewind``), so that what the
@@ -136,7 +136,7 @@ class Stream:
                 run.pause()
                 if isinstance(message.get("step"), int):
                     self.pause_at = message["step"]  # taken by ``work``, after the slice it stops
-            elif name in ("step", "select", "reset"):
+            elif name in ("step", "select", "reset", "edit"):
                 self.commands.append(message)
             self.wakeup.set()
 
@@ -178,8 +178,8 @@ class Stream:
                 allowance = self.pace.allowance(now, model.steps_per_epoch, model.target_epochs_per_s)
                 trained = model.train(share.slice_seconds(playing_now), allowance, lambda: not run.playing)
                 self.pace.record(time.perf_counter(), trained)
-                if not model.can_train:
-                    run.playing = False  # diverged: the frame says so
+                if not model.can_train or getattr(model, "stopped", None):
+                    run.playing = False  # diverged or the stop condition holds: the frame says so
             pause_at, self.pause_at = self.pause_at, None
             if pause_at is not None and not run.playing:
                 model.command("rewind", {"step": pause_at})

@@ -24,15 +24,18 @@ def _no_error(at: AppTest) -> None:
 def test_a_link_with_ratio_90_trains_on_90_percent():
     at = AppTest.from_file(PLAYGROUND, default_timeout=60)
     at.query_params["ratio"] = "90"
+    at.query_params["points"] = "200"
     at.run()
     _no_error(at)
     dataset = at.session_state["pg.live"].model.trainer.dataset
-    assert (dataset.n_train, dataset.n_test) == (180, 20)  # 200 points by default
+    assert (dataset.n_train, dataset.n_test) == (180, 20)  # 200 points
     assert at.query_params["ratio"] == "90"
 
 
 def test_the_training_data_slider_at_both_ends():
-    at = AppTest.from_file(PLAYGROUND, default_timeout=60).run()
+    at = AppTest.from_file(PLAYGROUND, default_timeout=60)
+    at.query_params["points"] = "200"
+    at.run()
     for ratio, n_test in ((90, 20), (10, 180)):
         at.slider(key="pg.ratio").set_value(ratio).run()
         _no_error(at)

@@ -37,6 +37,22 @@ from pages.playground_state import (
 
 PAGE = "pages/playground.py"
 ROOT = Path(__file__).resolve().parents[2]
+# The page's tests below start from data seed 0 and 200 points, set in the link: a visit without a
+# data seed draws a random one, and the default is TF Playground's 500 points.
+BASE_QUERY = {"dseed": "0", "points": "200"}
+BASE = DEFAULTS.replace(data_seed=0, n_points=200)
+
+
+@pytest.fixture
+def load_page():
+    def load(name: str, **state) -> AppTest:
+        at = AppTest.from_file(str(ROOT / name), default_timeout=60)
+        at.query_params.update(BASE_QUERY)
+        for key, value in state.items():
+            at.session_state[key] = value
+        return at.run()
+
+    return load
 
 
 # ============================================================================ settings module
@@ -87,11 +103,13 @@ def test_defaults_are_playgrounds_and_an_empty_link_gives_them_silently():
     assert (d.train_ratio, d.noise, d.n_points, d.problem, d.loss, d.output_activation) == (
         50,
         0,
-        200,
+        500,
         "classification",
         "bce",
         "sigmoid",
     )
+    assert from_query({"data": "plane"})[0].n_points == 1200  # TF Playground's, for regression
+    assert from_query({"data": "plane", "points": "300"})[0].n_points == 300
     regression = d.replace(dataset="plane")
     assert (regression.problem, regression.loss, regression.output_activation) == (
         "regression",
@@ -348,7 +366,7 @@ def test_page_renders_four_charts_and_writes_every_setting_to_the_url(load_page)
         chart(at, name)["layout"]["title"]["text"] for name in ("boundary", "diagram", "metric", "gradnorm")
     ]
     assert titles[0] == "Output after 0 steps" and titles[2] == "Loss and accuracy"
-    assert at.query_params == to_query(DEFAULTS)
+    assert at.query_params == to_query(BASE)
     boundary = chart(at, "boundary")
     assert boundary["data"][0]["type"] == "heatmap"
     assert boundary["data"][0]["z"]["dtype"] == "f4"
@@ -590,7 +608,9 @@ def test_the_same_link_gives_the_same_data_and_initial_weights():
 
 def test_a_hostile_link_falls_back_with_a_notice_and_no_crash():
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
-    at.query_params.update({k: v if isinstance(v, str) else v[-1] for k, v in HOSTILE.items()})
+    at.query_params.update(
+        {k: v if isinstance(v, str) else v[-1] for k, v in HOSTILE.items()} | {"dseed": "0"}
+    )
     at.run()
     assert not at.exception
     assert at.session_state["pg.config"] == DEFAULTS

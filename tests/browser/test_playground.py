@@ -152,3 +152,45 @@ def test_nothing_is_cut_and_the_view_is_above_the_fold(page, app_url, size):
         }"""
     )
     assert cut == []
+
+
+def test_a_tf_lesson_link_hides_controls_steps_an_epoch_and_an_edge_is_edited_in_place(page, app_url):
+    """TF Playground compatible (tf=1) with the learning rate and Play hidden (hide=lr,play): Step
+    takes one epoch (250 training points in batches of 10: 25 steps); a click on an edge opens its
+    weight, Enter sets it, and the losses change at once; a click on a bias opens it too."""
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/playground?tf=1&hide=lr,play&dseed=5")
+    wait_for_view(page)
+    assert_no_exception(page)
+    expect(page.get_by_test_id("stSelectbox").filter(has_text="Learning rate")).to_be_hidden()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_hidden()
+    expect(
+        page.get_by_test_id("stCheckbox").filter(has_text="TF Playground compatible").locator("input")
+    ).to_be_checked()
+    page.get_by_role("button", name="Step", exact=True).click()
+    wait_for_step(page, lambda s: s == 25)
+    assert live(page).get_attribute("data-bl-epoch") == "1"
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30_000)
+    before = live(page).get_attribute("data-bl-test-loss")
+    edge = live(page).evaluate(
+        "el => { const e = el.parentNode.__blLive.edgeGeometry"
+        ".find(g => g.l === 1 && g.i === 0 && g.j === 0);"
+        " return {x: (e.x0 + e.x1) / 2, y: (e.y0 + e.y1) / 2}; }"
+    )
+    canvas = live(page).locator("canvas.bl-net").bounding_box()
+    page.mouse.click(canvas["x"] + edge["x"], canvas["y"] + edge["y"])
+    editor = live(page).get_by_role("spinbutton", name="Weight h11 → h21")
+    expect(editor).to_be_focused()
+    editor.fill("4")
+    editor.press("Enter")
+    expect(live(page)).not_to_have_attribute("data-bl-test-loss", before, timeout=15_000)
+    expect(editor).to_have_count(0)
+    bias = live(page).evaluate(
+        "el => { const u = el.parentNode.__blLive.units.find(p => p.k === 2 && p.u === 1);"
+        " return {x: u.bias.x + 4, y: u.bias.y + 4}; }"
+    )
+    page.mouse.click(canvas["x"] + bias["x"], canvas["y"] + bias["y"])
+    expect(live(page).get_by_role("spinbutton", name="Bias of h22")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "playground_tf_lesson.png"))
+    page.keyboard.press("Escape")
+    assert_no_exception(page)

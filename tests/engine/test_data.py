@@ -51,7 +51,7 @@ def test_module_imports_no_sklearn_or_pandas():
 
 def test_exported_names():
     assert CLASSIFICATION_SETS == ("circle", "xor", "gaussian", "spiral", "moons")
-    assert REGRESSION_SETS == ("sine", "plane")
+    assert REGRESSION_SETS == ("sine", "plane", "multi_gaussian")
     assert FEATURES == ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin x1", "sin x2")
     assert DOMAIN == (-6.0, 6.0)
     assert issubclass(DataError, ValueError)

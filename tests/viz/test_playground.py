@@ -359,3 +359,32 @@ def test_downsample_keeps_the_ends_and_a_bounded_count():
     assert list(downsample(5)) == [0, 1, 2, 3, 4]
     kept = downsample(10_000, 100)
     assert kept[0] == 0 and kept[-1] == 9999 and len(kept) <= 100
+
+
+def test_the_weights_view_can_draw_edge_widths_on_a_fixed_scale():
+    """``fixed_scale``: the same weight gets the same width whatever the others are (TF's 0..5)."""
+    from viz.playground import WEIGHT_SCALE
+
+    def widths(values):
+        fig = playground_diagram([1, 2], [["x1"], ["h1", "h2"]], [np.array(values)], [None, None],
+                                 fixed_scale=WEIGHT_SCALE)  # fmt: skip
+        return sorted(t.line.width for t in fig.data if t.mode == "lines")
+
+    small = widths([[2.0, 5.0]])
+    big = widths([[2.0, 50.0]])
+    assert small == big  # 50 is clamped to the widest; 2 keeps its width
+    relative = playground_diagram([1, 2], [["x1"], ["h1", "h2"]], [np.array([[2.0, 50.0]])], [None, None])
+    assert sorted(t.line.width for t in relative.data if t.mode == "lines")[0] < small[0]
+
+
+def test_confusion_counts_read_the_data_sets_threshold():
+    from viz.playground import confusion_counts, confusion_figure
+
+    out = np.array([[0.9], [0.2], [0.6], [0.4], [np.nan]])
+    counts = confusion_counts(out, np.array([[1.0], [0.0], [0.0], [1.0], [1.0]]))
+    np.testing.assert_array_equal(counts, [[1, 1], [2, 1]])  # rows true 0/1, columns predicted 0/1
+    tf = confusion_counts(np.array([0.3, -0.2]), np.array([1.0, -1.0]), threshold=0.0)
+    np.testing.assert_array_equal(tf, [[1, 0], [0, 1]])
+    fig = confusion_figure({"train": counts, "test": tf}, ["-1", "1"], "Confusion")
+    assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
+    assert fig.data[0].text[1][0] == "2<br>40 %" and fig.layout.xaxis2.title.text == "test (2)"
