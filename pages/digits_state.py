@@ -24,6 +24,7 @@ from functools import cache
 import numpy as np
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS, Network, make_optimizer
+from engine.classification import mistakes
 from engine.data import Dataset, load_digits_dataset
 from engine.history import History
 from engine.trainer import Trainer
@@ -233,3 +234,21 @@ def reference_accuracy(config: DigitsConfig) -> tuple[float, int, list[str]]:
         model.fit(data.X_train, data.Y_train.argmax(axis=1))
     accuracy = float(model.score(data.X_test, data.Y_test.argmax(axis=1)))
     return accuracy, int(model.n_iter_), notes
+
+
+# ---------------------------------------------------------------------------- what the page shows
+def test_image(index: int) -> tuple[np.ndarray, int]:
+    """Test image ``index`` (clipped to the test set) and its digit."""
+    data = dataset()
+    index = int(np.clip(index, 0, data.n_test - 1))
+    return data.X_test[index], int(data.Y_test[index].argmax())
+
+
+def gallery(network: Network, limit: int = 12) -> tuple[np.ndarray, list[int], list[list[tuple[int, float]]]]:
+    """The test images ``network`` gets wrong, the most confident mistakes first (at most
+    ``limit``): ``(images (n, 64), true digits, top-3 guesses (digit, probability) each)``."""
+    data = dataset()
+    P = network.predict(data.X_test)
+    wrong = mistakes(P, data.Y_test, limit)
+    guesses = [[(int(c), float(P[i, c])) for c in np.argsort(-P[i], kind="stable")[:3]] for i in wrong]
+    return data.X_test[wrong], [int(data.Y_test[i].argmax()) for i in wrong], guesses
