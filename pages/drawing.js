@@ -5,7 +5,7 @@
 // network receives.
 
 const N = 32, BLOCK = 4, SIDE = N / BLOCK;
-const BRUSH = 1.3; // cells of radius around the pen
+const BRUSH = 1.9; // cells of radius around the pen
 
 class Drawing {
   constructor(root) {

@@ -225,7 +225,7 @@ class DigitsView extends StreamClient {
     ctx.textBaseline = "middle";
     ctx.textAlign = "right";
     for (const v of [0, 0.5, 0.95, 1]) {
-      ctx.fillText(Math.round(v * 100) + "%", pad.L - 3, pyAcc(v));
+      if (v !== 1) ctx.fillText(Math.round(v * 100) + "%", pad.L - 3, pyAcc(v));
       ctx.strokeStyle = v === 0.95 ? "#d0d0d0" : "#eeeeee";
       ctx.beginPath(); ctx.moveTo(pad.L, pyAcc(v)); ctx.lineTo(w - pad.R, pyAcc(v)); ctx.stroke();
     }
