@@ -26,9 +26,11 @@ WIDTHS = (4, 8, 16, 32, 64, 128)
 BATCHES = (1, 8, 16, 32, 64, 128, 256, 1258)
 RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 QUESTIONS = (
-    ("Before training, what do the 32 weight images look like? And after a few epochs?",
-     "Noise at first (random init). Within an epoch or two many become strokes and blobs: a unit "
-     "that is blue where a 0's ring is and orange in its hole responds to zeros. Nobody told them to."),
+    ("Before training the 32 weight images are noise (random init). Which pixels will keep that noise "
+     "however long it trains?",
+     "The ones that are blank in (nearly) every digit: the first and last columns. A weight's gradient "
+     "is x · δ, and with x = 0 it is zero, so those weights never move from where they started, "
+     "while the middle of each image gathers smooth strokes and blobs."),
     ("For one image, what does a unit's weight gradient look like next to the image itself?",
      "The same picture, scaled by one number, that unit's δ (and flipped in colour if δ < 0): "
      "dL/dW[0][:, j] = x · δ_j. Pixels with no ink get no gradient at all: an empty drawing "
@@ -156,8 +158,9 @@ def keep_drawing() -> None:
     state["dg.pixels"] = pixels_of("dg.draw")
 
 
-def pick_image():
-    """A test image or the learner's drawing, with the digit the loss compares against."""
+def pick_image(network):
+    """A test image or the learner's drawing, with the digit the loss compares against (for a
+    first drawing, the network's answer until the learner says otherwise)."""
     state.setdefault("dg.source", "A test image")
     source = st.segmented_control("Image", ("A test image", "Draw your own"), key="dg.source", required=True)
     if source == "A test image":
@@ -166,6 +169,8 @@ def pick_image():
         return x, label, None
     drawing("dg.draw", keep_drawing)
     x, note = drawn_image()
+    if x is not None and "dg.target" not in state:
+        state["dg.target"] = int(network.predict(x[None, :])[0].argmax())
     label = st.selectbox("The digit you meant (the target of the loss)", range(10), key="dg.target")
     return x, int(label), note
 
@@ -173,14 +178,14 @@ def pick_image():
 def one_image() -> None:
     """Forward and backward for one image through the network as it is now."""
     st.subheader("Backprop on one image")
-    x, label, note = pick_image()
+    live = run()
+    with live.lock:
+        network = live.model.trainer.network.copy()
+    x, label, note = pick_image(network)
     if note:
         (st.info if x is not None else st.warning)(note)
     if x is None:
         return
-    live = run()
-    with live.lock:
-        network = live.model.trainer.network.copy()
     result = explain(network, x, one_hot(label, 10))
     cols = st.columns([0.8, 1.2, 0.9])
     cols[0].plotly_chart(figs.image_figure(x, f"Input (target {label})"), key="dg.input_fig")
