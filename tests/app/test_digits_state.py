@@ -60,3 +60,13 @@ def test_gallery_lists_wrong_answers_most_confident_first():
     assert all(g[0][0] != t for t, g in zip(truth, guesses))  # the top guess is wrong
     firsts = [g[0][1] for g in guesses]
     assert firsts == sorted(firsts, reverse=True)
+
+
+def test_reference_stops_as_scikit_learn_does_or_at_its_budget():
+    assert not ds._stalled([3.0, 2.0, 1.0], tol=1e-4, patience=2)
+    assert ds._stalled([1.0, 1.0, 1.0, 1.0], tol=1e-4, patience=2)  # three epochs without gain
+    assert not ds._stalled([1.0, 1.0, 1.0, 0.5], tol=1e-4, patience=2)
+    assert ds._stalled([1.0, float("nan")], tol=1e-4, patience=10)
+    slow = dataclasses.replace(ds.DEFAULTS, batch_size=1)
+    accuracy, epochs, notes = ds.reference_accuracy(slow, budget=0.2)
+    assert epochs >= 1 and notes and "stopped after" in notes[0] and 0 <= accuracy <= 1
