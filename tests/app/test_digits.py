@@ -117,3 +117,24 @@ def test_settings_rebuild_or_apply_live(page):
     assert model.trainer.batch_size == 64 and not at.exception
     at.radio(key="dg.layers").set_value(2).run()
     assert at.session_state["dg.live"].model.trainer.network.sizes == [64, 16, 32, 10]
+
+
+def test_a_huge_learning_rate_keeps_the_page_working(page):
+    at = page
+    at.session_state["dg.lr"] = 3.0
+    at.run()
+    model = at.session_state["dg.live"].model
+    assert model.trainer.optimizer.lr == 3.0
+    for _ in range(50):
+        model.command("step", {})
+    at.run()
+    assert not at.exception
+    assert any(t.startswith("Forward: the network says") for t in titles(at))  # the last finite network
+
+
+def test_a_typed_learning_rate_that_is_no_number_gets_a_message(load_page):
+    at = load_page(PAGE, **{"dg.lr": "lots", "dg.lr.last_valid": 0.003})
+    assert not at.exception
+    message = "Learning rate η: 'lots' is not a number; kept the last valid value."
+    assert [e.value for e in at.error] == [message]
+    assert at.session_state["dg.live"].model.trainer.optimizer.lr == 0.003
