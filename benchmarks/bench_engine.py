@@ -29,6 +29,9 @@ CASES = [
     # name, sizes, hidden activation, output activation, loss, batch
     ("2-8-8-1 tanh/sigmoid/bce, batch 10", [2, 8, 8, 1], "tanh", "sigmoid", "bce", 10),
     ("64-128-10 relu/softmax/ce, batch 128", [64, 128, 10], "relu", "softmax", "cross_entropy", 128),
+    # the Image recognition page's default network and batch (8x8 digits)
+    ("64-32-10 tanh/softmax/ce, batch 32", [64, 32, 10], "tanh", "softmax", "cross_entropy", 32),
+    ("64-32-10 relu/softmax/ce, batch 32", [64, 32, 10], "relu", "softmax", "cross_entropy", 32),
     ("50 hidden x 64 relu/mse, batch 64", [64] + [64] * 50 + [1], "relu", "linear", "mse", 64),
 ]
 

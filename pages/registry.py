@@ -38,6 +38,14 @@ PAGES = [
         "then switch on a fix (careful init, batch norm, residual connections, clipping).",
     ),
     PageInfo(
+        "pages/digits.py",
+        "Image recognition",
+        ":material/draw:",
+        "Training",
+        "Train on 1,797 handwritten 8x8 digits and watch each hidden unit's weights become a "
+        "picture; then backpropagate one image, or one you draw, all the way to its pixels.",
+    ),
+    PageInfo(
         "pages/learning_rate.py",
         "Learning rate",
         ":material/speed:",

@@ -60,3 +60,21 @@ def deep_view(run: LiveRun, options: dict, key: str, on_sync=None):
         key=key,
         on_sync_change=on_sync or (lambda: None),
     )
+
+
+_DIGITS = st.components.v2.component(
+    "backprop_lab.digits_view",
+    html="",
+    css=(_HERE / "digits_view.css").read_text(encoding="utf-8"),
+    js=_script("digits_view.js"),
+)
+
+
+def digits_view(run: LiveRun, options: dict, key: str, on_sync=None):
+    """Mount (or update) the Image recognition page's live view of ``run``; returns its result."""
+    REGISTRY.register(run)
+    return _DIGITS(
+        data={"token": run.token, **options},
+        key=key,
+        on_sync_change=on_sync or (lambda: None),
+    )
