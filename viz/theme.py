@@ -49,3 +49,51 @@ SURFACE = [[0.0, "#ffffff"], [1.0, "#a8a8a8"]]
 def path_colour(index: int) -> str:
     """The colour of the ``index``-th path or run (cycling through ``PATHS``)."""
     return PATHS[index % len(PATHS)]
+
+
+# ----------------------------------------------------------------------------- presenter mode
+PRESENTER_FONT = 18  # px: the smallest chart text readable from the back of a room
+
+
+def _raise_font_sizes(node, minimum: float) -> None:
+    """Every ``size`` of every font dict (``font``, ``tickfont``, ``textfont``, ...) in a
+    figure's JSON, raised to at least ``minimum``, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict):
+                if isinstance(value.get("size"), (int, float)):
+                    value["size"] = max(value["size"], minimum)
+                elif "size" not in value:
+                    value["size"] = minimum
+            _raise_font_sizes(value, minimum)
+    elif isinstance(node, list):
+        for item in node:
+            _raise_font_sizes(item, minimum)
+
+
+def scale_fonts(fig, minimum: float = PRESENTER_FONT):
+    """A copy of the Plotly figure ``fig`` in which no text is smaller than ``minimum`` px:
+    the layout font, titles, ticks, legends, annotations, colour bars, text on traces, hover
+    labels, animation frames and slider labels (presenter mode)."""
+    import plotly.graph_objects as go
+
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {})
+    layout.setdefault("hoverlabel", {}).setdefault("font", {})
+    _raise_font_sizes(spec, minimum)
+    for trace in spec.get("data", []):  # text drawn on traces inherits nothing smaller
+        if trace.get("text") is not None or "text" in str(trace.get("mode", "")):
+            trace.setdefault("textfont", {})
+            _raise_font_sizes(trace, minimum)
+    return go.Figure(spec)
+
+
+def plotly_config(select: bool = False) -> dict:
+    """The chart toolbar every page uses: Plotly's download button (PNG at 2x), no logo, and
+    no lasso or box select (kept with ``select``, for a chart whose selection a page reads)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "backprop-lab"},
+        "modeBarButtonsToRemove": [] if select else ["lasso2d", "select2d", "autoScale2d"],
+    }
