@@ -55,10 +55,11 @@ def sidebar_toggle() -> bool:
     return on
 
 
-def plotly_chart(fig, **kwargs):
-    """``st.plotly_chart`` with the shared toolbar (``theme.plotly_config``: PNG/SVG download)
-    and, in presenter mode, chart text of at least ``theme.PRESENTER_FONT`` px."""
+def plotly_chart(fig, container=None, **kwargs):
+    """``st.plotly_chart`` (or ``container.plotly_chart``, e.g. a column) with the shared
+    toolbar (``theme.plotly_config``: image download) and, in presenter mode, chart text of at
+    least ``theme.PRESENTER_FONT`` px."""
     if is_on():
         fig = theme.scale_fonts(fig)
     kwargs.setdefault("config", theme.plotly_config())
-    return st.plotly_chart(fig, **kwargs)
+    return (container or st).plotly_chart(fig, **kwargs)

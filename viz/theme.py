@@ -81,6 +81,13 @@ def scale_fonts(fig, minimum: float = PRESENTER_FONT):
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {})
     layout.setdefault("hoverlabel", {}).setdefault("font", {})
+    layout.setdefault("legend", {}).setdefault("font", {})
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = layout.setdefault(key, {})  # Streamlit's chart theme sets smaller tick fonts
+        axis.setdefault("tickfont", {})
+        title = axis.setdefault("title", {})
+        if isinstance(title, dict):
+            title.setdefault("font", {})
     _raise_font_sizes(spec, minimum)
     for trace in spec.get("data", []):  # text drawn on traces inherits nothing smaller
         if trace.get("text") is not None or "text" in str(trace.get("mode", "")):
