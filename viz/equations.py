@@ -175,7 +175,8 @@ def weight_equations(
     grad = step.grad_W[l][i, j]
     if phase in ("forward", "loss"):
         return [
-            rf"{me}\,{src} = {number(w)}\cdot{number(a_in)} = {number(w * a_in)} \quad\text{{(its share of }} z_{{{dst}}}\text{{)}}"
+            rf"{me}\,{src} = {number(w)}\cdot{number(a_in)} = {number(w * a_in)}",
+            rf"\text{{(its share of }} z_{{{dst}}}\text{{)}}",
         ]
     if phase == "backward":
         da, delta = step.da[l + 1][0, j], step.delta[l][0, j]

@@ -1,0 +1,106 @@
+"""Classroom mode in a real browser at 1280x720 (a projector): Step by step's key views are in
+the viewport, with and without presenter mode; a click on an edge explains that weight (the two
+crossing ones too); the toggle turns presenter mode off; the live view answers the keyboard.
+Screenshots land in artifacts/screenshots/."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, assert_no_exception, wait_until_idle
+from tests.browser.test_playground import live, shown_step, wait_for_step, wait_for_view
+
+pytestmark = pytest.mark.browser
+SCREEN = {"width": 1280, "height": 720}
+
+
+def in_viewport(page: Page, locator) -> None:
+    """The element is drawn whole inside the 1280x720 window, without scrolling."""
+    box = locator.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert (
+        box["x"] + box["width"] <= SCREEN["width"] + 1 and box["y"] + box["height"] <= SCREEN["height"] + 1
+    ), box
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_step_by_step_key_views_fit_1280x720(page, app_url, present):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step" + ("?present=1" if present else ""))
+    wait_until_idle(page)
+    assert_no_exception(page)
+    in_viewport(page, page.get_by_role("button", name="Next ▶"))
+    in_viewport(page, page.get_by_test_id("stPlotlyChart").first)  # the diagram
+    in_viewport(page, page.locator(".katex-display").first)  # the arithmetic of the selection
+    in_viewport(page, page.get_by_text("What to notice"))
+    if present:
+        diagram = page.get_by_test_id("stPlotlyChart").first
+        expect(diagram.locator("text", has_text="0.5933").first).to_be_visible()  # h11's value
+        size = diagram.locator(".annotation-text", has_text="0.25").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
+        assert size >= 18  # w3, the weight an edge crossing hid, is written and readable
+    page.screenshot(path=str(ARTIFACTS / f"classroom_step_by_step_present_{present}.png"))
+
+
+def test_clicking_crossing_edges_explains_each_weight(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step")
+    wait_until_idle(page)
+    select = page.get_by_role("combobox", name="Explain the arithmetic of (or click the diagram)")
+    expect(select).to_have_value("neuron y1")
+    # x1 -> h12 and x2 -> h11 cross in the middle; their points sit at 35 % and 65 % along them
+    plot = page.get_by_test_id("stPlotlyChart").first
+    for name, weight in (("x1 → h12", "0.25"), ("x2 → h11", "0.2")):
+        points = plot.locator(".scatterlayer .trace").nth(-3).locator(".point")  # the edge points
+        target = None
+        for k in range(points.count()):
+            box = points.nth(k).bounding_box()
+            target = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.move(*target)
+            page.wait_for_timeout(150)
+            hover = page.locator(".hovertext")
+            if hover.count() and name.replace(" ", "") in hover.first.text_content().replace(" ", ""):
+                break
+            target = None
+        assert target is not None, f"no point for {name}"
+        assert f"= {weight}" in page.locator(".hovertext").first.text_content()
+        page.mouse.click(*target)
+        expect(select).to_have_value(f"weight {name}", timeout=15_000)
+        wait_until_idle(page)
+    expect(page.locator(".katex-display").first).to_contain_text("0.2")
+    assert_no_exception(page)
+
+
+def test_the_toggle_turns_presenter_mode_off(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step?present=1")
+    wait_until_idle(page)
+    assert page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.5933").count() >= 1
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_text("Presenter mode").click()
+    expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.5933")).to_have_count(
+        0, timeout=15_000
+    )
+    assert "present=1" not in page.url
+    assert_no_exception(page)
+
+
+def test_the_live_view_answers_space_right_arrow_and_r(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/playground")
+    wait_for_view(page)
+    page.locator("h1").first.click()  # the focus on no control
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, lambda s: s == 1)
+    page.keyboard.press(" ")  # play
+    wait_for_step(page, lambda s: s > 5)
+    page.keyboard.press(" ")  # pause
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=10_000)
+    paused = shown_step(page)
+    page.wait_for_timeout(1000)
+    assert shown_step(page) == paused
+    page.keyboard.press("r")
+    wait_for_step(page, lambda s: s == 0)
+    assert live(page).count() == 1
+    assert_no_exception(page)
