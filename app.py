@@ -41,7 +41,7 @@ def draw_navigation() -> None:
     for page in PAGES:
         sections.setdefault(page.section, []).append(st.Page(page.path, title=page.title, icon=page.icon))
     page = st.navigation(sections)
-    presenter.sidebar_toggle()  # every page: the toggle, ?present=1, the larger controls
+    presenter.sidebar_controls()  # every page: presenter mode (?present=1) and the colour theme
     try:
         page.run()
     except Exception as error:  # the last line of defence: a message and a way out, never a traceback

@@ -104,3 +104,79 @@ def plotly_config(select: bool = False) -> dict:
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "backprop-lab"},
         "modeBarButtonsToRemove": [] if select else ["lasso2d", "select2d", "autoScale2d"],
     }
+
+
+# ----------------------------------------------------------------------------- colour themes
+# Each theme maps the light theme's colours to its own. Negative stays orange and positive blue
+# in every theme (the colour-blind-safe meaning); only their shade changes to keep the contrast.
+THEMES = ("light", "dark", "high contrast")
+_LIGHT = {
+    "background": "white",
+    "text": TEXT,
+    "muted": MUTED,
+    "grid": NEUTRAL,
+    "mid": "#f7f7f7",
+    "negative": NEGATIVE,
+    "positive": POSITIVE,
+    "label box": "rgba(255,255,255,0.85)",
+}
+PALETTES = {
+    "light": _LIGHT,
+    "dark": {
+        "background": "#0e1117",
+        "text": "#e6e6e6",
+        "muted": "#8b929a",
+        "grid": "#2b313b",
+        "mid": "#30343c",
+        "negative": "#ff9f40",  # orange, lighter on a dark ground
+        "positive": "#4aa3df",  # blue, lighter on a dark ground
+        "label box": "rgba(14,17,23,0.85)",
+    },
+    "high contrast": {
+        "background": "white",
+        "text": "#000000",
+        "muted": "#3d3d3d",
+        "grid": "#8c8c8c",
+        "mid": "#ffffff",
+        "negative": "#d55e00",  # Okabe-Ito vermillion: orange, darker
+        "positive": "#0050a0",  # a darker blue
+        "label box": "rgba(255,255,255,0.95)",
+    },
+}
+_BACKGROUND_KEYS = ("paper_bgcolor", "plot_bgcolor", "bgcolor")
+
+
+def _swap_colours(node, mapping: dict, key: str = "") -> None:
+    """Replace, in place, every colour string of a figure's JSON found in ``mapping`` (lower
+    case); ``white`` only where it is a background, not where it is a marker or text."""
+    if isinstance(node, dict):
+        for k, value in list(node.items()):
+            if isinstance(value, str):
+                low = value.lower()
+                if low in mapping and (low != "white" or k in _BACKGROUND_KEYS):
+                    node[k] = mapping[low]
+            else:
+                _swap_colours(value, mapping, k)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, str) and value.lower() in mapping and value.lower() != "white":
+                node[i] = mapping[value.lower()]
+            else:
+                _swap_colours(value, mapping, key)
+
+
+def recolour(fig, name: str):
+    """A copy of the Plotly figure ``fig`` in colour theme ``name`` (one of ``THEMES``): the
+    light theme's background, text, grid, colour-scale middle and the orange/blue pair are
+    swapped for the theme's own (``PALETTES``). ``light`` returns ``fig`` itself."""
+    import plotly.graph_objects as go
+
+    if name not in PALETTES:
+        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    if name == "light":
+        return fig
+    target = PALETTES[name]
+    mapping = {_LIGHT[role].lower(): target[role] for role in _LIGHT}
+    spec = fig.to_plotly_json()
+    _swap_colours(spec, mapping)
+    return go.Figure(spec)

@@ -52,3 +52,21 @@ def test_the_address_turns_it_on_and_the_toggle_off():
     assert any("font-size" in h.proto.body for h in at.get("html"))  # the larger controls
     # turning it off is checked in the browser (tests/browser/test_classroom.py): AppTest loses
     # the session's widgets when a callback-free toggle edits the query parameters
+
+
+@pytest.mark.parametrize("name, background", [("dark", "#0e1117"), ("high contrast", "white")])
+def test_a_colour_theme_recolours_every_chart(load_page, name, background):
+    at = load_page("pages/step_by_step.py", theme=name)
+    for chart in at.get("plotly_chart"):
+        assert json.loads(chart.proto.spec)["layout"]["paper_bgcolor"] == background
+    diagram = json.loads(at.get("plotly_chart")[0].proto.spec)
+    neurons = next(t for t in diagram["data"] if t.get("name") == "neurons")
+    assert neurons["marker"]["colorscale"][0][1] != "#f59322" or name == "light"
+
+
+def test_the_theme_select_adds_its_css():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["theme"] = "dark"
+    at.run()
+    assert at.selectbox(key="theme").value == "dark"
+    assert any("#0e1117" in h.proto.body for h in at.get("html"))

@@ -136,3 +136,23 @@ def test_scale_fonts_lifts_every_text_to_18_px():
     assert all(a["font"]["size"] >= 18 for a in big["layout"]["annotations"])
     assert all(t["textfont"]["size"] >= 18 for t in big["data"] if t.get("text") is not None)
     assert fig.layout.font.size == 13  # the original is left alone
+
+
+def test_recolour_keeps_orange_negative_and_blue_positive_in_every_theme():
+    from viz.theme import PALETTES, THEMES, recolour
+
+    fig = network_diagram([2, 2], [np.array([[-1.0, 1.0], [0.5, -0.5]])], [None, np.array([-1.0, 1.0])])
+    assert recolour(fig, "light") is fig
+    for name in THEMES[1:]:
+        spec = recolour(fig, name).to_plotly_json()
+        palette = PALETTES[name]
+        assert spec["layout"]["paper_bgcolor"] == palette["background"]
+        colours = {t["line"]["color"] for t in spec["data"] if t.get("mode") == "lines"}
+        assert colours == {palette["negative"], palette["positive"]}
+        neurons = next(t for t in spec["data"] if t["name"] == "neurons")
+        scale = neurons["marker"]["colorscale"]
+        assert scale[0][1] == palette["negative"] and scale[-1][1] == palette["positive"]
+        edge_points = next(t for t in spec["data"] if t["name"] == "edge values")
+        assert edge_points["marker"]["color"] == "white"  # a marker's white is not a background
+    with pytest.raises(ValueError, match="unknown theme"):
+        recolour(fig, "sepia")
