@@ -11,9 +11,18 @@ download) and ask ``is_on()`` to decide what to collapse or write on a diagram.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from viz import theme
+
+# Adds "Download plot as an SVG" beside Plotly's PNG button in every chart's toolbar.
+_CHART_SVG = st.components.v2.component(
+    "backprop_lab.chart_svg",
+    html="",
+    js=(Path(__file__).parent / "chart_svg.js").read_text(encoding="utf-8"),
+)
 
 KEY = "presenter"
 PARAM = "present"
@@ -78,6 +87,8 @@ def sidebar_controls() -> None:
     """The presenter toggle and the colour theme in the sidebar (``app.py`` calls this before
     each page), each kept in step with the address so a link shares them, and their CSS."""
     sidebar_toggle()
+    with st.sidebar:
+        _CHART_SVG(key="bl.chart_svg")  # every chart: PNG (Plotly's button) and SVG
     if THEME_KEY not in st.session_state:
         st.session_state[THEME_KEY] = theme_name()
     name = st.sidebar.selectbox(

@@ -8,6 +8,7 @@ the update and watches the loss fall.
 from __future__ import annotations
 
 import functools
+import json
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from viz.equations import (
     weight_equations,
 )
 from viz.predictions import phase_prompts
-from viz.tables import gradcheck_table, neuron_table, weight_table
+from viz.tables import gradcheck_table, neuron_table, run_record, run_table, weight_table
 
 # Matt Mazur's worked example: the default network, sample and target.
 EXAMPLE = dict(
@@ -365,6 +366,24 @@ presenter.plotly_chart(
     key="sbs.losses_chart",
     width="stretch",
 )  # fmt: skip
+csv_col, json_col, _ = st.columns([1, 1, 2])
+run_settings = {**settings, "sizes": sizes, "fixed_biases": fixed_biases}
+csv_col.download_button(
+    "Download the run (CSV)",
+    run_table(losses).to_csv(index=False),
+    file_name="step_by_step_run.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    help="The loss at every step.",
+)
+json_col.download_button(
+    "Download the run (JSON)",
+    json.dumps(run_record(losses, step, (x, t), run_settings), indent=1),
+    file_name="step_by_step_run.json",
+    mime="application/json",
+    icon=":material/download:",
+    help="The settings, the sample, the loss at every step and this step's numbers, layer by layer.",
+)
 
 values_tab, edit_tab, check_tab = st.tabs(
     ["Values per layer", "Edit the network", "Gradient check"], key="sbs.tab", on_change="rerun"

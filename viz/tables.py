@@ -77,3 +77,34 @@ def gradcheck_table(report: GradCheckReport, sizes: list[int]) -> pd.DataFrame:
                 {"parameter": label, "backprop": a, "finite differences": n, "|difference|": abs(a - n)}
             )
     return pd.DataFrame(rows)
+
+
+def run_table(losses) -> pd.DataFrame:
+    """The run so far: one row per step, ``step`` (0 = the start) and the ``loss`` before it."""
+    return pd.DataFrame({"step": range(len(losses)), "loss": [float(v) for v in losses]})
+
+
+def run_record(losses, step: Step, sample, settings: dict) -> dict:
+    """The run as JSON-ready data: the settings, the sample ``(x, t)``, the loss at every step,
+    and the shown step's numbers layer by layer (the parameters it starts from, z, a, dL/da,
+    δ, the gradients and the update: ``step.*[l]`` as nested lists)."""
+    x, t = sample
+    per_layer = {
+        "W": step.weights,
+        "b": step.biases,
+        "z": [z[0] for z in step.z],
+        "a": [a[0] for a in step.a[1:]],
+        "dL/da": [d[0] for d in step.da[1:]],
+        "delta": [d[0] for d in step.delta],
+        "dL/dW": step.grad_W,
+        "dL/db": step.grad_b,
+        "update_W": step.update_W,
+        "update_b": step.update_b,
+    }
+    return {
+        "settings": settings,
+        "sample": {"x": [float(v) for v in x], "t": [float(v) for v in t]},
+        "losses": [float(v) for v in losses],
+        "step": {"index": len(losses) - 1, "loss": float(step.loss)}
+        | {name: [values.tolist() for values in arrays] for name, arrays in per_layer.items()},
+    }

@@ -120,3 +120,13 @@ def test_presenter_mode_writes_values_on_the_diagram_in_large_type(load_page):
     assert len(edge_labels) == 8 and "0.25" in edge_labels and "0.5" in edge_labels  # w3, w6 too
     assert diagram["layout"]["font"]["size"] >= 18
     assert chart_spec(at, 1)["layout"]["font"]["size"] >= 18  # the loss curve too
+
+
+def test_the_run_downloads_as_csv_and_json(load_page):
+    at = load_page(PAGE)
+    button(at, "Apply the update").click().run()
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == [
+        "Download the run (CSV)",
+        "Download the run (JSON)",
+    ]  # contents: tests/viz/test_tables.py
