@@ -35,12 +35,10 @@ function addSvgButton(modebar) {
   png.parentNode.insertBefore(button, png.nextSibling);
 }
 
-export default function (component) {
-  const { parentElement } = component;
+export default function () {
   if (window.__blSvgObserver) return;
   const scan = () => document.querySelectorAll(".js-plotly-plot .modebar").forEach(addSvgButton);
   window.__blSvgObserver = new MutationObserver(scan);
   window.__blSvgObserver.observe(document.body, { childList: true, subtree: true });
   scan();
-  if (parentElement) parentElement.dataset.blSvg = "on";
 }

@@ -119,6 +119,7 @@ _LIGHT = {
     "negative": NEGATIVE,
     "positive": POSITIVE,
     "label box": "rgba(255,255,255,0.85)",
+    "ink": "#000000",  # black lines (an activation's curve, the first path)
 }
 PALETTES = {
     "light": _LIGHT,
@@ -131,6 +132,7 @@ PALETTES = {
         "negative": "#ff9f40",  # orange, lighter on a dark ground
         "positive": "#4aa3df",  # blue, lighter on a dark ground
         "label box": "rgba(14,17,23,0.85)",
+        "ink": "#f0f0f0",
     },
     "high contrast": {
         "background": "white",
@@ -141,6 +143,7 @@ PALETTES = {
         "negative": "#d55e00",  # Okabe-Ito vermillion: orange, darker
         "positive": "#0050a0",  # a darker blue
         "label box": "rgba(255,255,255,0.95)",
+        "ink": "#000000",
     },
 }
 _BACKGROUND_KEYS = ("paper_bgcolor", "plot_bgcolor", "bgcolor")
@@ -177,6 +180,7 @@ def recolour(fig, name: str):
         return fig
     target = PALETTES[name]
     mapping = {_LIGHT[role].lower(): target[role] for role in _LIGHT}
+    mapping["black"] = target["ink"]
     spec = fig.to_plotly_json()
     _swap_colours(spec, mapping)
     return go.Figure(spec)

@@ -104,3 +104,23 @@ def test_the_live_view_answers_space_right_arrow_and_r(page, app_url):
     wait_for_step(page, lambda s: s == 0)
     assert live(page).count() == 1
     assert_no_exception(page)
+
+
+def test_every_chart_downloads_png_and_svg_and_a_dark_theme(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/activations?theme=dark")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.hover()
+    with page.expect_download() as svg:
+        chart.locator('[data-title="Download plot as an SVG"]').click()
+    assert svg.value.suggested_filename.endswith(".svg")
+    assert open(svg.value.path()).read().startswith("<svg")
+    with page.expect_download() as png:
+        chart.locator('[data-title="Download plot as a PNG"]').click()
+    assert png.value.suggested_filename.endswith(".png")
+    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    background = chart.locator(".main-svg").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(14, 17, 23)"  # the dark theme reached the charts
+    assert_no_exception(page)
+    page.screenshot(path=str(ARTIFACTS / "classroom_activations_dark.png"))
