@@ -115,11 +115,11 @@ def test_every_chart_downloads_png_and_svg_and_a_dark_theme(page, app_url):
     with page.expect_download() as svg:
         chart.locator('[data-title="Download plot as an SVG"]').click()
     assert svg.value.suggested_filename.endswith(".svg")
-    assert open(svg.value.path()).read().startswith("<svg")
+    assert svg.value.path().read_text().startswith("<svg")
     with page.expect_download() as png:
         chart.locator('[data-title="Download plot as a PNG"]').click()
     assert png.value.suggested_filename.endswith(".png")
-    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert png.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     background = chart.locator(".main-svg").first.evaluate("e => getComputedStyle(e).backgroundColor")
     assert background == "rgb(14, 17, 23)"  # the dark theme reached the charts
     assert_no_exception(page)
