@@ -39,6 +39,7 @@ CSS = """
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.05rem;}
 [data-testid="stMain"] button p, [data-testid="stWidgetLabel"] p {font-size: 1.15rem;}
 [data-testid="stMetricValue"] {font-size: 2.2rem;}
+[data-testid="stPageLink"] p {font-size: 1.3rem;}
 [data-testid="stMain"] .katex {font-size: 1.35em;}
 </style>
 """

@@ -124,3 +124,26 @@ def test_every_chart_downloads_png_and_svg_and_a_dark_theme(page, app_url):
     assert background == "rgb(14, 17, 23)"  # the dark theme reached the charts
     assert_no_exception(page)
     page.screenshot(path=str(ARTIFACTS / "classroom_activations_dark.png"))
+
+
+@pytest.mark.parametrize("path", ["learning_rate", "activations"])
+def test_theory_pages_first_chart_fits_1280x720_in_presenter_mode(page, app_url, path):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/{path}?present=1")
+    wait_until_idle(page)
+    assert_no_exception(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    in_viewport(page, chart)
+    tick = chart.locator(".xtick text").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert tick >= 18
+    page.screenshot(path=str(ARTIFACTS / f"classroom_{path}_present.png"))
+
+
+def test_home_in_presenter_mode_says_how_to_present(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/?present=1")
+    expect(page.get_by_role("heading", name="Backprop Lab")).to_be_visible(timeout=30_000)
+    in_viewport(page, page.get_by_role("heading", name="Backprop Lab"))
+    in_viewport(page, page.get_by_test_id("stMain").get_by_test_id("stPageLink").first)
+    expect(page.get_by_text("On a projector")).to_be_visible()
+    assert_no_exception(page)
