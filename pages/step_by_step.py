@@ -142,7 +142,10 @@ def run_steps(n: int, settings: dict, fixed_biases: bool) -> None:
 
 
 def select_clicked(chart_key: str, item_key: str, items: list[tuple]) -> None:
-    """The diagram's click (a selection event): explain the neuron or weight clicked."""
+    """The diagram's click (a selection event): explain the neuron or weight clicked. Every
+    click also changes the figure (``sbs.clicks``), so the chart is drawn afresh, without
+    Plotly's fading of the points not clicked."""
+    state["sbs.clicks"] = state.get("sbs.clicks", 0) + 1
     event = state.get(chart_key)
     points = event["selection"]["points"] if event else []
     for point in points:
@@ -293,7 +296,7 @@ st.caption(
 st.markdown(PHASE_TEXT[phase])
 
 # ---- the diagram (click a unit or an edge) beside the arithmetic of what is selected
-diagram_col, explain_col = st.columns([1, 1])
+diagram_col, explain_col = st.columns([3, 2] if present else [1, 1])  # presenter: room for the values
 items = all_selectable(sizes)
 item_key = f"sbs.item.{'-'.join(map(str, sizes))}"  # one selection per architecture
 if item_key not in state:
@@ -319,8 +322,10 @@ with explain_col:
     widgets.what_to_notice(phase_prompts(step, phase, t, next_loss, mazur=mazur, fixed_biases=fixed_biases))
 with diagram_col:
     selection = Selection(item[0], tuple(item[1:]))
+    diagram = step_diagram(step, phase, selection=selection, mazur=mazur, show_values=present)
+    diagram.layout.meta = {"clicks": state.get("sbs.clicks", 0)}  # a new figure after each click
     presenter.plotly_chart(
-        step_diagram(step, phase, selection=selection, mazur=mazur, show_values=present),
+        diagram,
         key="sbs.diagram",
         width="stretch",
         on_select=functools.partial(select_clicked, "sbs.diagram", item_key, items),

@@ -27,6 +27,11 @@ from engine.network import Step
 from viz import theme
 
 WIDTH_BUCKETS = 8
+# A click selects a point (the page reads it); Plotly would then fade every other point.
+NO_FADE = dict(
+    selected=dict(marker=dict(opacity=1)),
+    unselected=dict(marker=dict(opacity=1), textfont=dict(color=theme.TEXT)),
+)
 MIN_WIDTH, MAX_WIDTH = 0.6, 9.0
 PHASES = ("forward", "loss", "backward", "update")
 
@@ -147,7 +152,7 @@ def network_diagram(
     fig = go.Figure()
 
     buckets: dict[tuple[bool, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_text, mid_ids, mid_values = [], [], [], [], []
+    mid_x, mid_y, mid_text, mid_ids, mid_values, mid_up = [], [], [], [], [], []
     for l, values in enumerate(edge_values):
         widths = edge_widths(values, scale, log_scale)
         bucket_of = np.minimum(
@@ -165,6 +170,7 @@ def network_diagram(
                 mid_y.append(y0 + f * (y1 - y0))
                 mid_ids.append(f"weight:{l}:{i}:{j}")
                 mid_values.append(f"{values[i, j]:.3g}")
+                mid_up.append(y1 >= y0)  # rising edge: its label goes below its point
                 edge = f"[{names[l][i]}→{names[l + 1][j]}]"
                 if weight_names is not None:
                     edge = f" of {weight_names[l][i][j]} ({names[l][i]}→{names[l + 1][j]})"
@@ -194,6 +200,7 @@ def network_diagram(
             customdata=mid_ids,
             showlegend=False,
             name="edge values",
+            **NO_FADE,
         )
     )
 
@@ -215,7 +222,7 @@ def network_diagram(
             textposition="top center",
             textfont=dict(size=12, color=theme.TEXT),
             marker=dict(
-                size=58 if show_values else 38,
+                size=64 if show_values else 38,
                 color=np.where(np.isfinite(values), values, 0.0),
                 colorscale=theme.DIVERGING,
                 cmin=-node_scale or -1,
@@ -229,6 +236,7 @@ def network_diagram(
             customdata=[f"neuron:{k}:{j}" for k, n in enumerate(sizes) for j in range(n)],
             showlegend=False,
             name="neurons",
+            **NO_FADE,
         )
     )
     if selection is not None:
@@ -246,7 +254,7 @@ def network_diagram(
         name="edge scale",
     )
     if show_values:  # after the note: the edge scale stays the first annotation
-        _write_values(fig, mid_x, mid_y, mid_values, xs, ys, values)
+        _write_values(fig, mid_x, mid_y, mid_values, mid_up, xs, ys, values)
     fig.update_layout(
         **theme.base_layout(
             title=dict(text=title or "", x=0.01),
@@ -261,14 +269,16 @@ def network_diagram(
     return fig
 
 
-def _write_values(fig, edge_x, edge_y, edge_text, xs, ys, values) -> None:
-    """Values written on the figure: each edge's at its point (a label on a white box, so
-    crossing lines do not hide it), each neuron's inside it (trace "neuron values"; white on
+def _write_values(fig, edge_x, edge_y, edge_text, edge_rises, xs, ys, values) -> None:
+    """Values written on the figure: each edge's just above its point, below it for a rising
+    edge (so the labels of two crossing edges take different rows; a label on a white box, so
+    crossing lines do not hide it, and the point stays free to hover and click), each
+    neuron's inside it (trace "neuron values"; white on
     the darker half of the colour scale)."""
-    for x, y, text in zip(edge_x, edge_y, edge_text):
+    for x, y, text, rises in zip(edge_x, edge_y, edge_text, edge_rises):
         fig.add_annotation(
-            x=x, y=y, text=text, showarrow=False, bgcolor="rgba(255,255,255,0.85)", borderpad=1,
-            font=dict(size=12, color=theme.TEXT), name="edge value",
+            x=x, y=y, yshift=-13 if rises else 13, text=text, showarrow=False, borderpad=1,
+            bgcolor="rgba(255,255,255,0.85)", font=dict(size=12, color=theme.TEXT), name="edge value",
         )  # fmt: skip
     shown = np.isfinite(values)
     scale = float(np.abs(values[shown]).max(initial=0.0)) or 1.0
@@ -277,7 +287,7 @@ def _write_values(fig, edge_x, edge_y, edge_text, xs, ys, values) -> None:
             x=xs[shown],
             y=ys[shown],
             mode="text",
-            text=[f"{v:.4g}" for v in values[shown]],
+            text=[f"{v:.3g}" for v in values[shown]],
             textfont=dict(
                 size=12, color=["white" if abs(v) > 0.55 * scale else theme.TEXT for v in values[shown]]
             ),

@@ -60,6 +60,8 @@ def _raise_font_sizes(node, minimum: float) -> None:
     figure's JSON, raised to at least ``minimum``, in place."""
     if isinstance(node, dict):
         for key, value in node.items():
+            if key in ("selected", "unselected"):  # their fonts take a colour only
+                continue
             if key.endswith("font") and isinstance(value, dict):
                 if isinstance(value.get("size"), (int, float)):
                     value["size"] = max(value["size"], minimum)

@@ -35,7 +35,7 @@ def test_step_by_step_key_views_fit_1280x720(page, app_url, present):
     in_viewport(page, page.get_by_text("What to notice"))
     if present:
         diagram = page.get_by_test_id("stPlotlyChart").first
-        expect(diagram.locator("text", has_text="0.5933").first).to_be_visible()  # h11's value
+        expect(diagram.locator("text", has_text="0.593").first).to_be_visible()  # h11's value (0.5933)
         size = diagram.locator(".annotation-text", has_text="0.25").first.evaluate(
             "e => parseFloat(getComputedStyle(e).fontSize)"
         )
@@ -76,10 +76,10 @@ def test_the_toggle_turns_presenter_mode_off(page, app_url):
     page.set_viewport_size(SCREEN)
     page.goto(f"{app_url}/step_by_step?present=1")
     wait_until_idle(page)
-    assert page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.5933").count() >= 1
+    assert page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593").count() >= 1
     page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_text("Presenter mode").click()
-    expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.5933")).to_have_count(
+    expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593")).to_have_count(
         0, timeout=15_000
     )
     assert "present=1" not in page.url
