@@ -25,7 +25,15 @@ def draw_navigation() -> None:
     threadpool_limits(limits=1)
 
     # a local icon: a page must contact nobody but its own server
-    st.set_page_config(page_title="Backprop Lab", page_icon=str(ICON), layout="wide")
+    from pages import presenter
+
+    st.set_page_config(
+        page_title="Backprop Lab",
+        page_icon=str(ICON),
+        layout="wide",
+        # presenter mode starts with the sidebar folded away: the room needs the width
+        initial_sidebar_state="collapsed" if presenter.is_on() else "auto",
+    )
 
     sections: dict[str, list] = {
         "": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)]
@@ -33,6 +41,7 @@ def draw_navigation() -> None:
     for page in PAGES:
         sections.setdefault(page.section, []).append(st.Page(page.path, title=page.title, icon=page.icon))
     page = st.navigation(sections)
+    presenter.sidebar_controls()  # every page: presenter mode (?present=1) and the colour theme
     try:
         page.run()
     except Exception as error:  # the last line of defence: a message and a way out, never a traceback

@@ -579,8 +579,13 @@ class Network:
         return None
 
     # ------------------------------------------------------------------ training
-    def train_step(self, X, Y, lr: float | None = None, optimizer: Optimizer | None = None) -> Step:
+    def train_step(
+        self, X, Y, lr: float | None = None, optimizer: Optimizer | None = None, fixed_biases: bool = False
+    ) -> Step:
         """One full-batch step: forward, backward, update (plain SGD with ``lr``, or ``optimizer``).
+
+        ``fixed_biases``: the biases keep their values (their update is zero; ``grad_b`` is
+        still computed and reported), as in Matt Mazur's worked example, which updates weights only.
 
         If the loss, a gradient or an update is not finite, nothing is applied: the
         parameters keep their last finite values and ``step.divergence`` says where.
@@ -602,6 +607,8 @@ class Network:
                 if gg is not None:
                     grad_list += [gg, gb]
             proposal = optimizer.propose(self.parameters(), grad_list, self._decay_mask())
+            if fixed_biases:  # b0, b1, ... sit at the odd places of W0, b0, W1, b1, ...
+                proposal.updates[1 : 2 * self.n_layers : 2] = [np.zeros_like(b) for b in self.biases]
             # A non-finite gradient makes a non-finite update, so checking the loss and the
             # updates is enough in the common case; only then is the cause looked for.
             divergence = None

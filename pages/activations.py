@@ -15,7 +15,7 @@ import streamlit as st
 
 from engine import activation_stats as A
 from engine import loss_compare as C
-from pages import widgets
+from pages import presenter, widgets
 from viz.activation_curves import (
     activation_grid,
     dead_units_figure,
@@ -25,7 +25,6 @@ from viz.activation_curves import (
     side_by_side,
 )
 
-CHART_CONFIG = {"displayModeBar": False}
 LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 LR_BOUNDS = (1e-6, 100.0)
 LOGITS = np.linspace(-10.0, 10.0, 201)
@@ -61,8 +60,8 @@ def layer_section() -> None:
         cols[2].metric("dead units", f"{view.dead_units[k]:.0%}", help="f′ = 0 for every one of 256 inputs")
         cols[3].metric(f"∏ E|f′| to layer {depth}", f"{view.derivative_product[-1]:.2g}")
         left, right = st.columns([3, 2])
-        left.plotly_chart(layer_histograms(view, k), config=CHART_CONFIG, key="act.layer.hist")
-        right.plotly_chart(derivative_product(view), config=CHART_CONFIG, key="act.layer.product")
+        presenter.plotly_chart(layer_histograms(view, k), left, key="act.layer.hist")
+        presenter.plotly_chart(derivative_product(view), right, key="act.layer.product")
         st.markdown(
             "Why a deep sigmoid stack stops learning, and what fixes it: "
             "[Vanishing & exploding](vanishing) trains one."
@@ -86,7 +85,7 @@ def dead_section() -> None:
         run = dead_run(float(lr), int(n_steps), activation=activation)
         if run.diverged_at is not None:
             st.warning(f"Training diverged at step {run.diverged_at + 1}; shown up to there.")
-        st.plotly_chart(dead_units_figure(run), config=CHART_CONFIG, key="act.dead")
+        presenter.plotly_chart(dead_units_figure(run), key="act.dead")
 
 
 def loss_section() -> None:
@@ -100,7 +99,7 @@ def loss_section() -> None:
         )
     with b:
         sig, soft = output_gradients("sigmoid", LOGITS, float(target)), output_gradients("softmax", LOGITS)
-        st.plotly_chart(loss_gradients(LOGITS, sig, soft, float(target)), config=CHART_CONFIG, key="act.loss")
+        presenter.plotly_chart(loss_gradients(LOGITS, sig, soft, float(target)), key="act.loss")
     a, b = st.columns([1, 3])
     with a:
         gain = st.slider(
@@ -120,7 +119,7 @@ def loss_section() -> None:
         )
     with b:
         runs = loss_runs(("mse", "bce"), lr=float(lr), n_steps=int(n_steps), init_scale=float(gain))
-        st.plotly_chart(side_by_side(runs), config=CHART_CONFIG, key="act.train")
+        presenter.plotly_chart(side_by_side(runs), key="act.train")
 
 
 QUESTIONS = (
@@ -147,7 +146,7 @@ st.caption(
     "Each activation f (black) with its derivative f′ (dashed): where f′ is small (shaded) the chain "
     "rule passes little gradient back; where it is 0 (dark), none."
 )
-st.plotly_chart(activation_grid(table()), config=CHART_CONFIG, key="act.grid")
+presenter.plotly_chart(activation_grid(table()), key="act.grid")
 widgets.what_to_notice(QUESTIONS)
 layer_section()
 dead_section()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages import widgets
 from pages.registry import PAGES
 
 st.title("Backprop Lab")
@@ -21,4 +22,11 @@ for page in PAGES:
 st.caption(
     "For a class: open the same address on every student's machine; each browser tab trains "
     "its own network, nobody sees anybody else's."
+)
+st.caption(
+    "On a projector: **Presenter mode** in the sidebar (or `?present=1` at the end of any "
+    "page's address) writes every chart in large type and the values on Step by step's diagram; "
+    "**Colours** switches to a dark or a high-contrast theme (negative stays orange, positive "
+    "blue). Every chart's toolbar downloads it as PNG or SVG. "
+    + widgets.KEYBOARD_TEXT.replace("Keyboard:", "On the live pages:")
 )

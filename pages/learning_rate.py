@@ -14,10 +14,9 @@ import streamlit as st
 
 from engine import OPTIMIZERS
 from pages import learning_rate_state as ls
-from pages import widgets
+from pages import presenter, widgets
 from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
 
-CHART_CONFIG = {"displayModeBar": False}
 state = st.session_state
 
 scene = st.cache_data(max_entries=32, show_spinner=False)(ls.scene)
@@ -75,10 +74,10 @@ def main_chart(settings: ls.LRSettings) -> ls.Scene:
     left, right = st.columns([5, 2], vertical_alignment="top")
     with left:
         fig = descent_figure(view.grid, view.paths, view.legends, view.names, height=470)
-        st.plotly_chart(fig, config=CHART_CONFIG, key="lr.surface")
+        presenter.plotly_chart(fig, key="lr.surface")
         if st.toggle("Also in 3-D (drag to turn; not animated)", key="lr.3d"):
             fig3 = surface_3d(view.grid, view.paths, view.legends, view.names)
-            st.plotly_chart(fig3, config=CHART_CONFIG, key="lr.surface3d")
+            presenter.plotly_chart(fig3, key="lr.surface3d")
     with right:
         st.metric("λmax of the Hessian at the start", f"{c.lambda_max:.4g}")
         st.metric("Largest stable SGD step 2/λmax", f"{c.stable_lr:.4g}" if c.lambda_max > 0 else "none")
@@ -100,7 +99,7 @@ def cut_section(settings: ls.LRSettings, view: ls.Scene) -> None:
                    "gradient's entry, and the step moves η times that slope, downhill.")  # fmt: skip
     with b:
         cut = cut_view(settings, int(step), int(axis))
-        st.plotly_chart(cut_figure(cut, view.names[axis]), config=CHART_CONFIG, key="lr.cut")
+        presenter.plotly_chart(cut_figure(cut, view.names[axis]), key="lr.cut")
 
 
 def limit_section(view: ls.Scene) -> None:
@@ -121,7 +120,7 @@ def limit_section(view: ls.Scene) -> None:
         )  # fmt: skip
         st.caption("For a loss that is not quadratic, H changes as you move: the limit holds near the start.")
     with b:
-        st.plotly_chart(loss_per_step(view.paths, view.legends), config=CHART_CONFIG, key="lr.losses")
+        presenter.plotly_chart(loss_per_step(view.paths, view.legends), key="lr.losses")
 
 
 def range_section() -> None:
@@ -135,7 +134,7 @@ def range_section() -> None:
                    "its minimum: past it, training is on the edge of diverging.")  # fmt: skip
     with b:
         test = range_test(dataset, int(k))
-        st.plotly_chart(range_test_figure(test), config=CHART_CONFIG, key="lr.range")
+        presenter.plotly_chart(range_test_figure(test), key="lr.range")
 
 
 def optimizer_section() -> None:
@@ -157,7 +156,7 @@ def optimizer_section() -> None:
     with b:
         grid, names, paths, legends = optimizer_scene(surface, float(lr), int(n_steps), float(momentum))
         fig = descent_figure(grid, paths, legends, names)
-        st.plotly_chart(fig, config=CHART_CONFIG, key="lr.optimizers")
+        presenter.plotly_chart(fig, key="lr.optimizers")
 
 
 QUESTIONS = (

@@ -7,6 +7,9 @@ the update and watches the loss fall.
 
 from __future__ import annotations
 
+import functools
+import json
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,11 +17,20 @@ import streamlit as st
 from engine import LOSSES, Network
 from engine.gradcheck import gradcheck
 from engine.parse import parse_number
-from pages import widgets
+from pages import presenter, widgets
+from viz import theme
 from viz.curves import loss_curve
-from viz.diagram import PHASES, Selection, layer_names, step_diagram
-from viz.equations import all_selectable, describe, neuron_equations, stalled_layers, weight_equations
-from viz.tables import gradcheck_table, neuron_table, weight_table
+from viz.diagram import PHASES, Selection, layer_names, parse_item, step_diagram
+from viz.equations import (
+    all_selectable,
+    describe,
+    exact_values,
+    neuron_equations,
+    stalled_layers,
+    weight_equations,
+)
+from viz.predictions import phase_prompts
+from viz.tables import gradcheck_table, neuron_table, run_record, run_table, weight_table
 
 # Matt Mazur's worked example: the default network, sample and target.
 EXAMPLE = dict(
@@ -40,11 +52,24 @@ PHASE_TEXT = {
     "b' = b − η · dL/db. Edges show the change Δw, neurons the change Δb of their bias.",
 }
 
+RUN_STEPS = 10_000
+MAZUR_TEXT = (
+    "**As in Mazur's article:** the biases stay fixed and only the weights learn, with his names "
+    "(i1, i2, h1, h2, o1, o2, w1..w8, b1, b2). After one step the loss is 0.291027774 (the article: "
+    "0.291027924), after 10,000 steps 3.5102e-05 (the article: 0.0000351085); the article rounds "
+    "its values along the way, so its last digits differ."
+)
+FULL_UPDATE_TEXT = (
+    "**Full update:** the biases learn too, so from the second step the numbers leave Mazur's "
+    "article (after one step 0.280471 here, 0.291027924 there). Tick *Keep biases fixed* in the "
+    "sidebar to follow the article."
+)
+
 state = st.session_state
 # Five significant digits in every table (small gradients would otherwise show as 0.0000).
 NUMBERS = {
     name: st.column_config.NumberColumn(format="%.5g")
-    for name in ("z", "a = f(z)", "dL/da", "δ = dL/dz", "b", "dL/db", "Δb", "w", "dL/dw", "Δw", "w'")
+    for name in ("z", "a = f(z)", "dL/da", "δ = dL/dz", "b", "dL/db", "Δb", "b'", "w", "dL/dw", "Δw", "w'")
 } | {
     "backprop": st.column_config.NumberColumn(format="%.8g"),
     "finite differences": st.column_config.NumberColumn(format="%.8g"),
@@ -95,6 +120,41 @@ def apply_update(new_weights, new_biases, loss: float) -> None:
     state["sbs.phase"] = "forward"
 
 
+def run_steps(n: int, settings: dict, fixed_biases: bool) -> None:
+    """``n`` more training steps on the sample (stopping at a divergence: the last finite
+    network stays); every step's loss joins the history."""
+    weights, biases = state["sbs.params"]
+    x, t = state["sbs.sample"]
+    settings = dict(settings)
+    lr = settings.pop("lr")
+    net = Network.from_parameters(weights, biases, **settings)
+    losses = []
+    for _ in range(n):
+        step = net.train_step(x[None, :], t[None, :], lr=lr, fixed_biases=fixed_biases)
+        if step.diverged:
+            break
+        losses.append(step.loss)
+    state["sbs.params"] = (net.weights, net.biases)
+    state["sbs.losses"] = [*state["sbs.losses"], *losses]
+    state["sbs.version"] += 1
+    state["sbs.phase"] = "forward"
+    state["sbs.ran"] = (len(losses), n)
+
+
+def select_clicked(chart_key: str, item_key: str, items: list[tuple]) -> None:
+    """The diagram's click (a selection event): explain the neuron or weight clicked. Every
+    click also changes the figure (``sbs.clicks``), so the chart is drawn afresh, without
+    Plotly's fading of the points not clicked."""
+    state["sbs.clicks"] = state.get("sbs.clicks", 0) + 1
+    event = state.get(chart_key)
+    points = event["selection"]["points"] if event else []
+    for point in points:
+        item = parse_item(point.get("customdata"))
+        if item in items:
+            state[item_key] = item
+            return
+
+
 def edited_values(
     base: np.ndarray, key: str, where: str, columns: list[str], errors: list[str]
 ) -> np.ndarray:
@@ -122,7 +182,8 @@ def editor(values: np.ndarray, row_names: list[str], column_names: list[str], ke
 
 # ----------------------------------------------------------------------------- page
 st.title("Step by step")
-st.caption("One training step of a tiny network, every number shown, with the chain rule written out.")
+if not presenter.is_on():  # presenter mode: the room needs the diagram more than the subtitle
+    st.caption("One training step of a tiny network, every number shown, with the chain rule written out.")
 
 if "sbs.params" not in state:
     load_example()
@@ -144,6 +205,11 @@ with st.sidebar:
     seed = widgets.seed_input("sbs.seed")
     st.button("New random weights", on_click=reset_network, args=(sizes, init, init_scale, seed))
     st.button("Load the worked example", on_click=load_example, help="Matt Mazur's 2-2-2 network")
+    fixed_biases = st.checkbox(
+        "Keep biases fixed (as in Mazur's article)",
+        key="sbs.fixed_biases",
+        help="Mazur's worked example updates the weights only. Off: the full update, biases too.",
+    )
 
 if sizes != state["sbs.sizes"]:
     reset_network(sizes, init, init_scale, seed)
@@ -173,7 +239,8 @@ try:
         weights, biases, activation=activation, output_activation=output_activation, loss=loss
     )
     trained = net.copy()  # after the step: the network with the update applied
-    step = trained.train_step(x[None, :], t[None, :], lr=lr)
+    step = trained.train_step(x[None, :], t[None, :], lr=lr, fixed_biases=fixed_biases)
+    next_loss = trained.loss_value(x[None, :], t[None, :])
 except ValueError as error:
     st.error(f"This network cannot be trained as set: {error}")
     st.stop()
@@ -199,6 +266,8 @@ elif stalled := stalled_layers(step):
     )
 
 # ---- phase controls: the four phases, one at a time; Next after "update" applies it
+present = presenter.is_on()
+mazur = fixed_biases  # Mazur's mode: his update and his names
 apply_args = (trained.weights, trained.biases, step.loss)
 cannot_apply = (
     "Training diverged: lower the learning rate or load other weights."
@@ -226,46 +295,100 @@ st.caption(
 )
 st.markdown(PHASE_TEXT[phase])
 
-# ---- the diagram beside the loss; below them the arithmetic of the selected neuron or weight
-diagram_col, loss_col = st.columns([3, 2])
+# ---- the diagram (click a unit or an edge) beside the arithmetic of what is selected
+diagram_col, explain_col = st.columns([3, 2] if present else [1, 1])  # presenter: room for the values
 items = all_selectable(sizes)
-default_item = ("neuron", len(sizes) - 1, 0)
-item = st.selectbox(
-    "Explain the arithmetic of",
-    items,
-    index=items.index(default_item),
-    format_func=lambda i: describe(i, sizes),
-    key=f"sbs.item.{'-'.join(map(str, sizes))}",  # one selection per architecture
-)
-layer_activation = output_activation if item[0] == "neuron" and item[1] == len(sizes) - 1 else activation
-if item[0] == "weight":
-    layer_activation = output_activation if item[1] == len(sizes) - 2 else activation
-    lines = weight_equations(step, item[1], item[2], item[3], phase, layer_activation, lr)
-else:
-    lines = neuron_equations(step, item[1], item[2], phase, layer_activation, loss, lr)
-for line in lines:
-    st.latex(line)
+item_key = f"sbs.item.{'-'.join(map(str, sizes))}"  # one selection per architecture
+if item_key not in state:
+    state[item_key] = ("neuron", len(sizes) - 1, 0)
+with explain_col:
+    item = st.selectbox(
+        "Explain the arithmetic of (or click the diagram)",
+        items,
+        format_func=lambda i: describe(i, sizes, mazur),
+        key=item_key,
+    )
+    if item[0] == "weight":
+        layer_activation = output_activation if item[1] == len(sizes) - 2 else activation
+        lines = weight_equations(step, item[1], item[2], item[3], phase, layer_activation, lr, mazur=mazur)
+    else:
+        layer_activation = output_activation if item[1] == len(sizes) - 1 else activation
+        lines = neuron_equations(
+            step, item[1], item[2], phase, layer_activation, loss, lr, mazur=mazur, fixed_biases=fixed_biases
+        )
+    exact = exact_values(step, item, phase, mazur=mazur)
+    for line in lines:
+        st.latex(line, help=exact)
+    widgets.what_to_notice(phase_prompts(step, phase, t, next_loss, mazur=mazur, fixed_biases=fixed_biases))
 with diagram_col:
     selection = Selection(item[0], tuple(item[1:]))
-    st.plotly_chart(step_diagram(step, phase, selection=selection), key="sbs.diagram", width="stretch")
-with loss_col:
-    st.metric("Loss before this step", f"{step.loss:.6g}")
-    st.button(
-        "Apply the update",
-        type="primary",
-        on_click=apply_update,
-        args=apply_args,
-        disabled=cannot_apply is not None,
+    diagram = step_diagram(step, phase, selection=selection, mazur=mazur, show_values=present)
+    diagram.layout.meta = {"clicks": state.get("sbs.clicks", 0)}  # a new figure after each click
+    presenter.plotly_chart(
+        diagram,
+        key="sbs.diagram",
         width="stretch",
-        icon=":material/skip_next:",
-        help=cannot_apply or "Add Δw and Δb to the weights and biases; start the next forward pass.",
+        on_select=functools.partial(select_clicked, "sbs.diagram", item_key, items),
+        selection_mode="points",
+        config=theme.plotly_config(select=True),
     )
-    losses = [*state["sbs.losses"], step.loss]
-    st.plotly_chart(
-        loss_curve(np.arange(len(losses)), np.array(losses), title="Loss at each step", height=220),
-        key="sbs.losses_chart",
-        width="stretch",
+
+# ---- the loss: this step's, the history, and the buttons that move on
+metric_col, apply_col, run_col = st.columns([2, 2, 2], vertical_alignment="center")
+metric_col.metric("Loss before this step", f"{step.loss:.9g}" if mazur else f"{step.loss:.6g}")
+apply_col.button(
+    "Apply the update",
+    type="primary",
+    on_click=apply_update,
+    args=apply_args,
+    disabled=cannot_apply is not None,
+    width="stretch",
+    icon=":material/skip_next:",
+    help=cannot_apply or "Add Δw and Δb to the weights and biases; start the next forward pass.",
+)
+settings = dict(activation=activation, output_activation=output_activation, loss=loss, lr=lr)
+run_col.button(
+    f"Run {RUN_STEPS:,} steps",
+    on_click=run_steps,
+    args=(RUN_STEPS, settings, fixed_biases),
+    disabled=cannot_apply is not None,
+    width="stretch",
+    icon=":material/fast_forward:",
+    help=cannot_apply or f"Train {RUN_STEPS:,} more steps on this sample and show where the loss gets to.",
+)
+if ran := state.pop("sbs.ran", None):
+    done, asked = ran
+    st.success(
+        f"Ran {done:,} steps: the loss is now **{step.loss:.6g}**"
+        + ("" if done == asked else f" (stopped: step {done + 1} diverged)")
+        + "."
     )
+st.caption(MAZUR_TEXT if fixed_biases else FULL_UPDATE_TEXT)
+losses = [*state["sbs.losses"], step.loss]
+presenter.plotly_chart(
+    loss_curve(np.arange(len(losses)), np.array(losses), title="Loss at each step", height=220,
+               log_y=len(losses) > 50),
+    key="sbs.losses_chart",
+    width="stretch",
+)  # fmt: skip
+csv_col, json_col, _ = st.columns([1, 1, 2])
+run_settings = {**settings, "sizes": sizes, "fixed_biases": fixed_biases}
+csv_col.download_button(
+    "Download the run (CSV)",
+    run_table(losses).to_csv(index=False),
+    file_name="step_by_step_run.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    help="The loss at every step.",
+)
+json_col.download_button(
+    "Download the run (JSON)",
+    json.dumps(run_record(losses, step, (x, t), run_settings), indent=1),
+    file_name="step_by_step_run.json",
+    mime="application/json",
+    icon=":material/download:",
+    help="The settings, the sample, the loss at every step and this step's numbers, layer by layer.",
+)
 
 values_tab, edit_tab, check_tab = st.tabs(
     ["Values per layer", "Edit the network", "Gradient check"], key="sbs.tab", on_change="rerun"
@@ -273,8 +396,8 @@ values_tab, edit_tab, check_tab = st.tabs(
 with values_tab:
     for l in range(len(step.weights)):
         st.markdown(f"**Layer {l + 1}** ({'output' if l == len(step.weights) - 1 else 'hidden'})")
-        st.dataframe(neuron_table(step, l), hide_index=True, width="stretch", column_config=NUMBERS)
-        st.dataframe(weight_table(step, l), hide_index=True, width="stretch", column_config=NUMBERS)
+        for table in (neuron_table(step, l, phase=phase, mazur=mazur), weight_table(step, l, phase, mazur)):
+            st.dataframe(table, hide_index=True, width="stretch", column_config=NUMBERS)
 with edit_tab:
     st.caption(
         "Type over any number. Rows are the neurons a weight comes from; columns the neurons it goes to."

@@ -218,3 +218,15 @@ def what_to_notice(questions) -> None:
         for question, answer in questions:
             with st.expander(question):
                 st.markdown(answer)
+
+
+KEYBOARD_TEXT = (
+    "Keyboard: **space** play / pause, **→** one step, **r** reset "
+    "(while no text box, slider or button has the focus: click an empty spot first)."
+)
+
+
+def keyboard_caption() -> None:
+    """The live views' keyboard shortcuts (``pages/live/stream_client.js``), said once, the same
+    on every live page."""
+    st.caption(KEYBOARD_TEXT)

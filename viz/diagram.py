@@ -4,7 +4,13 @@ Edge colour is the sign of the value shown (orange < 0 <= blue) and edge width i
 magnitude, relative to the largest magnitude in the figure (linear, or log-scaled over four
 decades), stated under the diagram (``edge_scale_note``). Neuron fill is the value shown at
 that neuron on the same diverging scale, named by the colour bar's title.
-Hovering a neuron or the middle of an edge gives the exact numbers.
+Hovering a neuron or an edge's point gives the exact numbers. Each edge's point sits at a
+fraction along it that depends on its source neuron (``edge_point_fraction``), so crossing
+edges (x1 -> h12 and x2 -> h11 cross at their middles) each have their own point. Neurons and
+edge points carry ``customdata`` naming the item (``"neuron:1:0"``, ``"weight:0:1:0"``): a page
+selects what was clicked from it (``parse_item``). ``show_values`` writes the values on the
+figure (presenter mode); ``names``/``edge_names`` override the neuron and weight names (Mazur's
+article: i1, h1, o1, w1..w8).
 
 To keep the browser fast, edges are drawn as a few traces (one per sign and width bucket,
 segments separated by None) rather than one trace per edge.
@@ -21,17 +27,71 @@ from engine.network import Step
 from viz import theme
 
 WIDTH_BUCKETS = 8
+# A click selects a point (the page reads it); Plotly would then fade every other point.
+NO_FADE = dict(
+    selected=dict(marker=dict(opacity=1)),
+    unselected=dict(marker=dict(opacity=1), textfont=dict(color=theme.TEXT)),
+)
 MIN_WIDTH, MAX_WIDTH = 0.6, 9.0
 PHASES = ("forward", "loss", "backward", "update")
 
 
-def layer_names(sizes: list[int]) -> list[list[str]]:
-    """Neuron names: x1.. for inputs, h{l}_{j} for hidden layers, y1.. for outputs."""
+def mazur_names_fit(sizes: list[int]) -> bool:
+    """Whether Matt Mazur's names (i1.., h1.., o1.., w1..) name a network uniquely: at most one
+    hidden layer, fewer than ten units a layer."""
+    return len(sizes) <= 3 and max(sizes) < 10
+
+
+def layer_names(sizes: list[int], mazur: bool = False) -> list[list[str]]:
+    """Neuron names: x1.. for inputs, h{l}_{j} for hidden layers, y1.. for outputs; with
+    ``mazur`` (and ``mazur_names_fit``) his article's i1.., h1.., o1.."""
+    if mazur and mazur_names_fit(sizes):
+        middle = [[f"h{j + 1}" for j in range(n)] for n in sizes[1:-1]]
+        return [[f"i{j + 1}" for j in range(sizes[0])], *middle, [f"o{j + 1}" for j in range(sizes[-1])]]
     names = [[f"x{j + 1}" for j in range(sizes[0])]]
     for l, width in enumerate(sizes[1:-1], start=1):
         names.append([f"h{l}{j + 1}" if width < 10 else f"h{l}_{j + 1}" for j in range(width)])
     names.append([f"y{j + 1}" for j in range(sizes[-1])])
     return names
+
+
+def weight_name(sizes: list[int], l: int, i: int, j: int, mazur: bool = False) -> str:
+    """The name of ``W[l][i, j]``: ``x1 → h11``; with ``mazur`` (and ``mazur_names_fit``) his
+    number ``w1``.., counted layer by layer, all weights into a unit together
+    (w1 = i1→h1, w2 = i2→h1, w3 = i1→h2, ..., w5 = h1→o1)."""
+    if mazur and mazur_names_fit(sizes):
+        before = sum(sizes[k] * sizes[k + 1] for k in range(l))
+        return f"w{before + j * sizes[l] + i + 1}"
+    names = layer_names(sizes)
+    return f"{names[l][i]} → {names[l + 1][j]}"
+
+
+def edge_names(sizes: list[int], mazur: bool = False) -> list[list[list[str]]]:
+    """``edge_names(sizes)[l][i][j]``: how a page calls ``W[l][i, j]`` (``weight_name``)."""
+    return [
+        [[weight_name(sizes, l, i, j, mazur) for j in range(sizes[l + 1])] for i in range(sizes[l])]
+        for l in range(len(sizes) - 1)
+    ]
+
+
+def parse_item(customdata) -> tuple | None:
+    """The item a diagram point names (``"weight:0:1:0"`` -> ``("weight", 0, 1, 0)``), from a
+    selection event's ``customdata`` (a string or a one-element list); None if it names none."""
+    if isinstance(customdata, (list, tuple)):
+        customdata = customdata[0] if customdata else None
+    if not isinstance(customdata, str):
+        return None
+    kind, *numbers = customdata.split(":")
+    if kind not in ("neuron", "weight") or not all(n.isdigit() for n in numbers):
+        return None
+    return (kind, *map(int, numbers))
+
+
+def edge_point_fraction(i: int, n_sources: int) -> float:
+    """Where along an edge from source ``i`` (of ``n_sources``) its hover point sits: 0.35 for
+    the first source to 0.65 for the last (clear of the neurons). Two edges from one source
+    differ in height there; edges from different sources differ in x; so no two coincide."""
+    return 0.5 if n_sources == 1 else 0.35 + 0.3 * i / (n_sources - 1)
 
 
 def neuron_positions(sizes: list[int]) -> list[np.ndarray]:
@@ -75,19 +135,24 @@ def network_diagram(
     selection: Selection | None = None,
     title: str | None = None,
     height: int | None = None,
+    names: list[list[str]] | None = None,
+    weight_names: list[list[list[str]]] | None = None,
+    show_values: bool = False,
 ) -> go.Figure:
     """Draw a network of layer widths ``sizes``.
 
     ``edge_values[l]`` is ``(sizes[l], sizes[l+1])`` (like ``W[l]``); ``node_values[k]`` is
-    ``(sizes[k],)`` or None (drawn neutral).
+    ``(sizes[k],)`` or None (drawn neutral). ``names[k][j]`` names neuron j of layer k
+    (``layer_names``); ``weight_names[l][i][j]`` a weight in the hover (``edge_names``; by
+    default the hover says ``w[x1→h11]``).
     """
     positions = neuron_positions(sizes)
-    names = layer_names(sizes)
+    names = names or layer_names(sizes)
     scale = max((float(np.abs(v).max()) for v in edge_values if v.size), default=0.0)
     fig = go.Figure()
 
     buckets: dict[tuple[bool, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_text = [], [], []
+    mid_x, mid_y, mid_text, mid_ids, mid_values, mid_up = [], [], [], [], [], []
     for l, values in enumerate(edge_values):
         widths = edge_widths(values, scale, log_scale)
         bucket_of = np.minimum(
@@ -100,9 +165,16 @@ def network_diagram(
                 xs, ys = buckets.setdefault((values[i, j] >= 0, int(bucket_of[i, j])), ([], []))
                 xs += [x0, x1, None]
                 ys += [y0, y1, None]
-                mid_x.append(x0 + 0.5 * (x1 - x0))
-                mid_y.append(y0 + 0.5 * (y1 - y0))
-                mid_text.append(f"{edge_label}[{names[l][i]}→{names[l + 1][j]}] = {values[i, j]:.6g}")
+                f = edge_point_fraction(i, values.shape[0])
+                mid_x.append(x0 + f * (x1 - x0))
+                mid_y.append(y0 + f * (y1 - y0))
+                mid_ids.append(f"weight:{l}:{i}:{j}")
+                mid_values.append(f"{values[i, j]:.3g}")
+                mid_up.append(y1 >= y0)  # rising edge: its label goes below its point
+                edge = f"[{names[l][i]}→{names[l + 1][j]}]"
+                if weight_names is not None:
+                    edge = f" of {weight_names[l][i][j]} ({names[l][i]}→{names[l + 1][j]})"
+                mid_text.append(f"{edge_label}{edge} = {values[i, j]:.6g}")
     for (positive, bucket), (xs, ys) in sorted(buckets.items()):
         width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (bucket + 0.5) / WIDTH_BUCKETS
         fig.add_trace(
@@ -122,11 +194,13 @@ def network_diagram(
             x=mid_x,
             y=mid_y,
             mode="markers",
-            marker=dict(size=10, color="rgba(0,0,0,0)"),
+            marker=dict(size=9, color="white", line=dict(color=theme.MUTED, width=1)),
             hovertext=mid_text,
             hoverinfo="text",
+            customdata=mid_ids,
             showlegend=False,
             name="edge values",
+            **NO_FADE,
         )
     )
 
@@ -148,7 +222,7 @@ def network_diagram(
             textposition="top center",
             textfont=dict(size=12, color=theme.TEXT),
             marker=dict(
-                size=38,
+                size=64 if show_values else 38,
                 color=np.where(np.isfinite(values), values, 0.0),
                 colorscale=theme.DIVERGING,
                 cmin=-node_scale or -1,
@@ -159,8 +233,10 @@ def network_diagram(
             ),
             hovertext=hover,
             hoverinfo="text",
+            customdata=[f"neuron:{k}:{j}" for k, n in enumerate(sizes) for j in range(n)],
             showlegend=False,
             name="neurons",
+            **NO_FADE,
         )
     )
     if selection is not None:
@@ -177,10 +253,13 @@ def network_diagram(
         font=dict(size=11, color=theme.MUTED),
         name="edge scale",
     )
+    if show_values:  # after the note: the edge scale stays the first annotation
+        _write_values(fig, mid_x, mid_y, mid_values, mid_up, xs, ys, values)
     fig.update_layout(
         **theme.base_layout(
             title=dict(text=title or "", x=0.01),
-            height=height or max(280, 80 * max(sizes) + 80),
+            height=height
+            or (max(380, 130 * max(sizes) + 100) if show_values else max(280, 80 * max(sizes) + 80)),
             margin=dict(l=10, r=10, t=40, b=30),
             xaxis=dict(visible=False, range=[-0.5, len(sizes) - 0.5]),
             yaxis=dict(visible=False, range=[-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 0.8]),
@@ -188,6 +267,35 @@ def network_diagram(
         )
     )
     return fig
+
+
+def _write_values(fig, edge_x, edge_y, edge_text, edge_rises, xs, ys, values) -> None:
+    """Values written on the figure: each edge's just above its point, below it for a rising
+    edge (so the labels of two crossing edges take different rows; a label on a white box, so
+    crossing lines do not hide it, and the point stays free to hover and click), each
+    neuron's inside it (trace "neuron values"; white on
+    the darker half of the colour scale)."""
+    for x, y, text, rises in zip(edge_x, edge_y, edge_text, edge_rises):
+        fig.add_annotation(
+            x=x, y=y, yshift=-13 if rises else 13, text=text, showarrow=False, borderpad=1,
+            bgcolor="rgba(255,255,255,0.85)", font=dict(size=12, color=theme.TEXT), name="edge value",
+        )  # fmt: skip
+    shown = np.isfinite(values)
+    scale = float(np.abs(values[shown]).max(initial=0.0)) or 1.0
+    fig.add_trace(
+        go.Scatter(
+            x=xs[shown],
+            y=ys[shown],
+            mode="text",
+            text=[f"{v:.3g}" for v in values[shown]],
+            textfont=dict(
+                size=12, color=["white" if abs(v) > 0.55 * scale else theme.TEXT for v in values[shown]]
+            ),
+            hoverinfo="skip",
+            showlegend=False,
+            name="neuron values",
+        )
+    )
 
 
 def _highlight(fig: go.Figure, selection: Selection, positions: list[np.ndarray]) -> None:
@@ -254,8 +362,11 @@ def step_diagram(
     selection: Selection | None = None,
     log_scale: bool = False,
     title: str | None = None,
+    mazur: bool = False,
+    show_values: bool = False,
 ) -> go.Figure:
-    """The diagram of one training step in one of the four phases (see ``phase_values``)."""
+    """The diagram of one training step in one of the four phases (see ``phase_values``),
+    with Mazur's names if ``mazur``, the values written on it if ``show_values``."""
     sizes = [step.a[0].shape[1]] + [w.shape[1] for w in step.weights]
     edges, edge_label, nodes, node_label = phase_values(step, phase, sample)
     return network_diagram(
@@ -267,4 +378,7 @@ def step_diagram(
         log_scale=log_scale,
         selection=selection,
         title=title,
+        names=layer_names(sizes, mazur),
+        weight_names=edge_names(sizes, mazur) if mazur and mazur_names_fit(sizes) else None,
+        show_values=show_values,
     )

@@ -49,3 +49,140 @@ SURFACE = [[0.0, "#ffffff"], [1.0, "#a8a8a8"]]
 def path_colour(index: int) -> str:
     """The colour of the ``index``-th path or run (cycling through ``PATHS``)."""
     return PATHS[index % len(PATHS)]
+
+
+# ----------------------------------------------------------------------------- presenter mode
+PRESENTER_FONT = 18  # px: the smallest chart text readable from the back of a room
+
+
+def _raise_font_sizes(node, minimum: float) -> None:
+    """Every ``size`` of every font dict (``font``, ``tickfont``, ``textfont``, ...) in a
+    figure's JSON, raised to at least ``minimum``, in place."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("selected", "unselected"):  # their fonts take a colour only
+                continue
+            if key.endswith("font") and isinstance(value, dict):
+                if isinstance(value.get("size"), (int, float)):
+                    value["size"] = max(value["size"], minimum)
+                elif "size" not in value:
+                    value["size"] = minimum
+            _raise_font_sizes(value, minimum)
+    elif isinstance(node, list):
+        for item in node:
+            _raise_font_sizes(item, minimum)
+
+
+def scale_fonts(fig, minimum: float = PRESENTER_FONT):
+    """A copy of the Plotly figure ``fig`` in which no text is smaller than ``minimum`` px:
+    the layout font, titles, ticks, legends, annotations, colour bars, text on traces, hover
+    labels, animation frames and slider labels (presenter mode)."""
+    import plotly.graph_objects as go
+
+    spec = fig.to_plotly_json()
+    layout = spec.setdefault("layout", {})
+    layout.setdefault("font", {})
+    layout.setdefault("hoverlabel", {}).setdefault("font", {})
+    layout.setdefault("legend", {}).setdefault("font", {})
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = layout.setdefault(key, {})  # Streamlit's chart theme sets smaller tick fonts
+        axis.setdefault("tickfont", {})
+        title = axis.setdefault("title", {})
+        if isinstance(title, dict):
+            title.setdefault("font", {})
+    _raise_font_sizes(spec, minimum)
+    for trace in spec.get("data", []):  # text drawn on traces inherits nothing smaller
+        if trace.get("text") is not None or "text" in str(trace.get("mode", "")):
+            trace.setdefault("textfont", {})
+            _raise_font_sizes(trace, minimum)
+    return go.Figure(spec)
+
+
+def plotly_config(select: bool = False) -> dict:
+    """The chart toolbar every page uses: Plotly's download button (PNG at 2x), no logo, and
+    no lasso or box select (kept with ``select``, for a chart whose selection a page reads)."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "backprop-lab"},
+        "modeBarButtonsToRemove": [] if select else ["lasso2d", "select2d", "autoScale2d"],
+    }
+
+
+# ----------------------------------------------------------------------------- colour themes
+# Each theme maps the light theme's colours to its own. Negative stays orange and positive blue
+# in every theme (the colour-blind-safe meaning); only their shade changes to keep the contrast.
+THEMES = ("light", "dark", "high contrast")
+_LIGHT = {
+    "background": "white",
+    "text": TEXT,
+    "muted": MUTED,
+    "grid": NEUTRAL,
+    "mid": "#f7f7f7",
+    "negative": NEGATIVE,
+    "positive": POSITIVE,
+    "label box": "rgba(255,255,255,0.85)",
+    "ink": "#000000",  # black lines (an activation's curve, the first path)
+}
+PALETTES = {
+    "light": _LIGHT,
+    "dark": {
+        "background": "#0e1117",
+        "text": "#e6e6e6",
+        "muted": "#8b929a",
+        "grid": "#2b313b",
+        "mid": "#30343c",
+        "negative": "#ff9f40",  # orange, lighter on a dark ground
+        "positive": "#4aa3df",  # blue, lighter on a dark ground
+        "label box": "rgba(14,17,23,0.85)",
+        "ink": "#f0f0f0",
+    },
+    "high contrast": {
+        "background": "white",
+        "text": "#000000",
+        "muted": "#3d3d3d",
+        "grid": "#8c8c8c",
+        "mid": "#ffffff",
+        "negative": "#d55e00",  # Okabe-Ito vermillion: orange, darker
+        "positive": "#0050a0",  # a darker blue
+        "label box": "rgba(255,255,255,0.95)",
+        "ink": "#000000",
+    },
+}
+_BACKGROUND_KEYS = ("paper_bgcolor", "plot_bgcolor", "bgcolor")
+
+
+def _swap_colours(node, mapping: dict, key: str = "") -> None:
+    """Replace, in place, every colour string of a figure's JSON found in ``mapping`` (lower
+    case); ``white`` only where it is a background, not where it is a marker or text."""
+    if isinstance(node, dict):
+        for k, value in list(node.items()):
+            if isinstance(value, str):
+                low = value.lower()
+                if low in mapping and (low != "white" or k in _BACKGROUND_KEYS):
+                    node[k] = mapping[low]
+            else:
+                _swap_colours(value, mapping, k)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, str) and value.lower() in mapping and value.lower() != "white":
+                node[i] = mapping[value.lower()]
+            else:
+                _swap_colours(value, mapping, key)
+
+
+def recolour(fig, name: str):
+    """A copy of the Plotly figure ``fig`` in colour theme ``name`` (one of ``THEMES``): the
+    light theme's background, text, grid, colour-scale middle and the orange/blue pair are
+    swapped for the theme's own (``PALETTES``). ``light`` returns ``fig`` itself."""
+    import plotly.graph_objects as go
+
+    if name not in PALETTES:
+        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    if name == "light":
+        return fig
+    target = PALETTES[name]
+    mapping = {_LIGHT[role].lower(): target[role] for role in _LIGHT}
+    mapping["black"] = target["ink"]
+    spec = fig.to_plotly_json()
+    _swap_colours(spec, mapping)
+    return go.Figure(spec)

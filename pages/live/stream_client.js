@@ -3,6 +3,9 @@
 // /live?token=..., sends Play / Pause / Step / acks, draws the newest frame once per animation
 // frame, and asks the page for a rerun (`sync`) after the learner acted. A view extends it with
 // build(), receive(buffer) (which sets this.pending), draw() and showPlaying(playing).
+// Keyboard (listenToKeys, once per view): space Play/Pause, right arrow Step, r the page's
+// Reset button; ignored while a text box, select, slider or button has the focus (a focused
+// button already answers space), or with a modifier key held.
 
 const DTYPES = { u1: Uint8Array, f4: Float32Array, i4: Int32Array };
 const SYNC_DELAY_MS = 400; // Play reruns the page this much later: the first frames come first
@@ -31,8 +34,50 @@ function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
 
+const KEY_IGNORED_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT", "BUTTON"]);
+
+function typingInto(event) {
+  const target = event.composedPath()[0] || event.target; // inside a shadow root too
+  if (!target || !target.tagName) return false;
+  if (KEY_IGNORED_TAGS.has(target.tagName) || target.isContentEditable) return true;
+  const role = target.getAttribute && target.getAttribute("role");
+  return role === "slider" || role === "combobox" || role === "textbox" || role === "spinbutton";
+}
+
+function resetLabel(button) {
+  // a Streamlit button's label, without its icon's ligature text (":material/restart_alt:")
+  const label = button.querySelector('[data-testid="stMarkdownContainer"]');
+  return (label ? label.textContent : button.textContent).trim();
+}
+
 class StreamClient {
+  listenToKeys() {
+    if (this.onKey) return;
+    this.onKey = (event) => {
+      if (!this.el || !this.el.isConnected) {
+        document.removeEventListener("keydown", this.onKey);
+        return;
+      }
+      if (event.altKey || event.ctrlKey || event.metaKey || event.repeat || typingInto(event)) return;
+      if (event.key === " ") {
+        if (this.pauseButton && !this.pauseButton.hidden) this.pause();
+        else this.play();
+      } else if (event.key === "ArrowRight") {
+        if (this.stepButton && !this.stepButton.disabled) this.stepButton.click();
+      } else if (event.key === "r" || event.key === "R") {
+        const reset = Array.from(document.querySelectorAll("button")).find((b) => resetLabel(b) === "Reset");
+        if (!reset || reset.disabled) return;
+        reset.click();
+      } else {
+        return;
+      }
+      event.preventDefault(); // no page scroll on space
+    };
+    document.addEventListener("keydown", this.onKey);
+  }
+
   update(data) {
+    this.listenToKeys();
     const first = this.token !== data.token;
     this.options = data;
     if (first) {

@@ -100,3 +100,59 @@ def test_the_edge_scale_is_stated_under_the_diagram():
     assert "width ∝ log |dL/dw|" in edge_scale_note("dL/dw", 2e-3, True)
     colorbar = next(t for t in fig.data if t.name == "neurons").marker.colorbar
     assert colorbar.title.text == "a"
+
+
+def test_every_edge_has_its_own_point_even_where_edges_cross():
+    from viz.diagram import parse_item
+
+    for sizes in ([2, 2, 2], [4, 4, 4], [3, 1, 4]):
+        fig = network_diagram(sizes, [np.ones((a, b)) for a, b in zip(sizes, sizes[1:])], [None] * len(sizes))
+        points = next(t for t in fig.data if t.name == "edge values")
+        xy = set(zip(np.round(points.x, 9), np.round(points.y, 9)))
+        assert len(xy) == sum(a * b for a, b in zip(sizes, sizes[1:]))  # 16 of 16 for a 4->4 layer
+        second = ("weight", 0, 0, 1) if sizes[1] > 1 else ("weight", 0, 1, 0)
+        assert parse_item(points.customdata[1]) == second
+    neurons = next(t for t in fig.data if t.name == "neurons")
+    assert parse_item([neurons.customdata[3]]) == ("neuron", 1, 0)
+    assert parse_item("nonsense:1") is None and parse_item(None) is None
+
+
+def test_mazur_names():
+    from viz.diagram import layer_names, weight_name
+
+    assert layer_names([2, 2, 2], mazur=True) == [["i1", "i2"], ["h1", "h2"], ["o1", "o2"]]
+    order = [(l, i, j) for l in range(2) for j in range(2) for i in range(2)]
+    names = [weight_name([2, 2, 2], l, i, j, mazur=True) for l, i, j in order]
+    assert names == [f"w{k}" for k in range(1, 9)]  # w1 = i1->h1, w2 = i2->h1, w5 = h1->o1
+    assert layer_names([2, 3, 3, 1], mazur=True)[1] == ["h11", "h12", "h13"]  # two hidden layers: ours
+
+
+def test_scale_fonts_lifts_every_text_to_18_px():
+    from viz.theme import scale_fonts
+
+    fig = network_diagram([2, 2], [np.ones((2, 2))], [None, None], show_values=True)
+    big = scale_fonts(fig, 18).to_plotly_json()
+    assert big["layout"]["font"]["size"] >= 18
+    assert all(a["font"]["size"] >= 18 for a in big["layout"]["annotations"])
+    assert all(t["textfont"]["size"] >= 18 for t in big["data"] if t.get("text") is not None)
+    assert fig.layout.font.size == 13  # the original is left alone
+
+
+def test_recolour_keeps_orange_negative_and_blue_positive_in_every_theme():
+    from viz.theme import PALETTES, THEMES, recolour
+
+    fig = network_diagram([2, 2], [np.array([[-1.0, 1.0], [0.5, -0.5]])], [None, np.array([-1.0, 1.0])])
+    assert recolour(fig, "light") is fig
+    for name in THEMES[1:]:
+        spec = recolour(fig, name).to_plotly_json()
+        palette = PALETTES[name]
+        assert spec["layout"]["paper_bgcolor"] == palette["background"]
+        colours = {t["line"]["color"] for t in spec["data"] if t.get("mode") == "lines"}
+        assert colours == {palette["negative"], palette["positive"]}
+        neurons = next(t for t in spec["data"] if t["name"] == "neurons")
+        scale = neurons["marker"]["colorscale"]
+        assert scale[0][1] == palette["negative"] and scale[-1][1] == palette["positive"]
+        edge_points = next(t for t in spec["data"] if t["name"] == "edge values")
+        assert edge_points["marker"]["color"] == "white"  # a marker's white is not a background
+    with pytest.raises(ValueError, match="unknown theme"):
+        recolour(fig, "sepia")

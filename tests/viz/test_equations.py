@@ -43,7 +43,8 @@ def test_backward_chain_rule_of_w5():
 
 def test_update_of_w1():
     (line,) = weight_equations(mazur_step(), 0, 0, 0, "update", "sigmoid", 0.5)
-    assert r"&= 0.1498 \end{aligned}" in line
+    # enough digits to see the change: 0.15 - 0.5 * 0.000438568 = 0.149781 (Mazur's w1' 0.149780716)
+    assert r"&= 0.15 - 0.5\cdot0.000438568 \\ &= 0.149781 \end{aligned}" in line
 
 
 def test_selectable_items():

@@ -1,0 +1,149 @@
+"""Classroom mode in a real browser at 1280x720 (a projector): Step by step's key views are in
+the viewport, with and without presenter mode; a click on an edge explains that weight (the two
+crossing ones too); the toggle turns presenter mode off; the live view answers the keyboard.
+Screenshots land in artifacts/screenshots/."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, assert_no_exception, wait_until_idle
+from tests.browser.test_playground import live, shown_step, wait_for_step, wait_for_view
+
+pytestmark = pytest.mark.browser
+SCREEN = {"width": 1280, "height": 720}
+
+
+def in_viewport(page: Page, locator) -> None:
+    """The element is drawn whole inside the 1280x720 window, without scrolling."""
+    box = locator.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert (
+        box["x"] + box["width"] <= SCREEN["width"] + 1 and box["y"] + box["height"] <= SCREEN["height"] + 1
+    ), box
+
+
+@pytest.mark.parametrize("present", [False, True])
+def test_step_by_step_key_views_fit_1280x720(page, app_url, present):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step" + ("?present=1" if present else ""))
+    wait_until_idle(page)
+    assert_no_exception(page)
+    in_viewport(page, page.get_by_role("button", name="Next ▶"))
+    in_viewport(page, page.get_by_test_id("stPlotlyChart").first)  # the diagram
+    in_viewport(page, page.locator(".katex-display").first)  # the arithmetic of the selection
+    in_viewport(page, page.get_by_text("What to notice"))
+    if present:
+        diagram = page.get_by_test_id("stPlotlyChart").first
+        expect(diagram.locator("text", has_text="0.593").first).to_be_visible()  # h11's value (0.5933)
+        size = diagram.locator(".annotation-text", has_text="0.25").first.evaluate(
+            "e => parseFloat(getComputedStyle(e).fontSize)"
+        )
+        assert size >= 18  # w3, the weight an edge crossing hid, is written and readable
+    page.screenshot(path=str(ARTIFACTS / f"classroom_step_by_step_present_{present}.png"))
+
+
+def test_clicking_crossing_edges_explains_each_weight(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step")
+    wait_until_idle(page)
+    select = page.get_by_role("combobox", name="Explain the arithmetic of (or click the diagram)")
+    expect(select).to_have_value("neuron y1")
+    # x1 -> h12 and x2 -> h11 cross in the middle; their points sit at 35 % and 65 % along them
+    plot = page.get_by_test_id("stPlotlyChart").first
+    for name, weight in (("x1 → h12", "0.25"), ("x2 → h11", "0.2")):
+        points = plot.locator(".scatterlayer .trace").nth(-3).locator(".point")  # the edge points
+        target = None
+        for k in range(points.count()):
+            box = points.nth(k).bounding_box()
+            target = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.move(*target)
+            page.wait_for_timeout(150)
+            hover = page.locator(".hovertext")
+            if hover.count() and name.replace(" ", "") in hover.first.text_content().replace(" ", ""):
+                break
+            target = None
+        assert target is not None, f"no point for {name}"
+        assert f"= {weight}" in page.locator(".hovertext").first.text_content()
+        page.mouse.click(*target)
+        expect(select).to_have_value(f"weight {name}", timeout=15_000)
+        wait_until_idle(page)
+    expect(page.locator(".katex-display").first).to_contain_text("0.2")
+    assert_no_exception(page)
+
+
+def test_the_toggle_turns_presenter_mode_off(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/step_by_step?present=1")
+    wait_until_idle(page)
+    assert page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593").count() >= 1
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_text("Presenter mode").click()
+    expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593")).to_have_count(
+        0, timeout=15_000
+    )
+    assert "present=1" not in page.url
+    assert_no_exception(page)
+
+
+def test_the_live_view_answers_space_right_arrow_and_r(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/playground")
+    wait_for_view(page)
+    page.locator("h1").first.click()  # the focus on no control
+    page.keyboard.press("ArrowRight")
+    wait_for_step(page, lambda s: s == 1)
+    page.keyboard.press(" ")  # play
+    wait_for_step(page, lambda s: s > 5)
+    page.keyboard.press(" ")  # pause
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=10_000)
+    paused = shown_step(page)
+    page.wait_for_timeout(1000)
+    assert shown_step(page) == paused
+    page.keyboard.press("r")
+    wait_for_step(page, lambda s: s == 0)
+    assert live(page).count() == 1
+    assert_no_exception(page)
+
+
+def test_every_chart_downloads_png_and_svg_and_a_dark_theme(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/activations?theme=dark")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.hover()
+    with page.expect_download() as svg:
+        chart.locator('[data-title="Download plot as an SVG"]').click()
+    assert svg.value.suggested_filename.endswith(".svg")
+    assert svg.value.path().read_text().startswith("<svg")
+    with page.expect_download() as png:
+        chart.locator('[data-title="Download plot as a PNG"]').click()
+    assert png.value.suggested_filename.endswith(".png")
+    assert png.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    background = chart.locator(".main-svg").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(14, 17, 23)"  # the dark theme reached the charts
+    assert_no_exception(page)
+    page.screenshot(path=str(ARTIFACTS / "classroom_activations_dark.png"))
+
+
+@pytest.mark.parametrize("path", ["learning_rate", "activations"])
+def test_theory_pages_first_chart_fits_1280x720_in_presenter_mode(page, app_url, path):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/{path}?present=1")
+    wait_until_idle(page)
+    assert_no_exception(page)
+    chart = page.get_by_test_id("stPlotlyChart").first
+    in_viewport(page, chart)
+    tick = chart.locator(".xtick text").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert tick >= 18
+    page.screenshot(path=str(ARTIFACTS / f"classroom_{path}_present.png"))
+
+
+def test_home_in_presenter_mode_says_how_to_present(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/?present=1")
+    expect(page.get_by_role("heading", name="Backprop Lab")).to_be_visible(timeout=30_000)
+    in_viewport(page, page.get_by_role("heading", name="Backprop Lab"))
+    in_viewport(page, page.get_by_test_id("stMain").get_by_test_id("stPageLink").first)
+    expect(page.get_by_text("On a projector")).to_be_visible()
+    assert_no_exception(page)
