@@ -56,6 +56,7 @@ if st.runtime.exists():
 else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
     import asyncio
     import contextlib
+    import os
 
     from starlette.routing import WebSocketRoute
 
@@ -68,9 +69,9 @@ else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
 
     @contextlib.asynccontextmanager
     async def housekeeping(_app):
-        """Every 30 s, let Streamlit free the sessions whose browser has left
-        (``pages.live.runs.expire_disconnected_sessions``; imported in the loop, after the first
-        sessions ran: see ``pages/__init__.py``)."""
+        """At start, import the app's libraries (``pages.live.warm``); then every 30 s, let
+        Streamlit free the sessions whose browser has left
+        (``pages.live.runs.expire_disconnected_sessions``)."""
 
         async def loop() -> None:
             while True:
@@ -79,6 +80,18 @@ else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
 
                 expire_disconnected_sessions()
 
+        from streamlit.runtime.pages_manager import PagesManager
+
+        # never Streamlit's legacy pages/ mode (pages/__init__.py): importing pages here, before
+        # any session, must not leave it on for the first visitor
+        PagesManager.uses_pages_directory = False
+        from pages.live import warm
+
+        warm.preload()  # the libraries now, not in the first class's runs (pages/live/warm.py)
+        if os.environ.get("BL_MEMPROBE"):  # debugging only: a memory snapshot on SIGUSR1
+            from pages.live import memprobe
+
+            memprobe.install()
         task = asyncio.create_task(loop())
         try:
             yield
