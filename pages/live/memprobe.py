@@ -150,6 +150,25 @@ def streamlit_holders() -> dict:
     return found
 
 
+def holders(kind: str = "list", sample: int = 300) -> list:
+    """What holds objects of type ``kind`` (a sample of them): the most common
+    (holder type, contents) pairs, where contents is the type of the object's first item."""
+    import random
+
+    found = [obj for obj in gc.get_objects() if type(obj).__qualname__ == kind]
+    picked = random.Random(0).sample(found, min(sample, len(found)))
+    del found
+    pairs: collections.Counter = collections.Counter()
+    for obj in picked:
+        first = type(next(iter(obj), None)).__qualname__ if hasattr(obj, "__iter__") else "-"
+        referrers = [r for r in gc.get_referrers(obj) if r is not picked]
+        holder = type(referrers[0]).__qualname__ if referrers else "none"
+        if referrers and hasattr(referrers[0], "__len__"):
+            holder += f"[{len(referrers[0])}]"
+        pairs[f"{holder} -> {kind}[{len(obj) if hasattr(obj, '__len__') else '?'}] of {first}"] += 1
+    return pairs.most_common(12)
+
+
 def snapshot(label: str = "") -> dict:
     """Everything above, in one dict."""
     gc.collect()
@@ -162,6 +181,7 @@ def snapshot(label: str = "") -> dict:
         **pymalloc(),
         **streamlit_holders(),
         **python_objects(),
+        "list_holders": holders() if os.environ.get("BL_MEMPROBE_HOLDERS") else [],
         "packages": sorted({name.split(".")[0] for name in list(sys.modules)} & HEAVY),
     }
 
