@@ -61,8 +61,7 @@ else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
     from starlette.routing import WebSocketRoute
 
     async def live_stream(websocket) -> None:
-        """``pages.live.stream.live_endpoint``, imported on first use: the first import of
-        ``pages`` must happen in a script run (see ``pages/__init__.py``)."""
+        """``pages.live.stream.live_endpoint`` (imported by ``housekeeping``'s preload)."""
         from pages.live.stream import live_endpoint
 
         await live_endpoint(websocket)
