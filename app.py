@@ -73,11 +73,22 @@ else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
         (``pages.live.runs.expire_disconnected_sessions``)."""
 
         async def loop() -> None:
+            import signal
+            import time
+
+            from pages.live import runs
+            from pages.live.memprobe import rss_mb
+
+            recycle = float(os.environ.get("BL_RECYCLE_IDLE", "0") or 0)  # set by deploy/serve.py
+            recycler = runs.Recycler(recycle, 1.2, rss_mb()) if recycle > 0 else None
             while True:
                 await asyncio.sleep(30)
-                from pages.live.runs import expire_disconnected_sessions
-
-                expire_disconnected_sessions()
+                runs.expire_disconnected_sessions()
+                if recycler and recycler.check(time.monotonic(), runs.session_count(), rss_mb()):
+                    logging.getLogger("backprop_lab").info(
+                        "idle at %.0f MB: exiting to be restarted", rss_mb()
+                    )
+                    os.kill(os.getpid(), signal.SIGTERM)  # a clean stop; serve.py starts it again
 
         from streamlit.runtime.pages_manager import PagesManager
 

@@ -231,23 +231,23 @@ def probe(pids: list[int], label: str, trim: bool = False) -> None:
                 os.kill(pid, signal.SIGUSR2 if trim else signal.SIGUSR1)
 
 
-async def wave(base: str, args, pids: list[int], number: int) -> dict:
+async def wave(base: str, args, pids, number: int) -> dict:
     """One class: every student in, then out; RSS sampled each second until ``--after`` s later."""
     results: dict = {}
     samples, done = [], asyncio.Event()
 
     async def sample():
         while not done.is_set():
-            samples.append(usage(pids)[1])
+            samples.append(usage(pids())[1])
             await asyncio.sleep(1)
 
     sampler = asyncio.create_task(sample())
-    cpu0, _ = usage(pids)
+    cpu0, _ = usage(pids())
     t0 = time.perf_counter()
     await asyncio.gather(*(student(base, args, results, i) for i in range(args.sessions)))
     wall = time.perf_counter() - t0
-    cpu1, rss_end = usage(pids)
-    probe(pids, f"wave {number} closed")
+    cpu1, rss_end = usage(pids())
+    probe(pids(), f"wave {number} closed")
     print(
         f"  wave {number}: all {args.sessions} students left; watching RSS for {args.after} s",
         file=sys.stderr,
@@ -255,8 +255,8 @@ async def wave(base: str, args, pids: list[int], number: int) -> dict:
     await asyncio.sleep(args.after)
     done.set()
     await sampler
-    _, rss_after = usage(pids)
-    probe(pids, f"wave {number} +{args.after:.0f} s", trim=True)
+    _, rss_after = usage(pids())
+    probe(pids(), f"wave {number} +{args.after:.0f} s", trim=True)
     await asyncio.sleep(2 if os.environ.get("BL_MEMPROBE") else 0)
     return {"results": results, "wall": wall, "cpu": cpu1 - cpu0, "peak": max(samples or [rss_end]),
             "after": rss_after}  # fmt: skip
@@ -265,10 +265,18 @@ async def wave(base: str, args, pids: list[int], number: int) -> dict:
 async def main_async(args) -> None:
     process, base = start_serve(args.workers)
     try:
-        pids = [p for p in descendants(process.pid) if "streamlit" in Path(f"/proc/{p}/cmdline").read_text()]
+
+        def pids() -> list[int]:  # looked up each time: serve.py restarts a recycled worker
+            found = []
+            for pid in descendants(process.pid):
+                with contextlib.suppress(OSError):
+                    if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
+                        found.append(pid)
+            return found
+
         await asyncio.sleep(2)
-        _, rss_before = usage(pids)
-        probe(pids, "before")
+        _, rss_before = usage(pids())
+        probe(pids(), "before")
         waves = [await wave(base, args, pids, number) for number in range(1, args.waves + 1)]
         for number, w in enumerate(waves, 1):
             if args.waves > 1:

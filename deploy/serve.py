@@ -40,6 +40,9 @@ ONE_THREAD = {
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "MALLOC_ARENA_MAX": "2",
+    # a worker idle this many seconds (no session at all) above 1.2x its warm RSS exits, and
+    # `watch` starts it again: the only way to give a class's peak back (pages/live/runs.py)
+    "BL_RECYCLE_IDLE": "60",
 }
 # The main config around the template: everything nginx writes stays in the run directory.
 MAIN_CONFIG = """# written by deploy/serve.py

@@ -83,3 +83,23 @@ def test_install_needs_the_variable_and_writes_one_line_per_signal(tmp_path, mon
     lines = (tmp_path / f"memprobe-{os.getpid()}.jsonl").read_text().splitlines()
     assert len(lines) == 2
     assert "before_trim" not in json.loads(lines[0]) and "before_trim" in json.loads(lines[1])
+
+
+def test_recycler_waits_for_no_session_for_the_idle_time_and_memory_above_the_factor():
+    from pages.live.runs import Recycler
+
+    recycler = Recycler(idle_seconds=60, factor=1.2, baseline_mb=150)
+    assert recycler.check(0, sessions=3, rss_mb=400) is False
+    assert recycler.check(10, sessions=0, rss_mb=400) is False  # idle from t = 10
+    assert recycler.check(69, sessions=0, rss_mb=400) is False
+    assert recycler.check(70, sessions=0, rss_mb=400) is True
+    assert recycler.check(71, sessions=0, rss_mb=170) is False  # back near its warm size: no need
+    assert recycler.check(72, sessions=1, rss_mb=400) is False  # a student came: the clock restarts
+    assert recycler.check(120, sessions=0, rss_mb=400) is False
+    assert recycler.check(180, sessions=0, rss_mb=400) is True
+
+
+def test_session_count_outside_a_server_never_allows_a_recycle():
+    from pages.live.runs import session_count
+
+    assert session_count() >= 1 << 30
