@@ -65,29 +65,52 @@ if st.runtime.exists():
 else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
     import asyncio
     import contextlib
+    import os
 
     from starlette.routing import WebSocketRoute
 
     async def live_stream(websocket) -> None:
-        """``pages.live.stream.live_endpoint``, imported on first use: the first import of
-        ``pages`` must happen in a script run (see ``pages/__init__.py``)."""
+        """``pages.live.stream.live_endpoint`` (imported by ``housekeeping``'s preload)."""
         from pages.live.stream import live_endpoint
 
         await live_endpoint(websocket)
 
     @contextlib.asynccontextmanager
     async def housekeeping(_app):
-        """Every 30 s, let Streamlit free the sessions whose browser has left
-        (``pages.live.runs.expire_disconnected_sessions``; imported in the loop, after the first
-        sessions ran: see ``pages/__init__.py``)."""
+        """At start, import the app's libraries (``pages.live.warm``); then every 30 s, let
+        Streamlit free the sessions whose browser has left
+        (``pages.live.runs.expire_disconnected_sessions``)."""
 
         async def loop() -> None:
+            import signal
+            import time
+
+            from pages.live import runs
+            from pages.live.memprobe import rss_mb
+
+            recycle = float(os.environ.get("BL_RECYCLE_IDLE", "0") or 0)  # set by deploy/serve.py
+            recycler = runs.Recycler(recycle, 1.2, rss_mb()) if recycle > 0 else None
             while True:
                 await asyncio.sleep(30)
-                from pages.live.runs import expire_disconnected_sessions
+                runs.expire_disconnected_sessions()
+                if recycler and recycler.check(time.monotonic(), runs.session_count(), rss_mb()):
+                    logging.getLogger("backprop_lab").info(
+                        "idle at %.0f MB: exiting to be restarted", rss_mb()
+                    )
+                    os.kill(os.getpid(), signal.SIGTERM)  # a clean stop; serve.py starts it again
 
-                expire_disconnected_sessions()
+        from streamlit.runtime.pages_manager import PagesManager
 
+        # never Streamlit's legacy pages/ mode (pages/__init__.py): importing pages here, before
+        # any session, must not leave it on for the first visitor
+        PagesManager.uses_pages_directory = False
+        from pages.live import warm
+
+        warm.preload()  # the libraries now, not in the first class's runs (pages/live/warm.py)
+        if os.environ.get("BL_MEMPROBE"):  # debugging only: a memory snapshot on SIGUSR1
+            from pages.live import memprobe
+
+            memprobe.install()
         task = asyncio.create_task(loop())
         try:
             yield

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -218,31 +220,74 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
 
 
+def probe(pids: list[int], label: str, trim: bool = False) -> None:
+    """With BL_MEMPROBE set (the workers inherit it), ask every worker for a memory snapshot
+    (pages/live/memprobe.py; ``trim``: and one after a malloc_trim); a label line goes to stderr
+    so the snapshots can be matched."""
+    if os.environ.get("BL_MEMPROBE"):
+        print(f"  memprobe: {label} at {time.time():.1f}", file=sys.stderr)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGUSR2 if trim else signal.SIGUSR1)
+
+
+async def wave(base: str, args, pids, number: int) -> dict:
+    """One class: every student in, then out; RSS sampled each second until ``--after`` s later."""
+    results: dict = {}
+    samples, done = [], asyncio.Event()
+
+    async def sample():
+        while not done.is_set():
+            samples.append(usage(pids())[1])
+            await asyncio.sleep(1)
+
+    sampler = asyncio.create_task(sample())
+    cpu0, _ = usage(pids())
+    t0 = time.perf_counter()
+    await asyncio.gather(*(student(base, args, results, i) for i in range(args.sessions)))
+    wall = time.perf_counter() - t0
+    cpu1, rss_end = usage(pids())
+    probe(pids(), f"wave {number} closed")
+    print(
+        f"  wave {number}: all {args.sessions} students left; watching RSS for {args.after} s",
+        file=sys.stderr,
+    )
+    await asyncio.sleep(args.after)
+    done.set()
+    await sampler
+    _, rss_after = usage(pids())
+    probe(pids(), f"wave {number} +{args.after:.0f} s", trim=True)
+    await asyncio.sleep(2 if os.environ.get("BL_MEMPROBE") else 0)
+    return {"results": results, "wall": wall, "cpu": cpu1 - cpu0, "peak": max(samples or [rss_end]),
+            "after": rss_after}  # fmt: skip
+
+
 async def main_async(args) -> None:
     process, base = start_serve(args.workers)
     try:
-        pids = [p for p in descendants(process.pid) if "streamlit" in Path(f"/proc/{p}/cmdline").read_text()]
+
+        def pids() -> list[int]:  # looked up each time: serve.py restarts a recycled worker
+            found = []
+            for pid in descendants(process.pid):
+                with contextlib.suppress(OSError):
+                    if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text():
+                        found.append(pid)
+            return found
+
         await asyncio.sleep(2)
-        cpu0, rss_before = usage(pids)
-        results: dict = {}
-        samples, done = [], asyncio.Event()
-
-        async def sample():
-            while not done.is_set():
-                samples.append(usage(pids)[1])
-                await asyncio.sleep(1)
-
-        sampler = asyncio.create_task(sample())
-        t0 = time.perf_counter()
-        await asyncio.gather(*(student(base, args, results, i) for i in range(args.sessions)))
-        wall = time.perf_counter() - t0
-        cpu1, rss_end = usage(pids)
-        print(f"  all {args.sessions} students left; watching RSS for {args.after} s", file=sys.stderr)
-        await asyncio.sleep(args.after)
-        done.set()
-        await sampler
-        _, rss_after = usage(pids)
-        report(args, results, wall, cpu1 - cpu0, rss_before, max(samples or [rss_end]), rss_after)
+        _, rss_before = usage(pids())
+        probe(pids(), "before")
+        waves = [await wave(base, args, pids, number) for number in range(1, args.waves + 1)]
+        for number, w in enumerate(waves, 1):
+            if args.waves > 1:
+                print(f"wave {number} of {args.waves}:")
+            report(args, w["results"], w["wall"], w["cpu"], rss_before, w["peak"], w["after"])
+        if args.waves > 1:
+            print(
+                f"bench_classroom: {args.waves} waves of {args.sessions} sessions, RSS before "
+                f"{rss_before:.0f} MB, {args.after:.0f} s after each wave "
+                + ", ".join(f"{w['after']:.0f} MB ({w['after'] / rss_before:.2f}x)" for w in waves)
+            )
     finally:
         process.terminate()
         try:
@@ -300,11 +345,12 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--ramp", type=float, default=10)
     parser.add_argument("--after", type=float, default=180, help="seconds to watch RSS after all left")
+    parser.add_argument("--waves", type=int, default=1, help="classes one after the other (RSS after each)")
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= 500 or args.seconds <= 0 or args.workers < 1:
-        parser.error("need 1-500 sessions, seconds > 0, workers >= 1")
+    if not 1 <= args.sessions <= 500 or args.seconds <= 0 or args.workers < 1 or args.waves < 1:
+        parser.error("need 1-500 sessions, seconds > 0, workers >= 1, waves >= 1")
     return args
 
 

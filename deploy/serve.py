@@ -34,11 +34,15 @@ STREAMLIT_FLAGS = ["--server.headless", "true", "--server.fileWatcherType", "non
                    "--browser.gatherUsageStats", "false"]  # fmt: skip
 # One BLAS thread per process, and two malloc arenas: glibc gives every thread (the live view's
 # training thread, Streamlit's script threads) an arena of its own and keeps freed memory there.
+# Values already in the environment win (MALLOC_ARENA_MAX=1, MALLOC_MMAP_THRESHOLD_=... to try).
 ONE_THREAD = {
     "OMP_NUM_THREADS": "1",
     "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "MALLOC_ARENA_MAX": "2",
+    # a worker idle this many seconds (no session at all) above 1.2x its warm RSS exits, and
+    # `watch` starts it again: the only way to give a class's peak back (pages/live/runs.py)
+    "BL_RECYCLE_IDLE": "60",
 }
 # The main config around the template: everything nginx writes stays in the run directory.
 MAIN_CONFIG = """# written by deploy/serve.py
@@ -108,7 +112,7 @@ class Cluster:
                    "--server.address", "127.0.0.1", "--server.port", str(port)]  # fmt: skip
         with open(self.run_dir / f"worker-{port}.log", "a") as log:
             process = subprocess.Popen(
-                command, cwd=ROOT, env={**os.environ, **ONE_THREAD}, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=ROOT, env={**ONE_THREAD, **os.environ}, stdout=log, stderr=subprocess.STDOUT
             )
         self.workers[port] = process
         return process

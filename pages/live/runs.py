@@ -166,3 +166,39 @@ def _streamlit_session_alive(session_id: str) -> bool:
 
 
 REGISTRY = Registry(is_alive=_streamlit_session_alive)  # the process's one registry of live runs
+
+
+class Recycler:
+    """When a worker behind ``deploy/serve.py`` may exit to give its memory back.
+
+    After a class has left, the sessions are freed (their objects are gone) but the process
+    keeps its peak: Python's small-object arenas go back only when wholly empty and glibc's
+    heap is cut into pieces ``malloc_trim`` cannot return. A fresh process is the only way back
+    to the idle footprint, so a supervised worker that has had no session (active or stored)
+    for ``idle_seconds`` while its RSS is above ``factor`` x ``baseline_mb`` (its RSS once
+    warm, before any session) exits cleanly and serve.py starts it again. Never with sessions:
+    no student loses a network. ``check`` takes the clock as an argument (unit-tested)."""
+
+    def __init__(self, idle_seconds: float, factor: float, baseline_mb: float) -> None:
+        self.idle_seconds, self.factor, self.baseline_mb = idle_seconds, factor, baseline_mb
+        self.idle_since: float | None = None
+
+    def check(self, now: float, sessions: int, rss_mb: float) -> bool:
+        """True when the worker should exit now."""
+        if sessions:
+            self.idle_since = None
+            return False
+        if self.idle_since is None:
+            self.idle_since = now
+        return now - self.idle_since >= self.idle_seconds and rss_mb > self.factor * self.baseline_mb
+
+
+def session_count() -> int:
+    """Sessions this Streamlit server holds, connected or stored (a large number if unknown)."""
+    try:
+        from streamlit import runtime
+
+        manager = runtime.get_instance()._session_mgr
+        return len(manager.list_sessions())
+    except Exception:  # noqa: BLE001 - unknown: never recycle
+        return 1 << 30
