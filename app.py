@@ -61,7 +61,10 @@ def start_afresh() -> None:
 
 
 if st.runtime.exists():
-    draw_navigation()
+    from pages.live.runs import REGISTRY
+
+    with REGISTRY.script_run():  # training yields to page runs meanwhile (pages/live/share.py)
+        draw_navigation()
 else:  # imported by `streamlit run`: the ASGI app, with the live stream's route
     import asyncio
     import contextlib

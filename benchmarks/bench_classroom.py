@@ -66,8 +66,11 @@ class Student(tool.Session):
 
     def _scan(self, element) -> None:
         super()._scan(element)
-        if element.WhichOneof("type") == "bidi_component":
-            self.token = json.loads(element.bidi_component.json).get("token", self.token)
+        if element.WhichOneof("type") == "bidi_component" and element.bidi_component.json:
+            # the live view's data carries its token; other components (the SVG button) none
+            data = json.loads(element.bidi_component.json)
+            if isinstance(data, dict) and data.get("token"):
+                self.token = data["token"]
 
     async def connect(self, timeout: float) -> None:
         from websockets import connect

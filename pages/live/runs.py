@@ -83,6 +83,7 @@ class Registry:
         self._runs: weakref.WeakValueDictionary[str, LiveRun] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
         self.is_alive = is_alive
+        self._scripts = 0  # page script runs in progress in this process (``script_run``)
 
     def register(self, run: LiveRun) -> str:
         with self._lock:
@@ -117,6 +118,22 @@ class Registry:
         with self._lock:
             runs = list(self._runs.values())
         return sum(1 for run in runs if run.playing)
+
+    @contextlib.contextmanager
+    def script_run(self):
+        """Around a page script run (app.py): while one is in progress, training yields to it
+        (``share.yield_seconds``), so a widget change answers quickly however many tabs play."""
+        with self._lock:
+            self._scripts += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._scripts -= 1
+
+    def scripts_running(self) -> int:
+        with self._lock:
+            return self._scripts
 
 
 def release_memory() -> None:

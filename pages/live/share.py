@@ -12,6 +12,9 @@ tab redraws several times a second instead of one tab stalling everyone.
 step allowance per slice, and measures the steps per second actually reached, so a page can say
 "server busy: training at N steps/s" when the share, not the target, limits it.
 
+While a page script runs (a student changed a widget), training sleeps as long as each slice it
+trains (``yield_seconds``): the answer to a click comes before more training.
+
 All of it takes its clock as an argument: unit-tested with fake clocks.
 """
 
@@ -35,6 +38,8 @@ MAX_SLICE = _setting("MAX_SLICE_S", 0.015)  # seconds of training per slice for 
 MIN_SLICE = _setting("MIN_SLICE_S", 0.002)  # never less, however many runs play
 CYCLE_BUDGET = _setting("CYCLE_BUDGET_S", 0.020)  # training time shared by all runs per cycle
 MAX_STREAMS = int(_setting("MAX_STREAMS", 200))  # live streams one process accepts
+# while a page script runs, training sleeps this many times each slice (0: never yields)
+SCRIPT_YIELD = 0.0 if os.environ.get("BL_SCRIPT_YIELD") == "0" else _setting("SCRIPT_YIELD", 1.0)
 
 
 def slice_seconds(playing: int) -> float:
@@ -42,6 +47,13 @@ def slice_seconds(playing: int) -> float:
     if playing <= 1:
         return MAX_SLICE
     return min(MAX_SLICE, max(MIN_SLICE, CYCLE_BUDGET / playing))
+
+
+def yield_seconds(slice_s: float, scripts_running: int, factor: float = SCRIPT_YIELD) -> float:
+    """How long the training thread sleeps after a slice of ``slice_s`` seconds: ``factor`` times
+    the slice while any page script run is in progress (the GIL is then free for it: a widget
+    change of one student is not queued behind forty students' training), else not at all."""
+    return factor * slice_s if scripts_running > 0 else 0.0
 
 
 def is_limited(playing: int) -> bool:

@@ -163,7 +163,9 @@ class Stream:
                 await asyncio.wait_for(self.wakeup.wait(), timeout)
 
     def work(self, run: LiveRun, playing: bool, want_frame: bool, commands: list[dict]):
-        """On the training thread: commands, a training slice, and the frames to send."""
+        """On the training thread: commands, a training slice, and the frames to send; then, while
+        a page script runs in this process, a sleep as long as the slice (outside the run's lock)."""
+        pause = 0.0
         with run.lock:
             model = run.model
             for message in commands:
@@ -176,8 +178,10 @@ class Stream:
                 now = time.perf_counter()
                 playing_now = self.registry.playing_count()
                 allowance = self.pace.allowance(now, model.steps_per_epoch, model.target_epochs_per_s)
-                trained = model.train(share.slice_seconds(playing_now), allowance, lambda: not run.playing)
+                slice_s = share.slice_seconds(playing_now)
+                trained = model.train(slice_s, allowance, lambda: not run.playing)
                 self.pace.record(time.perf_counter(), trained)
+                pause = share.yield_seconds(slice_s, self.registry.scripts_running())
                 if not model.can_train or getattr(model, "stopped", None):
                     run.playing = False  # diverged or the stop condition holds: the frame says so
             pause_at, self.pause_at = self.pause_at, None
@@ -201,4 +205,6 @@ class Stream:
                 frames.append(model.state_frame(self.seq, extra))
                 self.sent_version, self.sent_playing = model.version, playing_now
                 self.force_frame = False
-            return frames, trained
+        if pause:
+            time.sleep(pause)  # the GIL is the page script's meanwhile
+        return frames, trained

@@ -80,6 +80,19 @@ def test_a_lone_run_gets_the_full_slice_and_many_share_the_cycle_never_below_the
     assert slices == sorted(slices, reverse=True)
 
 
+def test_training_yields_to_page_script_runs_only_while_one_is_in_progress():
+    registry = Registry()
+    assert registry.scripts_running() == 0 and share.yield_seconds(0.01, 0, factor=1.0) == 0.0
+    with registry.script_run():
+        with registry.script_run():
+            assert registry.scripts_running() == 2
+        assert share.yield_seconds(0.01, registry.scripts_running(), factor=1.0) == 0.01
+        assert share.yield_seconds(0.01, registry.scripts_running(), factor=0.0) == 0.0
+    with pytest.raises(RuntimeError), registry.script_run():  # a run that raises (rerun, stop)
+        raise RuntimeError
+    assert registry.scripts_running() == 0
+
+
 def test_pace_allows_steps_at_the_target_rate_without_banking_a_burst():
     pace = share.Pace()
     assert pace.allowance(0.0, 25, None) is None  # as fast as possible
