@@ -35,6 +35,7 @@ from pages.live.runs import LiveRun
 from pages.playground_file import ModelFileError, export_model, import_model
 from pages.playground_live import PlaygroundLive
 from pages.playground_state import (
+    APP_WIDE_KEYS,
     BATCH_RANGE,
     CLIP_RANGE,
     DEFAULTS,
@@ -311,8 +312,10 @@ def restore_widgets(config: PlaygroundConfig) -> None:
 
 
 def sync_url(config: PlaygroundConfig) -> None:
-    query = to_query(config)
-    if st.query_params.to_dict() != query:
+    """The address shows ``config`` (``to_query``), keeping presenter mode and the theme's keys."""
+    current = st.query_params.to_dict()
+    query = {**to_query(config), **{k: v for k, v in current.items() if k in APP_WIDE_KEYS}}
+    if current != query:
         st.query_params.from_dict(query)
 
 

@@ -393,6 +393,10 @@ TF_HIDE_NAMES = {
     "hideText": "text",
 }
 
+# Address keys every page reads (``pages.presenter.PARAM`` and ``THEME_PARAM``: presenter mode,
+# the colour theme); the Playground's readers pass over them without an "unknown key" notice.
+APP_WIDE_KEYS = frozenset({"present", "theme"})
+
 
 def hide_target(key: str) -> str | None:
     """The control a ``<name>_hide`` key hides (``name`` ours or TF's), or None."""
@@ -581,6 +585,8 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     except Exception:  # noqa: BLE001 - a hostile mapping must not crash the page
         return DEFAULTS, ["The link's settings could not be read; using the defaults."]
     for key, raw in items:
+        if key in APP_WIDE_KEYS:  # presenter mode and the colour theme: every page's, not ours
+            continue
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
         hidden = hide_target(key) if isinstance(key, str) else None

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from pages.playground_state import (
+    APP_WIDE_KEYS,
     DEFAULTS,
     HIDE_SUFFIX,
     MAX_NOTICES,
@@ -147,6 +148,8 @@ def _read_pairs(pairs: dict[str, str], values: dict[str, Any], notices: list[str
     hides: list[str] = []
     unknown: list[str] = []
     for key, text in pairs.items():
+        if key in APP_WIDE_KEYS:  # presenter mode and the theme, in a link pasted from this app
+            continue
         if key.endswith(HIDE_SUFFIX):
             target = TF_HIDE_NAMES.get(key[: -len(HIDE_SUFFIX)])
             if target is None:

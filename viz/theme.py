@@ -186,3 +186,72 @@ def recolour(fig, name: str):
     spec = fig.to_plotly_json()
     _swap_colours(spec, mapping)
     return go.Figure(spec)
+
+
+# ----------------------------------------------------------------------------- live views
+# The live views' canvas colours per theme (pages/live/stream_client.js LIGHT_INK is the light
+# one): text, muted text, frames, grid lines, the background, the highlight, the point rim, the
+# box under a value, an alert's text, the primary button (``positive``; dark keeps the light blue
+# button, white on it reads better than on the lighter blue).
+LIVE_INK = {
+    "light": {},
+    "dark": {
+        "text": "#e6e6e6",
+        "muted": "#a3a9b1",
+        "frame": "#4a505c",
+        "grid": "#2b313b",
+        "background": "#0e1117",
+        "highlight": "#ff6b6b",
+        "rim": "#0e1117",
+        "labelBox": "rgba(14,17,23,0.85)",
+        "alert": "#ff8a80",
+    },
+    "high contrast": {
+        "text": "#000000",
+        "muted": "#3d3d3d",
+        "frame": "#000000",
+        "grid": "#8c8c8c",
+        "background": "#ffffff",
+        "highlight": "#d62728",
+        "rim": "#ffffff",
+        "labelBox": "rgba(255,255,255,0.95)",
+        "positive": PALETTES["high contrast"]["positive"],
+    },
+}
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def ramp(name: str, levels: int = 256) -> list[str]:
+    """The theme's diverging ramp as ``levels`` ``#rrggbb`` colours: negative (orange) through the
+    theme's middle to positive (blue), linear in RGB; byte value ``b`` of a live map is colour
+    ``ramp[b]`` (light: the same ends as ``DIVERGING``)."""
+    if name not in PALETTES:
+        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    colours = PALETTES[name]
+    neg, mid, pos = (_hex_rgb(colours[role]) for role in ("negative", "mid", "positive"))
+    out = []
+    for index in range(levels):
+        t = 2.0 * index / (levels - 1) - 1.0  # -1 .. 1
+        a, b, f = (mid, neg, -t) if t < 0 else (mid, pos, t)
+        out.append("#" + "".join(f"{round(a[k] + (b[k] - a[k]) * f):02x}" for k in range(3)))
+    return out
+
+
+def live_display(name: str, present: bool) -> dict:
+    """The display options every live view gets (``pages/live/component.py``): ``present``
+    (canvas text at least ``font`` px), ``theme``, the theme's canvas ``ink`` and diverging
+    ``palette`` (replacing the light ramp whose two ends are ``light_ramp_ends``)."""
+    if name not in PALETTES:
+        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    return {
+        "present": bool(present),
+        "font": PRESENTER_FONT,
+        "theme": name,
+        "ink": dict(LIVE_INK[name]),
+        "palette": ramp(name) if name != "light" else None,
+        "light_ramp_ends": [NEGATIVE.lower(), POSITIVE.lower()],
+    }

@@ -7,7 +7,12 @@ The JS (``live_view.js``) opens ``/live?token=...`` and draws the frames; its ``
 changed, so the page's own controls (replay, resume) follow the stream.
 
 ``deep_view(run, options, key)`` is the same for the Vanishing page's A/B view
-(``deep_view.js``, ``deep_view.css``): the same contract, the same stream.
+(``deep_view.js``, ``deep_view.css``): the same contract, the same stream; ``digits_view`` for
+the Image recognition page.
+
+Every view also gets ``display`` (``viz.theme.live_display``: presenter mode's larger canvas
+text, the colour theme's ink and ramp), read here from ``pages.presenter`` so no page passes
+it, and under each view the keyboard caption (``widgets.keyboard_caption``) of its shortcuts.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from pages import presenter, widgets
 from pages.live.runs import REGISTRY, LiveRun
+from viz import theme
 
 _HERE = Path(__file__).parent
 
@@ -24,6 +31,24 @@ _HERE = Path(__file__).parent
 def _script(view: str) -> str:
     """A view's JS: the shared stream client (``stream_client.js``), then the view itself."""
     return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("stream_client.js", view))
+
+
+def display_options() -> dict:
+    """The live views' ``display`` option: presenter mode and the colour theme of this session."""
+    return theme.live_display(presenter.theme_name(), presenter.is_on())
+
+
+def _mount(component, run: LiveRun, options: dict, key: str, on_sync):
+    """Register ``run`` and mount ``component`` with ``options`` plus ``display``; then the
+    keyboard caption."""
+    REGISTRY.register(run)
+    result = component(
+        data={"token": run.token, **options, "display": display_options()},
+        key=key,
+        on_sync_change=on_sync or (lambda: None),
+    )
+    widgets.keyboard_caption()
+    return result
 
 
 _COMPONENT = st.components.v2.component(
@@ -36,12 +61,7 @@ _COMPONENT = st.components.v2.component(
 
 def live_view(run: LiveRun, options: dict, key: str, on_sync=None):
     """Mount (or update) the live view of ``run``; returns the component's result."""
-    REGISTRY.register(run)
-    return _COMPONENT(
-        data={"token": run.token, **options},
-        key=key,
-        on_sync_change=on_sync or (lambda: None),
-    )
+    return _mount(_COMPONENT, run, options, key, on_sync)
 
 
 _DEEP = st.components.v2.component(
@@ -54,12 +74,7 @@ _DEEP = st.components.v2.component(
 
 def deep_view(run: LiveRun, options: dict, key: str, on_sync=None):
     """Mount (or update) the Vanishing page's live A/B view of ``run``; returns its result."""
-    REGISTRY.register(run)
-    return _DEEP(
-        data={"token": run.token, **options},
-        key=key,
-        on_sync_change=on_sync or (lambda: None),
-    )
+    return _mount(_DEEP, run, options, key, on_sync)
 
 
 _DIGITS = st.components.v2.component(
@@ -72,9 +87,4 @@ _DIGITS = st.components.v2.component(
 
 def digits_view(run: LiveRun, options: dict, key: str, on_sync=None):
     """Mount (or update) the Image recognition page's live view of ``run``; returns its result."""
-    REGISTRY.register(run)
-    return _DIGITS(
-        data={"token": run.token, **options},
-        key=key,
-        on_sync_change=on_sync or (lambda: None),
-    )
+    return _mount(_DIGITS, run, options, key, on_sync)

@@ -120,8 +120,7 @@ class DeepView extends StreamClient {
       this.setup = frame;
       this.rows = {};
       for (const r of h.runs) this.rows[r.name] = new Rows(r.layers);
-      this.lut = h.palette.map(hexRgb);
-      this.buildHeats();
+            this.buildHeats();
       return;
     }
     for (const r of h.runs) {
@@ -204,15 +203,15 @@ class DeepView extends StreamClient {
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, hgt);
-    ctx.font = "12px sans-serif";
+    ctx.font = this.font(12);
     return { ctx, w, h: hgt };
   }
 
   frameBox(ctx, w, h, title, pad) {
-    ctx.fillStyle = "#3a3a3a";
+    ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
     ctx.fillText(title, 4, 2);
-    ctx.strokeStyle = "#c8c8c8";
+    ctx.strokeStyle = this.ink("frame");
     ctx.lineWidth = 1;
     ctx.strokeRect(pad.L, pad.T, w - pad.L - pad.R, h - pad.T - pad.B);
   }
@@ -221,13 +220,13 @@ class DeepView extends StreamClient {
     // labels at whole decades (at most about 6), log10 values lo..hi
     const span = Math.max(1, Math.ceil(hi) - Math.floor(lo));
     const every = Math.max(1, Math.ceil(span / 6));
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "middle";
     ctx.textAlign = "right";
     for (let d = Math.ceil(lo); d <= Math.floor(hi); d++) {
       if (d % every !== 0) continue;
       ctx.fillText("1e" + d, pad.L - 4, py(d));
-      ctx.strokeStyle = "#eeeeee";
+      ctx.strokeStyle = this.ink("grid");
       ctx.beginPath(); ctx.moveTo(pad.L, py(d)); ctx.lineTo(this._w - pad.R, py(d)); ctx.stroke();
     }
     ctx.textAlign = "left";
@@ -245,7 +244,7 @@ class DeepView extends StreamClient {
   drawNorms(width) {
     const { ctx, w, h } = this.fit(this.normCanvas, width, 250);
     this._w = w;
-    const pad = { L: 44, T: 34, B: 30, R: 8 };
+    const pad = this.pads({ L: 44, T: 34, B: 30, R: 8 });
     const a = this.state.arrays, runs = this.setup.header.runs;
     const lines = [];
     for (const r of runs) {
@@ -257,12 +256,12 @@ class DeepView extends StreamClient {
     this.frameBox(ctx, w, h, `Gradient per layer at step ${this.state.header.step}${shown} (log)`, pad);
     const maxL = Math.max(...runs.map((r) => r.layers));
     const px = (l) => pad.L + (maxL <= 1 ? 0.5 : l / (maxL - 1)) * (w - pad.L - pad.R);
-    ctx.fillStyle = "#9aa0a6";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "top";
     ctx.fillText("◀ input side", pad.L + 2, h - pad.B + 3);
     ctx.textAlign = "right";
     ctx.fillText("output side ▶", w - pad.R - 2, h - pad.B + 3);
-    ctx.fillText("layer", (w + pad.L) / 2 + 14, h - pad.B + 15);
+    ctx.fillText("layer", (w + pad.L) / 2 + 14, h - pad.B + 3 + this.px(12));
     ctx.textAlign = "left";
     if (!range) return;
     const [lo, hi] = range;
@@ -290,11 +289,11 @@ class DeepView extends StreamClient {
       for (const [dash, what] of [[[], "dL/dW"], [[2, 3], "dL/dz"]]) {
         ctx.setLineDash(dash);
         ctx.strokeStyle = r.color;
-        ctx.beginPath(); ctx.moveTo(x, 24); ctx.lineTo(x + 18, 24); ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(x, pad.T - 10); ctx.lineTo(x + 18, pad.T - 10); ctx.stroke();
         ctx.setLineDash([]);
-        ctx.fillStyle = "#3a3a3a";
+        ctx.fillStyle = this.ink("text");
         const text = `${r.name}: ${what}`;
-        ctx.fillText(text, x + 22, 24);
+        ctx.fillText(text, x + 22, pad.T - 10);
         x += 30 + ctx.measureText(text).width;
       }
     }
@@ -302,7 +301,7 @@ class DeepView extends StreamClient {
 
   drawLoss(width) {
     const { ctx, w, h } = this.fit(this.lossCanvas, width, 250);
-    const pad = { L: 44, T: 34, B: 30, R: 8 };
+    const pad = this.pads({ L: 44, T: 34, B: 30, R: 8 });
     const runs = this.setup.header.runs;
     this.frameBox(ctx, w, h, "Batch loss (log)", pad);
     let x0 = Infinity, x1 = -Infinity;
@@ -318,7 +317,7 @@ class DeepView extends StreamClient {
     const py = (v) => pad.T + (1 - (v - lo) / (hi - lo)) * (h - pad.T - pad.B);
     this._w = w;
     this.decadeTicks(ctx, lo, hi, py, pad);
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "top";
     ctx.fillText("step " + x0.toLocaleString("en"), pad.L, h - pad.B + 3);
     ctx.textAlign = "right";
@@ -343,11 +342,11 @@ class DeepView extends StreamClient {
         ctx.beginPath(); ctx.arc(px(rows.steps[0]), py(rows.loss[0]), 3, 0, 2 * Math.PI); ctx.fill();
       }
       ctx.fillStyle = r.color;
-      ctx.fillRect(lx, 20, 18, 3);
-      ctx.fillStyle = "#3a3a3a";
+      ctx.fillRect(lx, pad.T - 11, 18, 3);
+      ctx.fillStyle = this.ink("text");
       ctx.textBaseline = "middle";
-      ctx.fillText(r.name, lx + 22, 22);
-      lx += 50;
+      ctx.fillText(r.name, lx + 22, pad.T - 10);
+      lx += 30 + ctx.measureText(r.name).width;
     }
     this.marker(ctx, px, pad, h);
   }
@@ -388,7 +387,7 @@ class DeepView extends StreamClient {
   drawHeats(width) {
     const s = this.setup.header, runs = s.runs;
     const [lo, hi] = this.colourRange();
-    const lut = this.lut;
+    const lut = this.rampLut;
     const colour = (v) => {
       if (v === -Infinity) return lut[0];
       if (!isFinite(v)) return null; // NaN, +inf: a gap
@@ -403,8 +402,8 @@ class DeepView extends StreamClient {
     for (const r of runs) {
       const canvas = this.heatCanvases[r.name];
       const { ctx, w, h } = this.fit(canvas, each, 230);
-      const pad = { L: 40, T: 18, B: 18, R: 6 };
-      ctx.fillStyle = "#3a3a3a";
+      const pad = this.pads({ L: 40, T: 18, B: 18, R: 6 });
+      ctx.fillStyle = this.ink("text");
       ctx.textBaseline = "top";
       const label = `${r.name}: ${r.label}`;
       ctx.fillText(label.length > 72 ? label.slice(0, 71) + "…" : label, 4, 2);
@@ -429,16 +428,16 @@ class DeepView extends StreamClient {
         off.getContext("2d").putImageData(image, 0, 0);
         ctx.imageSmoothingEnabled = false;
         ctx.drawImage(off, pad.L, pad.T, pw, ph);
-        ctx.fillStyle = "#6a6a6a";
+        ctx.fillStyle = this.ink("muted");
         ctx.fillText("step " + x0.toLocaleString("en"), pad.L, h - pad.B + 3);
         ctx.textAlign = "right";
         ctx.fillText("step " + rows.steps[n - 1].toLocaleString("en"), w - pad.R, h - pad.B + 3);
         ctx.textAlign = "left";
         this.marker(ctx, (v) => pad.L + ((v - x0) / (x1 - x0)) * pw, pad, h);
       }
-      ctx.strokeStyle = "#c8c8c8";
+      ctx.strokeStyle = this.ink("frame");
       ctx.strokeRect(pad.L, pad.T, pw, ph);
-      ctx.fillStyle = "#6a6a6a";
+      ctx.fillStyle = this.ink("muted");
       ctx.textAlign = "right";
       ctx.textBaseline = "middle";
       ctx.fillText(String(L), pad.L - 4, pad.T + 6);
@@ -455,14 +454,14 @@ class DeepView extends StreamClient {
   }
 
   drawColourbar(width, lo, hi, unit) {
-    const { ctx, w } = this.fit(this.colourbar, Math.min(width, 520), 34);
+    const { ctx, w } = this.fit(this.colourbar, Math.min(width, 520), this.pads({ h: 34 }).h);
     const barW = w - 120;
     for (let x = 0; x < barW; x++) {
-      const c = this.lut[Math.round((x / (barW - 1)) * 255)];
+      const c = this.rampLut[Math.round((x / (barW - 1)) * 255)];
       ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
       ctx.fillRect(40 + x, 4, 1, 12);
     }
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "top";
     ctx.fillText(lo.toFixed(1), 4, 4);
     ctx.fillText(hi.toFixed(1), 44 + barW, 4);

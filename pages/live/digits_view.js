@@ -96,8 +96,7 @@ class DigitsView extends StreamClient {
     const h = frame.header;
     if (h.kind === "setup") {
       this.setup = frame;
-      this.lut = h.palette.map(hexRgb);
-      this.curves = this.emptyCurves();
+            this.curves = this.emptyCurves();
       return;
     }
     if (h.curves === "replace") this.curves = this.emptyCurves();
@@ -161,7 +160,7 @@ class DigitsView extends StreamClient {
     const ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, hgt);
-    ctx.font = "12px sans-serif";
+    ctx.font = this.font(12);
     return { ctx, w, h: hgt };
   }
 
@@ -180,25 +179,25 @@ class DigitsView extends StreamClient {
     ctx.imageSmoothingEnabled = false;
     for (let u = 0; u < units; u++) {
       for (let p = 0; p < side * side; p++) {
-        const c = this.lut[images.data[u * side * side + p]];
+        const c = this.rampLut[images.data[u * side * side + p]];
         image.data[4 * p] = c[0]; image.data[4 * p + 1] = c[1]; image.data[4 * p + 2] = c[2]; image.data[4 * p + 3] = 255;
       }
       offCtx.putImageData(image, 0, 0);
       const x = (u % cols) * (cell + gap), y = Math.floor(u / cols) * (cell + gap);
       ctx.drawImage(off, x, y, cell, cell);
     }
-    this.drawColourbar(Math.min(width, 360), this.state.header.w_scale);
+    this.drawColourbar(Math.min(width, this.pads({ w: 360 }).w), this.state.header.w_scale);
   }
 
   drawColourbar(width, scale) {
-    const { ctx, w } = this.fit(this.colourbar, width, 34);
+    const { ctx, w } = this.fit(this.colourbar, width, this.pads({ h: 34 }).h);
     const barW = w - 100;
     for (let x = 0; x < barW; x++) {
-      const c = this.lut[Math.round((x / (barW - 1)) * 255)];
+      const c = this.rampLut[Math.round((x / (barW - 1)) * 255)];
       ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
       ctx.fillRect(50 + x, 4, 1, 12);
     }
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "top";
     ctx.fillText("−" + scale.toPrecision(2), 4, 4);
     ctx.fillText("+" + scale.toPrecision(2), 54 + barW, 4);
@@ -207,12 +206,12 @@ class DigitsView extends StreamClient {
 
   drawCurves(width) {
     const { ctx, w, h } = this.fit(this.curveCanvas, width, 210);
-    const pad = { L: 40, T: 24, B: 22, R: 40 };
+    const pad = this.pads({ L: 40, T: 24, B: 22, R: 40 });
     const c = this.curves, n = c.step.length, s = this.setup.header.colours;
-    ctx.fillStyle = "#3a3a3a";
+    ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
     ctx.fillText("Accuracy (solid, left axis) and loss (dashed, right axis)", 4, 2);
-    ctx.strokeStyle = "#c8c8c8";
+    ctx.strokeStyle = this.ink("frame");
     ctx.strokeRect(pad.L, pad.T, w - pad.L - pad.R, h - pad.T - pad.B);
     const x0 = n ? c.step[0] : 0, x1 = n ? Math.max(c.step[n - 1], x0 + 1) : 1;
     let lossMax = 0;
@@ -221,12 +220,12 @@ class DigitsView extends StreamClient {
     const px = (v) => pad.L + ((v - x0) / (x1 - x0)) * (w - pad.L - pad.R);
     const pyAcc = (v) => pad.T + (1 - v) * (h - pad.T - pad.B);
     const pyLoss = (v) => pad.T + (1 - v / lossMax) * (h - pad.T - pad.B);
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "middle";
     ctx.textAlign = "right";
     for (const v of [0, 0.5, 0.95, 1]) {
       if (v !== 1) ctx.fillText(Math.round(v * 100) + "%", pad.L - 3, pyAcc(v));
-      ctx.strokeStyle = v === 0.95 ? "#d0d0d0" : "#eeeeee";
+      ctx.strokeStyle = v === 0.95 ? this.ink("frame") : this.ink("grid");
       ctx.beginPath(); ctx.moveTo(pad.L, pyAcc(v)); ctx.lineTo(w - pad.R, pyAcc(v)); ctx.stroke();
     }
     ctx.textAlign = "left";
@@ -261,7 +260,7 @@ class DigitsView extends StreamClient {
     for (const [label, colour] of [["test", s.test], ["train", s.train]]) {
       ctx.fillStyle = colour;
       ctx.fillRect(lx, pad.T + 10, 16, 3);
-      ctx.fillStyle = "#3a3a3a";
+      ctx.fillStyle = this.ink("text");
       ctx.fillText(label, lx + 20, pad.T + 11);
       lx += 64;
     }
@@ -272,9 +271,9 @@ class DigitsView extends StreamClient {
     const classes = this.setup.header.classes;
     const size = Math.min(width, 300);
     const { ctx } = this.fit(this.confusionCanvas, width, size + 40);
-    const pad = { L: 34, T: 36 };
+    const pad = this.pads({ L: 34, T: 36 });
     const cell = Math.floor((size - pad.L) / k);
-    ctx.fillStyle = "#3a3a3a";
+    ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
     ctx.fillText("Test images: row = true digit, column = answer", 4, 2);
     let rowMax = 1;
@@ -282,19 +281,19 @@ class DigitsView extends StreamClient {
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     for (let t = 0; t < k; t++) {
-      ctx.fillStyle = "#6a6a6a";
+      ctx.fillStyle = this.ink("muted");
       ctx.fillText(classes[t], pad.L + t * cell + cell / 2, pad.T - 8);
       ctx.fillText(classes[t], pad.L - 12, pad.T + t * cell + cell / 2);
       for (let p = 0; p < k; p++) {
         const v = m.data[t * k + p];
         const f = v / rowMax;
-        // diagonal (right) in blue, off-diagonal (wrong) in orange, white when empty
-        const base = t === p ? [8, 119, 189] : [245, 147, 34];
-        const rgb = base.map((b) => Math.round(255 - (255 - b) * Math.sqrt(f)));
+        // diagonal (right) in blue, off-diagonal (wrong) in orange, the background when empty
+        const base = this.rampLut[t === p ? 255 : 0]; // the theme's blue and orange
+        const rgb = mixRgb(base, hexRgb(this.ink("background")), Math.sqrt(f));
         ctx.fillStyle = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
         ctx.fillRect(pad.L + p * cell, pad.T + t * cell, cell - 1, cell - 1);
         if (v > 0) {
-          ctx.fillStyle = f > 0.5 ? "#ffffff" : "#3a3a3a";
+          ctx.fillStyle = f > 0.5 ? "#ffffff" : this.ink("text");
           ctx.fillText(String(v), pad.L + p * cell + cell / 2, pad.T + t * cell + cell / 2);
         }
       }

@@ -12,6 +12,8 @@ const WEIGHT_SCALE = 5; // the edge widths' fixed scale in the weights view: |w|
 const MIN_EDGE = 0.5, MAX_EDGE = 7; // px
 const BIAS_BOX = 8; // px, the bias square on a unit
 const EDGE_HIT = 5; // px from an edge that a click picks it
+const MAP_STRENGTH = 0.6; // a map's colour: this much of the ramp's, the rest the background
+const VALUE_UNITS = 4; // presenter mode writes the values on units and edges up to this many a layer
 const EDIT_LIMIT = 1000; // |value| a click can set (pages/playground_live.py EDIT_LIMIT)
 function fmt(v) {
   if (v === null || v === undefined || !isFinite(v)) return "–";
@@ -194,16 +196,24 @@ class LiveView extends StreamClient {
   }
 
   lut() {
-    if (!this._lut || this._lutFor !== this.setup) {
-      this._lut = this.setup.header.palette.map(hexRgb);
-      this._lutFor = this.setup;
+    // the theme's ramp at full strength: points, biases, the colour of a value
+    return this.rampLut;
+  }
+
+  paleLut() {
+    // the maps' ramp: MAP_STRENGTH of the way from the background, so the full-colour points on
+    // them stay visible (TF Playground draws its boundary at 160/255 opacity)
+    const lut = this.lut(), bg = this.ink("background");
+    if (!this._pale || this._pale.lut !== lut || this._pale.bg !== bg) {
+      const ground = hexRgb(bg);
+      this._pale = { lut, bg, pale: lut.map((c) => mixRgb(c, ground, MAP_STRENGTH)) };
     }
-    return this._lut;
+    return this._pale.pale;
   }
 
   image(bytes, n, threshold) {
-    // an n x n uint8 map as a canvas, row 0 (lowest x2) at the bottom
-    const lut = this.lut();
+    // an n x n uint8 map as a canvas, row 0 (lowest x2) at the bottom, in the maps' paler ramp
+    const lut = this.paleLut();
     const canvas = (this._imgs = this._imgs || {})[n] || document.createElement("canvas");
     this._imgs[n] = canvas;
     canvas.width = canvas.height = n;
@@ -230,6 +240,7 @@ class LiveView extends StreamClient {
     const ctx = canvas.getContext("2d");
     const img = ctx.createImageData(n, n);
     const colours = this.setup.header.class_colours.map(hexRgb);
+    const ground = hexRgb(this.ink("background"));
     const K = colours.length;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
@@ -237,7 +248,8 @@ class LiveView extends StreamClient {
         const p = confidence[i * n + j] / 255;
         const t = this.options.disc ? 0.6 : 0.12 + 0.48 * Math.max(0, Math.min(1, (p - 1 / K) / (1 - 1 / K)));
         const o = ((n - 1 - i) * n + j) * 4;
-        for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(255 + (c[k] - 255) * t);
+        const m = mixRgb(c, ground, t);
+        for (let k = 0; k < 3; k++) img.data[o + k] = m[k];
         img.data[o + 3] = 255;
       }
     }
@@ -260,12 +272,12 @@ class LiveView extends StreamClient {
     const lut = this.lut();
     const classification = s.header.problem === "classification";
     const colour = (y) => {
-      if (multi) return s.header.class_colours[Math.round(y)] || "#3a3a3a";
+      if (multi) return s.header.class_colours[Math.round(y)] || this.ink("text");
       const t = classification ? y : (Math.max(-1, Math.min(1, y)) + 1) / 2;
       const c = lut[Math.round(Math.max(0, Math.min(1, t)) * 255)];
       return `rgb(${c[0]},${c[1]},${c[2]})`;
     };
-    const key = [side, this.options.test, s.header.sizes.join(",")].join("|");
+    const key = [side, this.options.test, s.header.sizes.join(","), this.ink("rim"), this.ink("text"), lut[0].join()].join("|");
     if (!this.pointLayer || this.pointLayer.setup !== s || this.pointLayer.key !== key) {
       const layer = document.createElement("canvas");
       const ratio = window.devicePixelRatio || 1;
@@ -288,24 +300,25 @@ class LiveView extends StreamClient {
         ctx.arc(x, y, 3.2, 0, 2 * Math.PI);
         ctx.fillStyle = colour(ys[i]);
         ctx.fill();
-        ctx.lineWidth = rim === "white" ? 1 : 1.5;
+        ctx.lineWidth = rim === this.ink("rim") ? 1 : 1.5;
         ctx.strokeStyle = rim;
         ctx.stroke();
       }
     };
-    drawPoints(s.arrays.train_xy.data, s.arrays.train_y.data, "white");
-    if (this.options.test) drawPoints(s.arrays.test_xy.data, s.arrays.test_y.data, s.header.colours.text);
+    drawPoints(s.arrays.train_xy.data, s.arrays.train_y.data, this.ink("rim"));
+    if (this.options.test) drawPoints(s.arrays.test_xy.data, s.arrays.test_y.data, this.ink("text"));
   }
 
   layout(w, hgt) {
     const sizes = this.setup.header.sizes;
     const maxUnits = Math.max(...sizes);
-    const box = Math.max(14, Math.min(40, (hgt - 30) / maxUnits - 10, (w / sizes.length) * 0.45));
+    const top = this.showValues() ? this.px(18) + 10 : 12; // room for the top unit's value
+    const box = Math.max(14, Math.min(40, (hgt - top - 18) / maxUnits - 10, (w / sizes.length) * 0.45));
     const units = [];
     sizes.forEach((n, k) => {
       const x = sizes.length === 1 ? w / 2 : 12 + (k * (w - 24 - box)) / (sizes.length - 1);
-      const gap = (hgt - 24) / n;
-      for (let u = 0; u < n; u++) units.push({ k, u, x, y: 12 + gap * u + (gap - box) / 2, box });
+      const gap = (hgt - top - 12) / n;
+      for (let u = 0; u < n; u++) units.push({ k, u, x, y: top + gap * u + (gap - box) / 2, box });
     });
     return units;
   }
@@ -321,7 +334,7 @@ class LiveView extends StreamClient {
     let max = 0;
     for (const v of edges) max = Math.max(max, Math.abs(v) || 0);
     const lut = this.lut();
-    const signColour = (v) => (v < 0 ? s.header.palette[0] : s.header.palette[255]);
+    const signColour = (v) => this.signColour(v < 0);
     // weights: a fixed scale (TF Playground's: |w| from 0 to 5 over the width range, wider clamped);
     // gradients and updates: relative to the widest shown. Log: four decades below that reference.
     const fixed = o.view !== "gradients" && o.view !== "update";
@@ -359,7 +372,7 @@ class LiveView extends StreamClient {
     const nodeValues = o.nodes === "delta" ? a.unit_delta.data : a.unit_a.data;
     const [bk, bu] = a.big_unit.data;
     let mapIndex = 0;
-    ctx.font = "11px sans-serif";
+    ctx.font = this.font(11);
     ctx.textBaseline = "top";
     for (const p of units) {
       let canvas;
@@ -368,7 +381,7 @@ class LiveView extends StreamClient {
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(canvas, p.x, p.y, p.box, p.box);
       ctx.lineWidth = p.k === bk && p.u === bu ? 3 : 1;
-      ctx.strokeStyle = p.k === bk && p.u === bu ? "#d62728" : "#3a3a3a";
+      ctx.strokeStyle = p.k === bk && p.u === bu ? this.ink("highlight") : this.ink("text");
       ctx.strokeRect(p.x, p.y, p.box, p.box);
       if (p.k > 0) {  // the unit's bias: a square on its lower left, coloured on [-1, 1] (TF's)
         const bias = a.biases.data[unitIndex(sizes, p.k, p.u) - sizes[0]];
@@ -377,7 +390,7 @@ class LiveView extends StreamClient {
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
         ctx.fillRect(p.bias.x, p.bias.y, BIAS_BOX, BIAS_BOX);
         ctx.lineWidth = 1;
-        ctx.strokeStyle = "#3a3a3a";
+        ctx.strokeStyle = this.ink("text");
         ctx.strokeRect(p.bias.x, p.bias.y, BIAS_BOX, BIAS_BOX);
       }
       const index = o.nodes === "delta" ? (p.k === 0 ? -1 : unitIndex(sizes, p.k, p.u) - sizes[0]) : unitIndex(sizes, p.k, p.u);
@@ -388,8 +401,11 @@ class LiveView extends StreamClient {
         ctx.fillStyle = signColour(value);
         ctx.fill();
       }
-      ctx.fillStyle = "#3a3a3a";
+      ctx.fillStyle = this.ink("text");
       ctx.fillText(s.header.names[p.k][p.u], p.x, p.y + p.box + 1);
+    }
+    if (this.showValues()) {
+      this.drawValues(ctx, units, edges, nodeValues, o.nodes === "delta");
     }
     const label = { weights: "w", gradients: "dL/dw", update: "Δw" }[o.view] || "w";
     const scale = fixed
@@ -399,6 +415,50 @@ class LiveView extends StreamClient {
       `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| ${scale}${fixed ? `, widest ${fmt(max)}` : ""}. ` +
       `Squares: biases (−1 to 1). Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). ` +
       `Click a unit to map it large; click an edge or a bias to edit it.`;
+  }
+
+  showValues() {
+    // values written on the diagram: presenter mode, every layer at most VALUE_UNITS units
+    const d = this.options.display;
+    return !!(d && d.present && this.setup && Math.max(...this.setup.header.sizes) <= VALUE_UNITS);
+  }
+
+  drawValues(ctx, units, edges, nodeValues, delta) {
+    // presenter mode on a small network: each edge's value on its curve (edge i -> j at t spread
+    // by j, so the labels of crossing edges do not sit on one point) and each unit's value
+    // beside it, on a box of the background so the edges under them do not hide the digits
+    const short = (v) => (!isFinite(v) ? "–" : Math.abs(v) >= 100 || (v !== 0 && Math.abs(v) < 0.01) ? v.toExponential(0) : v.toFixed(2));
+    const sizes = this.setup.header.sizes;
+    ctx.font = this.font(18);
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "center";
+    const label = (text, x, y, colour) => {
+      const w = ctx.measureText(text).width + 6, h = this.px(18) + 2;
+      ctx.fillStyle = this.ink("labelBox");
+      ctx.fillRect(x - w / 2, y - h / 2, w, h);
+      ctx.fillStyle = colour;
+      ctx.fillText(text, x, y);
+    };
+    let offset = 0;
+    for (const e of this.edgeGeometry) {
+      if (e.i === 0 && e.j === 0 && e.l > 0) offset += sizes[e.l - 1] * sizes[e.l];
+      const v = edges[offset + e.i * sizes[e.l + 1] + e.j];
+      const n = sizes[e.l + 1];
+      const spread = sizes[e.l] + n - 2; // t by i + j: edges sharing an end get different t
+      const t = spread === 0 ? 0.5 : 0.28 + (0.44 * (e.i + e.j)) / spread, u = 1 - t;
+      const x = u * u * u * e.x0 + 3 * u * u * t * e.mid + 3 * u * t * t * e.mid + t * t * t * e.x1;
+      const y = u * u * u * e.y0 + 3 * u * u * t * e.y0 + 3 * u * t * t * e.y1 + t * t * t * e.y1;
+      label(short(v), x, y, this.signColour(v < 0));
+    }
+    for (const p of units) {
+      const index = delta ? (p.k === 0 ? -1 : unitIndex(sizes, p.k, p.u) - sizes[0]) : unitIndex(sizes, p.k, p.u);
+      if (index < 0) continue;
+      const v = nodeValues[index];
+      if (!isFinite(v)) continue;
+      label(short(v), p.x + p.box / 2, p.y - this.px(18) / 2 - 3, this.ink("text"));
+    }
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
   }
 
   pick(event) {
@@ -484,9 +544,9 @@ class LiveView extends StreamClient {
   }
 
   plot(canvas, width, series, colours, log, title) {
-    const { ctx, w, h } = this.fit(canvas, width, 130);
-    ctx.font = "11px sans-serif";
-    ctx.fillStyle = "#3a3a3a";
+    const { ctx, w, h } = this.fit(canvas, width, this.pads({ h: 130 }).h);
+    ctx.font = this.font(11);
+    ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
     ctx.fillText(title, 4, 2);
     const xs = series.x;
@@ -498,19 +558,21 @@ class LiveView extends StreamClient {
     if (!log) lo = Math.min(0, lo);
     if (hi - lo < 1e-9) hi = lo + 1;
     const x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1);
-    const L = 34, T = 16, B = 14, R = 4;
+    const { L, T, B, R } = this.pads({ L: 34, T: 16, B: 14, R: 4 });
     const px = (x) => L + ((x - x0) / (x1 - x0)) * (w - L - R);
     const py = (v) => T + (1 - (v - lo) / (hi - lo)) * (h - T - B);
-    ctx.strokeStyle = "#c8c8c8";
+    ctx.strokeStyle = this.ink("frame");
     ctx.lineWidth = 1;
     ctx.strokeRect(L, T, w - L - R, h - T - B);
-    ctx.fillStyle = "#6a6a6a";
+    ctx.fillStyle = this.ink("muted");
     ctx.textBaseline = "middle";
     const tick = (v) => (log ? "1e" + Math.round(v) : v.toPrecision(2));
     ctx.fillText(tick(hi), 2, T + 4);
     ctx.fillText(tick(lo), 2, h - B - 4);
     ctx.textBaseline = "top";
-    ctx.fillText("step " + x1.toLocaleString("en"), w - 80, h - B + 1);
+    ctx.textAlign = "right";
+    ctx.fillText("step " + x1.toLocaleString("en"), w - R, h - B + 1);
+    ctx.textAlign = "left";
     series.y.forEach((col, c) => {
       ctx.beginPath();
       let started = false;
@@ -525,7 +587,7 @@ class LiveView extends StreamClient {
       ctx.stroke();
     });
     if (this.state && this.state.header.replaying) {
-      ctx.strokeStyle = "#d62728";
+      ctx.strokeStyle = this.ink("highlight");
       ctx.beginPath();
       ctx.moveTo(px(this.state.header.step), T);
       ctx.lineTo(px(this.state.header.step), h - B);

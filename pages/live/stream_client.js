@@ -34,6 +34,19 @@ function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
 
+// The light theme's canvas colours; a page's theme (options.display.ink, viz.theme.live_display)
+// replaces them. options.display.present raises every canvas text to options.display.font px.
+const LIGHT_INK = {
+  text: "#3a3a3a", muted: "#6a6a6a", frame: "#c8c8c8", grid: "#eeeeee", background: "#ffffff",
+  highlight: "#d62728", rim: "#ffffff", labelBox: "rgba(255,255,255,0.85)",
+};
+const CSS_VARS = { text: "--bl-text", muted: "--bl-muted", frame: "--bl-frame", background: "--bl-bg", positive: "--bl-primary", alert: "--bl-alert" };
+
+function mixRgb(c, bg, t) {
+  // c blended toward bg: t = 1 keeps c, t = 0 gives bg
+  return [0, 1, 2].map((k) => Math.round(bg[k] + (c[k] - bg[k]) * t));
+}
+
 const KEY_IGNORED_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT", "BUTTON"]);
 
 function typingInto(event) {
@@ -58,7 +71,11 @@ class StreamClient {
         document.removeEventListener("keydown", this.onKey);
         return;
       }
-      if (event.altKey || event.ctrlKey || event.metaKey || event.repeat || typingInto(event)) return;
+      if (event.altKey || event.ctrlKey || event.metaKey || typingInto(event)) return;
+      if (event.repeat) {
+        if (event.key === " ") event.preventDefault(); // a held space neither repeats nor scrolls
+        return;
+      }
       if (event.key === " ") {
         if (this.pauseButton && !this.pauseButton.hidden) this.pause();
         else this.play();
@@ -76,10 +93,67 @@ class StreamClient {
     document.addEventListener("keydown", this.onKey);
   }
 
+  // ------------------------------------------------------------ display: presenter, theme
+  ink(role) {
+    const ink = this.options && this.options.display && this.options.display.ink;
+    return (ink && ink[role]) || LIGHT_INK[role];
+  }
+
+  px(size) {
+    const d = this.options && this.options.display;
+    return d && d.present ? Math.max(size, d.font || 18) : size;
+  }
+
+  pads(pad) {
+    // a chart's paddings grown with its text in presenter mode (12 px text is the light layout's)
+    const f = this.px(12) / 12;
+    return Object.fromEntries(Object.entries(pad).map(([k, v]) => [k, Math.round(v * f)]));
+  }
+
+  font(size) {
+    return this.px(size) + "px sans-serif";
+  }
+
+  rampLutOf(palette) {
+    // the server's 256-colour ramp as [r, g, b] rows; the theme's own diverging ramp instead when
+    // the server sent the light one (display.light_ramp_ends: its two ends)
+    const d = (this.options && this.options.display) || {};
+    const ends = d.light_ramp_ends || [];
+    const diverging = palette[0].toLowerCase() === ends[0] && palette[255].toLowerCase() === ends[1];
+    const source = diverging && d.palette ? d.palette : palette;
+    if (this._ramp && this._ramp.palette === palette && this._ramp.source === source) return this._ramp.lut;
+    this._ramp = { palette, source, lut: source.map(hexRgb) };
+    return this._ramp.lut;
+  }
+
+  get rampLut() {
+    return this.rampLutOf(this.setup.header.palette);
+  }
+
+  signColour(negative) {
+    // the orange (negative) or blue (positive) of the theme
+    const lut = this.rampLut;
+    const c = lut[negative ? 0 : 255];
+    return `rgb(${c[0]},${c[1]},${c[2]})`;
+  }
+
+  applyDisplay() {
+    const d = (this.options && this.options.display) || {};
+    if (!this.el) return;
+    this.el.classList.toggle("bl-present", !!d.present);
+    for (const name of ["dark", "high-contrast"]) this.el.classList.toggle("bl-theme-" + name, d.theme === name.replace("-", " "));
+    for (const [role, variable] of Object.entries(CSS_VARS)) {
+      const value = d.ink && d.ink[role];
+      if (value) this.el.style.setProperty(variable, value);
+      else this.el.style.removeProperty(variable);
+    }
+  }
+
   update(data) {
     this.listenToKeys();
     const first = this.token !== data.token;
     this.options = data;
+    this.applyDisplay();
     if (first) {
       this.token = data.token;
       this.connect();
