@@ -663,8 +663,7 @@ def apply_settings(applied: PlaygroundConfig, config: PlaygroundConfig, notices)
         with run.lock:
             run.model.rebuild(config, trainer)
         state.pop("pg.replay", None)
-        state["pg.reset_note"] = note
-        st.toast(note)
+        state["pg.reset_note"] = note  # said once, above the view (no toast as well)
     elif config != applied:
         with run.lock:
             words = run.model.apply(applied, config)

@@ -7,7 +7,7 @@ initial weights (``hidden``, ``act``/``acts``, ``init``, ``iscale``, ``seed``) e
 
     ?data=circle&noise=0&ratio=50&points=200&dseed=0&features=x1,x2&hidden=4,2&act=tanh
      &acts=&init=xavier_uniform&iscale=1.0&seed=0&reg=none&rrate=0.0&lr=0.03&batch=10
-     &opt=sgd&clip=0.0&loss=mse&speed=0&test=0&disc=0&view=weights&nodes=activation&logw=0
+     &opt=sgd&clip=0.0&loss=mse&speed=10&test=0&disc=0&view=weights&nodes=activation&logw=0
 
 ``from_query`` never raises: a value that does not parse or is out of range falls back to
 its default, and a notice (a sentence for the page to show) says which and why.
@@ -56,6 +56,9 @@ VIEWS = ("weights", "gradients", "update")
 NODE_COLOURS = ("activation", "delta")
 REGRESSION_LOSSES = ("mse", "sse")
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 0)  # epochs/s while playing; 0: as fast as the server allows
+# A rate a class can watch: the default data (250 training points, batches of 10) at 250 steps/s,
+# its boundary forming over some 10 s (max ran 10,000 steps in 5 s); ``speed=0`` in a link is max.
+DEFAULT_SPEED = 10
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 MAX_HIDDEN_LAYERS = 10
@@ -121,7 +124,7 @@ class PlaygroundConfig:
     optimizer: str = "sgd"
     clip_norm: float = 0.0
     regression_loss: str = "mse"
-    speed: int = 0
+    speed: int = DEFAULT_SPEED
     show_test: bool = False
     discretize: bool = False
     view: str = "weights"

@@ -185,7 +185,56 @@ def recolour(fig, name: str):
     mapping["black"] = target["ink"]
     spec = fig.to_plotly_json()
     _swap_colours(spec, mapping)
+    _set_text_colours(spec, target)
     return go.Figure(spec)
+
+
+def _text_font(node: dict, key: str, colour: str) -> None:
+    """``node[key]`` (a font dict) gets ``colour`` unless it already has one of its own."""
+    font = node.setdefault(key, {})
+    if isinstance(font, dict) and not font.get("color"):
+        font["color"] = colour
+
+
+def _set_text_colours(spec: dict, palette: dict) -> None:
+    """Every text a figure leaves to its template (the layout font, the title, the legend, each
+    axis's ticks, title, grid and zero line, colour bars) in the theme's colours, in place: the
+    page's chart template (Streamlit's, light) would otherwise draw dark text on a dark ground."""
+    layout = spec.setdefault("layout", {})
+    text, grid = palette["text"], palette["grid"]
+    _text_font(layout, "font", text)
+    layout["font"]["color"] = text
+    title = layout.get("title")
+    if isinstance(title, dict):
+        _text_font(title, "font", text)
+    legend = layout.setdefault("legend", {})
+    _text_font(legend, "font", text)
+    if isinstance(legend.get("title"), dict):
+        _text_font(legend["title"], "font", text)
+    for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        axis = layout.setdefault(key, {})
+        _text_font(axis, "tickfont", text)
+        axis.setdefault("gridcolor", grid)
+        axis.setdefault("zerolinecolor", grid)
+        axis.setdefault("linecolor", grid)
+        if isinstance(axis.get("title"), dict):
+            _text_font(axis["title"], "font", text)
+    scenes = [layout[k] for k in layout if k.startswith("scene") and isinstance(layout[k], dict)]
+    for scene in scenes:
+        for name in ("xaxis", "yaxis", "zaxis"):
+            axis = scene.setdefault(name, {})
+            _text_font(axis, "tickfont", text)
+            axis.setdefault("gridcolor", grid)
+    bars = [t.get("colorbar") for t in spec.get("data", []) if isinstance(t.get("colorbar"), dict)]
+    bars += [t["marker"]["colorbar"] for t in spec.get("data", []) if isinstance(t.get("marker"), dict)
+             and isinstance(t["marker"].get("colorbar"), dict)]  # fmt: skip
+    for bar in bars:
+        _text_font(bar, "tickfont", text)
+        if isinstance(bar.get("title"), dict):
+            _text_font(bar["title"], "font", text)
+    for note in layout.get("annotations", []) or []:
+        if isinstance(note, dict):
+            _text_font(note, "font", text)
 
 
 # ----------------------------------------------------------------------------- live views

@@ -259,7 +259,8 @@ class LiveView extends StreamClient {
 
   drawMap() {
     const a = this.state.arrays, s = this.setup;
-    const side = Math.min(this.map.parentElement.clientWidth, 300);
+    const curves = this.curveHeight() + this.px(13) + 10; // the curves and the map's title below
+    const side = Math.max(160, Math.min(this.map.parentElement.clientWidth, 300, this.room(this.map) - curves));
     const { ctx } = this.fit(this.map, side, side);
     const n = a.big.shape[0];
     const [k, u] = a.big_unit.data;
@@ -326,7 +327,8 @@ class LiveView extends StreamClient {
   drawNetwork() {
     const s = this.setup, a = this.state.arrays, o = this.options;
     const width = this.net.parentElement.clientWidth;
-    const { ctx, w, h } = this.fit(this.net, width, Math.min(440, Math.max(260, width * 0.62)));
+    const note = this.el.querySelector(".bl-net-note").offsetHeight || 0;
+    const { ctx, w, h } = this.fit(this.net, width, Math.max(220, Math.min(440, width * 0.62, this.room(this.net) - note)));
     const units = this.layout(w, h);
     this.units = units;
     const sizes = s.header.sizes;
@@ -411,6 +413,11 @@ class LiveView extends StreamClient {
     const scale = fixed
       ? `on a fixed scale, |w| 0 to ${WEIGHT_SCALE} (TF Playground's)`
       : `relative to the widest (${fmt(max)})`;
+    if (this.options.display && this.options.display.present) {  // a room reads the short version
+      this.el.querySelector(".bl-net-note").textContent =
+        `Edges: ${label}, orange < 0 < blue. Click a unit to map it; an edge or a bias to edit it.`;
+      return;
+    }
     this.el.querySelector(".bl-net-note").textContent =
       `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| ${scale}${fixed ? `, widest ${fmt(max)}` : ""}. ` +
       `Squares: biases (−1 to 1). Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). ` +
@@ -536,15 +543,25 @@ class LiveView extends StreamClient {
     this.editBox = null;
   }
 
+  room(canvas) {
+    // px from the canvas's top (in the page, not the scrolled window) to the window's bottom:
+    // the key views fit a 1280x720 projector without scrolling when the page allows it
+    return window.innerHeight - (canvas.getBoundingClientRect().top + window.scrollY) - 8;
+  }
+
+  curveHeight() {
+    return Math.min(this.pads({ h: 130 }).h, 150);
+  }
+
   drawCurves() {
     const width = this.lossCanvas.parentElement.clientWidth;
     const colours = this.setup.header.colours;
-    this.plot(this.lossCanvas, width / 2 - 4, this.loss, [colours.train, colours.test], false, "Loss (train, test)");
-    if (this.norms) this.plot(this.normCanvas, width / 2 - 4, this.norms, this.options.layerColours || [], true, "‖dL/dW‖ per layer (log)");
+    this.plot(this.lossCanvas, width / 2 - 4, this.loss, [colours.train, colours.test], false, this.px(11) > 11 ? "Loss" : "Loss (train, test)");
+    if (this.norms) this.plot(this.normCanvas, width / 2 - 4, this.norms, this.options.layerColours || [], true, this.px(11) > 11 ? "‖dL/dW‖ (log)" : "‖dL/dW‖ per layer (log)");
   }
 
   plot(canvas, width, series, colours, log, title) {
-    const { ctx, w, h } = this.fit(canvas, width, this.pads({ h: 130 }).h);
+    const { ctx, w, h } = this.fit(canvas, width, this.curveHeight());
     ctx.font = this.font(11);
     ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
