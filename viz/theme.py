@@ -254,6 +254,7 @@ LIVE_INK = {
         "rim": "#0e1117",
         "labelBox": "rgba(14,17,23,0.85)",
         "alert": "#ff8a80",
+        "ink": PALETTES["dark"]["ink"],
     },
     "high contrast": {
         "text": "#000000",

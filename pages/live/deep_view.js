@@ -207,6 +207,11 @@ class DeepView extends StreamClient {
     return { ctx, w, h: hgt };
   }
 
+  chartHeight(canvas) {
+    // 250 px, less in presenter mode when the window's bottom is nearer (a 1280x720 projector)
+    return this.px(12) > 12 ? Math.max(190, Math.min(250, this.room(canvas))) : 250;
+  }
+
   frameBox(ctx, w, h, title, pad) {
     ctx.fillStyle = this.ink("text");
     ctx.textBaseline = "top";
@@ -242,7 +247,7 @@ class DeepView extends StreamClient {
   }
 
   drawNorms(width) {
-    const { ctx, w, h } = this.fit(this.normCanvas, width, 250);
+    const { ctx, w, h } = this.fit(this.normCanvas, width, this.chartHeight(this.normCanvas));
     this._w = w;
     const pad = this.pads({ L: 44, T: 34, B: 30, R: 8 });
     const a = this.state.arrays, runs = this.setup.header.runs;
@@ -277,7 +282,7 @@ class DeepView extends StreamClient {
         started = true;
       }
       ctx.setLineDash(line.dash);
-      ctx.strokeStyle = line.r.color;
+      ctx.strokeStyle = this.lineColour(line.r.color);
       ctx.lineWidth = line.dash.length ? 1.8 : 2.4;
       ctx.stroke();
       ctx.setLineDash([]);
@@ -288,7 +293,7 @@ class DeepView extends StreamClient {
     for (const r of runs) {
       for (const [dash, what] of [[[], "dL/dW"], [[2, 3], "dL/dz"]]) {
         ctx.setLineDash(dash);
-        ctx.strokeStyle = r.color;
+        ctx.strokeStyle = this.lineColour(r.color);
         ctx.beginPath(); ctx.moveTo(x, pad.T - 10); ctx.lineTo(x + 18, pad.T - 10); ctx.stroke();
         ctx.setLineDash([]);
         ctx.fillStyle = this.ink("text");
@@ -300,7 +305,7 @@ class DeepView extends StreamClient {
   }
 
   drawLoss(width) {
-    const { ctx, w, h } = this.fit(this.lossCanvas, width, 250);
+    const { ctx, w, h } = this.fit(this.lossCanvas, width, this.chartHeight(this.lossCanvas));
     const pad = this.pads({ L: 44, T: 34, B: 30, R: 8 });
     const runs = this.setup.header.runs;
     this.frameBox(ctx, w, h, "Batch loss (log)", pad);
@@ -334,14 +339,14 @@ class DeepView extends StreamClient {
         if (started) ctx.lineTo(px(rows.steps[i]), py(v)); else ctx.moveTo(px(rows.steps[i]), py(v));
         started = true;
       }
-      ctx.strokeStyle = r.color;
+      ctx.strokeStyle = this.lineColour(r.color);
       ctx.lineWidth = 1.6;
       ctx.stroke();
       if (rows.steps.length === 1 && isFinite(rows.loss[0])) {
-        ctx.fillStyle = r.color;
+        ctx.fillStyle = this.lineColour(r.color);
         ctx.beginPath(); ctx.arc(px(rows.steps[0]), py(rows.loss[0]), 3, 0, 2 * Math.PI); ctx.fill();
       }
-      ctx.fillStyle = r.color;
+      ctx.fillStyle = this.lineColour(r.color);
       ctx.fillRect(lx, pad.T - 11, 18, 3);
       ctx.fillStyle = this.ink("text");
       ctx.textBaseline = "middle";

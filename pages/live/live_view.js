@@ -543,12 +543,6 @@ class LiveView extends StreamClient {
     this.editBox = null;
   }
 
-  room(canvas) {
-    // px from the canvas's top (in the page, not the scrolled window) to the window's bottom:
-    // the key views fit a 1280x720 projector without scrolling when the page allows it
-    return window.innerHeight - (canvas.getBoundingClientRect().top + window.scrollY) - 8;
-  }
-
   curveHeight() {
     return Math.min(this.pads({ h: 130 }).h, 150);
   }

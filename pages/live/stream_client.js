@@ -38,7 +38,7 @@ function hexRgb(hex) {
 // replaces them. options.display.present raises every canvas text to options.display.font px.
 const LIGHT_INK = {
   text: "#3a3a3a", muted: "#6a6a6a", frame: "#c8c8c8", grid: "#eeeeee", background: "#ffffff",
-  highlight: "#d62728", rim: "#ffffff", labelBox: "rgba(255,255,255,0.85)",
+  highlight: "#d62728", rim: "#ffffff", labelBox: "rgba(255,255,255,0.85)", ink: "#000000",
 };
 const CSS_VARS = { text: "--bl-text", muted: "--bl-muted", frame: "--bl-frame", background: "--bl-bg", positive: "--bl-primary", alert: "--bl-alert" };
 
@@ -102,6 +102,17 @@ class StreamClient {
   px(size) {
     const d = this.options && this.options.display;
     return d && d.present ? Math.max(size, d.font || 18) : size;
+  }
+
+  lineColour(colour) {
+    // a run's line colour from the server (viz.theme.PATHS), black swapped for the theme's ink
+    return /^(#000000|#000|black)$/i.test(colour) ? this.ink("ink") : colour;
+  }
+
+  room(canvas) {
+    // px from the canvas's top (in the page, not the scrolled window) to the window's bottom:
+    // the key views fit a 1280x720 projector without scrolling when the page allows it
+    return window.innerHeight - (canvas.getBoundingClientRect().top + window.scrollY) - 8;
   }
 
   pads(pad) {

@@ -147,3 +147,87 @@ def test_home_in_presenter_mode_says_how_to_present(page, app_url):
     in_viewport(page, page.get_by_test_id("stMain").get_by_test_id("stPageLink").first)
     expect(page.get_by_text("On a projector")).to_be_visible()
     assert_no_exception(page)
+
+
+CANVAS_FONTS = """e => [...e.querySelectorAll('canvas')]
+  .map(c => c.getContext('2d').font).filter(f => f !== '10px sans-serif')  // 10px: no text drawn
+  .map(f => parseFloat(f))"""
+
+
+@pytest.mark.parametrize("path", ["playground", "vanishing", "digits"])
+def test_live_views_in_presenter_mode_and_the_dark_theme(page, app_url, path):
+    """?present=1&theme=dark on each live page: the view's text and its canvases' text are at
+    least 18 px, its colours are the dark theme's, Play is on screen, the keyboard caption shown."""
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/{path}?present=1&theme=dark")
+    wait_for_view(page)
+    view = live(page)
+    assert "bl-present" in view.get_attribute("class") and "bl-theme-dark" in view.get_attribute("class")
+    sizes = view.evaluate(
+        "e => [...e.querySelectorAll('.bl-label, .bl-status, .bl-btn, .bl-value')]"
+        ".map(x => parseFloat(getComputedStyle(x).fontSize))"
+    )
+    assert sizes and min(sizes) >= 18, sizes
+    fonts = view.evaluate(CANVAS_FONTS)
+    assert fonts and min(fonts) >= 18, fonts
+    assert view.evaluate("e => e.style.getPropertyValue('--bl-bg')") == "#0e1117"
+    label = view.locator(".bl-label").first.evaluate("e => getComputedStyle(e).color")
+    assert label == "rgb(163, 169, 177)"  # the dark theme's muted text, not the light grey
+    in_viewport(page, view.get_by_role("button", name="Play", exact=True))
+    first_canvas = view.locator("canvas").first.bounding_box()
+    assert first_canvas is not None and first_canvas["y"] < SCREEN["height"]
+    expect(page.get_by_text("space", exact=True).first).to_be_attached()  # the keyboard caption
+    page.screenshot(path=str(ARTIFACTS / f"classroom_{path}_present_dark.png"))
+    assert_no_exception(page)
+
+
+# blue (positive) pixels of the light theme on a canvas: the positive edges and their digits
+BLUE_PIXELS = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4)
+    if (d[i + 3] > 0 && Math.abs(d[i] - 8) + Math.abs(d[i + 1] - 119) + Math.abs(d[i + 2] - 189) < 30) n++;
+  return n; }"""
+
+
+def test_the_playground_in_presenter_mode_fits_1280x720_with_values_on_the_diagram(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/playground?dseed=1&present=1")
+    wait_for_view(page)
+    view = live(page)
+    for part in ("canvas.bl-net", "canvas.bl-map", "canvas.bl-loss", "canvas.bl-norm"):
+        in_viewport(page, view.locator(part))
+    expect(page.get_by_text("does not know")).to_have_count(0)  # present=1 is no unknown key
+    assert "present=1" in page.url  # the Playground's own address keeps it
+    page.screenshot(path=str(ARTIFACTS / "classroom_playground_present_values.png"))
+    # the default 2-4-2-1 network has at most 4 units a layer: its values are written on it in
+    # blue or orange, so the same network has more blue pixels than without presenter mode
+    written = view.locator("canvas.bl-net").evaluate(BLUE_PIXELS)
+    page.goto(f"{app_url}/playground?dseed=1")
+    wait_for_view(page)
+    plain = live(page).locator("canvas.bl-net").evaluate(BLUE_PIXELS)
+    assert written > plain * 1.1, (written, plain)
+    assert_no_exception(page)
+
+
+SCROLLED = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop + window.scrollY"
+
+
+def test_keys_do_nothing_while_typing_and_space_does_not_scroll(page, app_url):
+    page.set_viewport_size(SCREEN)
+    page.goto(f"{app_url}/playground")
+    wait_for_view(page)
+    box = page.get_by_test_id("stSidebar").get_by_role("spinbutton").first  # a number input
+    box.click()
+    for key in (" ", "ArrowRight", "r"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(800)
+    assert shown_step(page) == 0  # no step, no play
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
+    page.locator("h1").first.click()
+    before = page.evaluate(SCROLLED)
+    page.keyboard.press(" ")  # play
+    wait_for_step(page, lambda s: s > 0)
+    page.keyboard.press(" ")  # pause
+    after = page.evaluate(SCROLLED)
+    assert after == before  # space played and paused; the page did not scroll
+    assert_no_exception(page)

@@ -139,6 +139,9 @@ def test_nothing_is_cut_and_the_view_is_above_the_fold(page, app_url, size):
     for part in ("canvas.bl-net", "canvas.bl-map", ".bl-play"):  # the key views start on screen
         box = live(page).locator(part).bounding_box()
         assert box is not None and box["y"] < size[1] and box["x"] + box["width"] <= size[0], (part, box)
+    for part in ("canvas.bl-map", "canvas.bl-loss", "canvas.bl-norm"):  # ... and end on it
+        box = live(page).locator(part).bounding_box()
+        assert box["y"] + box["height"] <= size[1] + 1 and box["x"] + box["width"] <= size[0], (part, box)
     cut = page.evaluate(
         """() => {
           const cut = [];  // text that overflows the box that clips it (cut, or ended with an ellipsis)
