@@ -32,10 +32,15 @@ from engine.data import (
 from pages import widgets
 from pages.live.component import live_view
 from pages.live.runs import LiveRun
+from pages.playground_build import (
+    build_trainer,
+    live_steps,
+    replay_options,
+    view_of,
+)
 from pages.playground_file import ModelFileError, export_model, import_model
 from pages.playground_live import PlaygroundLive
-from pages.playground_state import (
-    APP_WIDE_KEYS,
+from pages.playground_settings import (
     BATCH_RANGE,
     CLIP_RANGE,
     DEFAULTS,
@@ -63,16 +68,17 @@ from pages.playground_state import (
     VIEWS,
     VISIT_SEEDS,
     PlaygroundConfig,
-    build_trainer,
-    from_query,
-    live_steps,
-    replay_options,
-    reset_note,
-    to_query,
-    validate,
-    view_of,
 )
 from pages.playground_tf import from_tf_link, tf_gaps, to_tf_hash
+from pages.playground_url import (
+    APP_WIDE_KEYS,
+    from_query,
+    to_query,
+)
+from pages.playground_validate import (
+    reset_note,
+    validate,
+)
 from pages.widgets import plain
 from viz.frames import point_values
 from viz.playground import (

@@ -27,7 +27,16 @@ from typing import Any
 import numpy as np
 
 from engine.trainer import Checkpoint, Trainer
-from pages.playground_state import PlaygroundConfig, build_trainer, from_query, to_query
+from pages.playground_build import (
+    build_trainer,
+)
+from pages.playground_settings import (
+    PlaygroundConfig,
+)
+from pages.playground_url import (
+    from_query,
+    to_query,
+)
 
 FORMAT = "backprop-lab-playground"
 VERSION = 1

@@ -15,12 +15,14 @@ from collections.abc import Callable
 from engine.diagnosis import divergence_report
 from engine.network import Step
 from engine.trainer import Trainer
-from pages.playground_state import (
-    PlaygroundConfig,
+from pages.playground_build import (
     apply_live_settings,
     live_steps,
     stop_reason,
     view_of,
+)
+from pages.playground_settings import (
+    PlaygroundConfig,
 )
 from viz.frames import FrameBuilder, Shown
 from viz.playground import unit_names

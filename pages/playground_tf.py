@@ -33,15 +33,19 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from pages.playground_state import (
-    APP_WIDE_KEYS,
+from pages.playground_settings import (
     DEFAULTS,
-    HIDE_SUFFIX,
     MAX_NOTICES,
     POINTS_BY_PROBLEM,
     SEED_RANGE,
-    TF_HIDE_NAMES,
     PlaygroundConfig,
+)
+from pages.playground_url import (
+    APP_WIDE_KEYS,
+    HIDE_SUFFIX,
+    TF_HIDE_NAMES,
+)
+from pages.playground_validate import (
     shown,
     validate,
 )

@@ -1,0 +1,197 @@
+"""Checking Playground settings: each field against its range or choices (``playground_settings``),
+``validate`` replacing what is out of range by its default with a notice, and the words those
+notices use (``allowed``, ``shown``). Pure Python (no Streamlit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from typing import Any
+
+from engine import HIDDEN_ACTIVATIONS
+from engine.data import (
+    FEATURES,
+)
+from pages.playground_settings import (
+    _BOOLS,
+    _CHOICES,
+    _FLOAT_RANGES,
+    _INT_RANGES,
+    DATA_FIELDS,
+    DEFAULTS,
+    HIDABLE,
+    MAX_HIDDEN_LAYERS,
+    MAX_WIDTH,
+    NETWORK_FIELDS,
+    QUERY_KEYS,
+    RESET_FIELDS,
+    PlaygroundConfig,
+)
+
+
+def allowed(name: str) -> str:
+    """What field ``name`` accepts, in words (for messages)."""
+    if name in _INT_RANGES:
+        lo, hi = _INT_RANGES[name]
+        return f"a whole number from {lo} to {hi}"
+    if name in _FLOAT_RANGES:
+        lo, hi = _FLOAT_RANGES[name]
+        return f"a number from {lo:g} to {hi:g}"
+    if name in _CHOICES:
+        return "one of " + ", ".join(str(c) for c in _CHOICES[name])
+    if name in _BOOLS:
+        return "0 or 1"
+    if name == "features":
+        return "a comma-separated list of " + ", ".join(FEATURES)
+    if name == "hidden":
+        return f"up to {MAX_HIDDEN_LAYERS} widths from 1 to {MAX_WIDTH}, comma-separated (or 'none')"
+    if name == "layer_activations":
+        return "one activation per hidden layer, comma-separated, from " + ", ".join(HIDDEN_ACTIVATIONS)
+    if name == "hidden_controls":
+        return "a comma-separated list of " + ", ".join(HIDABLE)
+    raise KeyError(name)
+
+
+def shown(value: Any) -> str:
+    """A value for a message: at most 30 characters, quoted, with Markdown and HTML defused
+    (a hostile link must not be able to format or link anything on the page)."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    if len(text) > 30:
+        text = text[:29] + "…"
+    return "'" + re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$&:])", r"\\\1", text) + "'"
+
+
+def _check_field(name: str, value: Any) -> bool:
+    """True if ``value`` is a valid value (right type and range) for field ``name``."""
+    if name in _INT_RANGES:
+        lo, hi = _INT_RANGES[name]
+        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+    if name in _FLOAT_RANGES:
+        lo, hi = _FLOAT_RANGES[name]
+        return (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and lo <= value <= hi
+        )
+    if name in _CHOICES:
+        return value in _CHOICES[name] and type(value) is type(_CHOICES[name][0])
+    if name in _BOOLS:
+        return isinstance(value, bool)
+    if name == "features":
+        return (
+            isinstance(value, tuple)
+            and 1 <= len(value) <= len(FEATURES)
+            and all(isinstance(f, str) and f in FEATURES for f in value)
+            and len(set(value)) == len(value)
+        )
+    if name == "hidden":
+        return (
+            isinstance(value, tuple)
+            and len(value) <= MAX_HIDDEN_LAYERS
+            and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_WIDTH for n in value)
+        )
+    if name == "layer_activations":
+        return isinstance(value, tuple) and all(a in HIDDEN_ACTIVATIONS for a in value)
+    if name == "hidden_controls":
+        return (
+            isinstance(value, tuple)
+            and all(isinstance(c, str) and c in HIDABLE for c in value)
+            and len(set(value)) == len(value)
+        )
+    raise KeyError(name)
+
+
+def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
+    """``config`` with every invalid field replaced by its default, and a notice for each.
+
+    Besides each field's own range: ``layer_activations`` must name one activation per
+    hidden layer (else it is dropped); ``features`` are put in ``FEATURES`` order.
+    """
+    changes: dict[str, Any] = {}
+    notices: list[str] = []
+    for f in dataclasses.fields(PlaygroundConfig):
+        value = getattr(config, f.name)
+        if not _check_field(f.name, value):
+            default = getattr(DEFAULTS, f.name)
+            changes[f.name] = default
+            notices.append(
+                f"{_label(f.name)} {shown(value)} is not allowed ({allowed(f.name)}); "
+                f"using {shown(_encode(f.name, default))}."
+            )
+    config = dataclasses.replace(config, **changes)
+    if config.layer_activations and len(config.layer_activations) != len(config.hidden):
+        notices.append(
+            f"{_label('layer_activations')} names {len(config.layer_activations)} activations for "
+            f"{len(config.hidden)} hidden layers; using {shown(config.activation)} for every layer."
+        )
+        config = dataclasses.replace(config, layer_activations=())
+    ordered = tuple(f for f in FEATURES if f in config.features)
+    if ordered != config.features:
+        config = dataclasses.replace(config, features=ordered)
+    hidden = tuple(c for c in HIDABLE if c in config.hidden_controls)
+    if hidden != config.hidden_controls:
+        config = dataclasses.replace(config, hidden_controls=hidden)
+    return config, notices
+
+
+def _label(name: str) -> str:
+    return f"Setting {QUERY_KEYS[name]}"
+
+
+def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
+    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
+    if old is None:
+        return list(RESET_FIELDS.values())
+    return [
+        words
+        for name, words in RESET_FIELDS.items()
+        if getattr(old, name) != getattr(new, name)
+        and not (name == "regression_loss" and new.problem == "classification" == old.problem)
+        and not (name == "n_classes" and not (old.multiclass or new.multiclass))
+    ]
+
+
+def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, bool]:
+    """``(data, network)``: whether going from ``old`` to ``new`` gives new data, a new network."""
+    differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
+    if "regression_loss" in differ and new.problem == "classification" == old.problem:
+        differ.remove("regression_loss")  # unused for classification
+    if "n_classes" in differ and not (old.multiclass or new.multiclass):
+        differ.remove("n_classes")  # unused for the two-class and regression sets
+    data = any(name in DATA_FIELDS for name in differ)
+    network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
+    return data, network
+
+
+def reset_note(old: PlaygroundConfig, new: PlaygroundConfig) -> str | None:
+    """The sentence that says what a settings change rebuilt (None if it rebuilt nothing): the
+    settings changed, then whether the data, the network or both are new."""
+    changed = changed_reset_fields(old, new)
+    if not changed:
+        return None
+    data, network = changed_parts(old, new)
+    what = (
+        "new data and a new network"
+        if data and network
+        else "new data, the same initial weights"
+        if data
+        else "a new network, the same data"
+    )
+    return f"Changed the {', '.join(changed)}: {what}; training restarted at step 0."
+
+
+# ---------------------------------------------------------------------------- URL codec
+def _encode(name: str, value: Any) -> str:
+    if name in _BOOLS:
+        return "1" if value else "0"
+    if name == "hidden":
+        return ",".join(map(str, value)) if value else "none"
+    if name in ("features", "layer_activations", "hidden_controls"):
+        return ",".join(value)
+    if name in _FLOAT_RANGES:
+        return repr(float(value))
+    return str(value)
