@@ -392,7 +392,9 @@ def test_step_and_reset(load_page):
 
 def test_speed_is_a_target_rate_in_epochs_per_second(load_page):
     at = load_page(PAGE)
-    assert live_model(at).target_epochs_per_s == 10.0  # by default a rate a class can watch
+    assert live_model(at).target_epochs_per_s is None  # by default as fast as the server allows
+    at.select_slider(key="pg.speed").set_value(10).run()
+    assert live_model(at).target_epochs_per_s == 10.0 and at.query_params["speed"] == "10"
     at.select_slider(key="pg.speed").set_value(0).run()
     assert live_model(at).target_epochs_per_s is None and at.query_params["speed"] == "0"  # max
     at.select_slider(key="pg.speed").set_value(5).run()
