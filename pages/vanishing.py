@@ -24,10 +24,10 @@ import streamlit as st
 from engine import OPTIMIZERS
 from engine.data import MAX_CSV_BYTES
 from engine.diagnosis import divergence_report
+from pages import presenter, widgets
 from pages import vanishing_details as details
 from pages import vanishing_state as vs
 from pages import vanishing_text as text
-from pages import widgets
 from pages.live.component import deep_view
 from pages.live.runs import LiveRun
 from pages.vanishing_live import VanishingLive
@@ -348,18 +348,23 @@ def paused(live: LiveRun, runs: list[vs.Run], quantity: str, mode: str) -> None:
 
 def main() -> None:
     """The page, top to bottom."""
+    presenting = presenter.is_on()
     st.title("Vanishing & exploding gradients")
-    st.caption(
-        "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
-        "then switch on a fix and watch it recover. A and B train side by side on one clock."
-    )
+    if not presenting:  # in a room the live view comes first, its controls below it
+        st.caption(
+            "Stack many layers, press play, and watch the gradient fade toward the input or blow up; "
+            "then switch on a fix and watch it recover. A and B train side by side on one clock."
+        )
     data, configs, batch_size, per_tick, compare = sidebar()
     data_messages(data)
     live = live_run()
     runs = sync_runs(live, ("A", "B") if compare else ("A",), configs)
+    if presenting:
+        deep_view(live, {}, key="vg.live_view")
     quantity, mode = live_controls(live, runs, per_tick)
     run_notes(runs)
-    deep_view(live, {}, key="vg.live_view")
+    if not presenting:
+        deep_view(live, {}, key="vg.live_view")
     st.caption(
         f"Play trains A and B on one clock (one step each, batch {batch_size}) as fast as the server "
         f"allows; Step takes one step, Advance {per_tick}. Pause, then drag the step slider to replay."

@@ -177,6 +177,10 @@ def test_live_views_in_presenter_mode_and_the_dark_theme(page, app_url, path):
     first_canvas = view.locator("canvas").first.bounding_box()
     assert first_canvas is not None and first_canvas["y"] < SCREEN["height"]
     expect(page.get_by_text("space", exact=True).first).to_be_attached()  # the keyboard caption
+    if path == "vanishing":  # the view before its controls: curves and both heatmaps on screen
+        boxes = [c.bounding_box() for c in view.locator("canvas").all()]
+        charts = [b for b in boxes if b and b["height"] > 100]
+        assert len(charts) >= 4 and max(b["y"] + b["height"] for b in charts) <= SCREEN["height"], boxes
     page.screenshot(path=str(ARTIFACTS / f"classroom_{path}_present_dark.png"))
     assert_no_exception(page)
 
