@@ -28,6 +28,11 @@ from viz import theme
 _HERE = Path(__file__).parent
 
 
+def _styles(view: str) -> str:
+    """A view's CSS: the rules every view shares (``shared_view.css``), then the view's own."""
+    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("shared_view.css", view))
+
+
 def _script(view: str) -> str:
     """A view's JS: the shared stream client (``stream_client.js``), then the view itself."""
     return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("stream_client.js", view))
@@ -54,7 +59,7 @@ def _mount(component, run: LiveRun, options: dict, key: str, on_sync):
 _COMPONENT = st.components.v2.component(
     "backprop_lab.live_view",
     html="",
-    css=(_HERE / "live_view.css").read_text(encoding="utf-8"),
+    css=_styles("live_view.css"),
     js=_script("live_view.js"),
 )
 
@@ -67,7 +72,7 @@ def live_view(run: LiveRun, options: dict, key: str, on_sync=None):
 _DEEP = st.components.v2.component(
     "backprop_lab.deep_view",
     html="",
-    css=(_HERE / "deep_view.css").read_text(encoding="utf-8"),
+    css=_styles("deep_view.css"),
     js=_script("deep_view.js"),
 )
 
@@ -80,7 +85,7 @@ def deep_view(run: LiveRun, options: dict, key: str, on_sync=None):
 _DIGITS = st.components.v2.component(
     "backprop_lab.digits_view",
     html="",
-    css=(_HERE / "digits_view.css").read_text(encoding="utf-8"),
+    css=_styles("digits_view.css"),
     js=_script("digits_view.js"),
 )
 
