@@ -19,7 +19,6 @@ It measures and prints; it asserts nothing.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import importlib.util
@@ -38,6 +37,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from _classroom_args import parse_args  # noqa: E402
+
 from viz.frames import decode_frame  # noqa: E402
 
 TOOL = ROOT.parent / "shared" / "bench" / "classroom_load.py"
@@ -339,22 +340,6 @@ def report(args, results, wall, cpu, rss_before, rss_peak, rss_after) -> None:
         f"{min(col('steps_per_s') or [0]):.0f}, RSS after close {rss_after / rss_before:.2f}x, "
         f"errors {len(errors)}"
     )
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=40)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--ramp", type=float, default=10)
-    parser.add_argument("--after", type=float, default=180, help="seconds to watch RSS after all left")
-    parser.add_argument("--waves", type=int, default=1, help="classes one after the other (RSS after each)")
-    parser.add_argument("--timeout", type=float, default=60)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= 500 or args.seconds <= 0 or args.workers < 1 or args.waves < 1:
-        parser.error("need 1-500 sessions, seconds > 0, workers >= 1, waves >= 1")
-    return args
 
 
 if __name__ == "__main__":
