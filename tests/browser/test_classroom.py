@@ -76,7 +76,10 @@ def test_the_toggle_turns_presenter_mode_off(page, app_url):
     page.set_viewport_size(SCREEN)
     page.goto(f"{app_url}/step_by_step?present=1")
     wait_until_idle(page)
-    assert page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593").count() >= 1
+    # the diagram's annotations can come after the first .main-svg: wait for the value itself
+    expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593").first).to_be_visible(
+        timeout=15_000
+    )
     page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_text("Presenter mode").click()
     expect(page.get_by_test_id("stPlotlyChart").first.locator("text", has_text="0.593")).to_have_count(

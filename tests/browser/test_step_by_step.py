@@ -31,7 +31,7 @@ def test_step_page_renders_and_next_step_lowers_the_loss(page, app_url):
     expect(loss).to_have_text("0.298371")
     diagram = page.get_by_test_id("stPlotlyChart").first
     expect(diagram.locator(".main-svg").first).to_be_visible()
-    assert diagram.locator("text", has_text="h11").count() >= 1
+    expect(diagram.locator("text", has_text="h11").first).to_be_visible()
 
     page.get_by_role("button", name="Apply the update").click()
     expect(loss).not_to_have_text("0.298371", timeout=15_000)

@@ -61,7 +61,7 @@ def test_an_exploding_run_shows_the_banner_and_keeps_its_charts(page, app_url):
     expect(alert.get_by_text("configuration A: the forward pass overflowed in layer")).to_be_visible()
     wait_until_idle(page)
     expect(page.get_by_text("the last state with finite numbers")).to_be_visible()
-    assert page.get_by_test_id("stPlotlyChart").count() == 7
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(7)
     assert_no_exception(page)
 
 

@@ -42,7 +42,7 @@ def test_a_csv_with_a_nan_gets_the_message_and_a_good_one_trains(page, app_url):
     expect(page.get_by_text("keeps showing the circle data, the last valid data set")).to_be_visible()
     wait_until_idle(page)
     assert_no_exception(page)
-    assert page.get_by_test_id("stPlotlyChart").count() == 7  # the circle runs stay on screen
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(7)  # the circle runs stay on screen
     ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the fixture saves the end state; this is the error
     page.screenshot(path=str(ARTIFACTS / "test_vanishing_upload_nan_error.png"), full_page=True)
 
