@@ -22,6 +22,11 @@ def test_error_details_are_hidden_and_disconnected_sessions_expire():
     assert 0 < CONFIG["server"]["disconnectedSessionTTL"] <= 300
 
 
+def test_no_full_garbage_collection_after_every_script_run():
+    """A full collection after each run stalls every session of a shared server (config.toml)."""
+    assert CONFIG["runner"]["postScriptGC"] is False
+
+
 def test_every_option_exists_in_this_streamlit():
     """A misspelt option would be ignored silently by Streamlit."""
     options = st_config._config_options_template
