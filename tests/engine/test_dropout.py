@@ -1,4 +1,4 @@
-"""Dropout in the engine (engine/network.py): inverted dropout on the hidden layers in training
+"""Dropout in the engine (engine/dropout.py, used by engine/network.py): inverted dropout on the hidden layers in training
 mode, its masks drawn per step from (dropout_seed, steps_taken, layer), recorded in the Step, and
 gradient-checked against finite differences through the same masks."""
 
