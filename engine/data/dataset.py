@@ -5,16 +5,15 @@ checks, the seeded generator, the (stratified) train/test split and one-hot targ
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from engine import checks
+
 DOMAIN: tuple[float, float] = (-6.0, 6.0)
 TEST_FRACTION_RANGE = (0.1, 0.9)
-
-_SHOWN_CHARS = 30  # user text quoted in messages is cut to this length
 
 
 class DataError(ValueError):
@@ -70,42 +69,20 @@ class Dataset:
 # --------------------------------------------------------------------------- validation
 
 
-def _shown(value: Any) -> str:
-    """``value`` for a message: a string quoted, anything else as its ``repr``; cut to 30 characters."""
-    if isinstance(value, str):
-        if len(value) > _SHOWN_CHARS:
-            value = value[: _SHOWN_CHARS - 1] + "…"
-        return repr(value)
-    text = repr(value)
-    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
-
-
+_shown = checks.shown
 _BOUND_TOLERANCE = 1e-9  # relative: 1 - 90/100 = 0.0999...98 is the bound 0.1, rounded
 
 
 def _check_real(name: str, value: Any, lo: float, hi: float) -> float:
-    """``value`` as a float in ``[lo, hi]``; a value within float rounding of a bound (relative
-    ``_BOUND_TOLERANCE``, e.g. ``1 - 0.9`` for ``0.1``) is that bound. Accepts any real, so an
-    exact ``fractions.Fraction(1, 10)`` too."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise DataError(f"{name} must be a number in [{lo}, {hi}], got {_shown(value)}")
-    value = float(value)
-    for bound in (lo, hi):
-        if abs(value - bound) <= _BOUND_TOLERANCE * max(abs(bound), 1.0):
-            return float(bound)
-    if not lo <= value <= hi:  # also rejects NaN
-        raise DataError(f"{name} must be in [{lo}, {hi}], got {value}")
-    return value
+    """``value`` as a float in ``[lo, hi]`` (``checks.real``, a ``DataError``); a value within float
+    rounding of a bound (relative ``_BOUND_TOLERANCE``, e.g. ``1 - 0.9`` for ``0.1``) is that
+    bound. Accepts any real, so an exact ``fractions.Fraction(1, 10)`` too."""
+    return checks.real(name, value, lo, hi, snap=_BOUND_TOLERANCE, error=DataError)
 
 
 def _check_int(name: str, value: Any, lo: int, hi: int | None = None) -> int:
-    allowed = f"an integer >= {lo}" if hi is None else f"an integer in [{lo}, {hi}]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise DataError(f"{name} must be {allowed}, got {_shown(value)}")
-    value = int(value)
-    if value < lo or (hi is not None and value > hi):
-        raise DataError(f"{name} must be {allowed}, got {value}")
-    return value
+    """``value`` as an int in ``[lo, hi]`` (``checks.integer``, a ``DataError``)."""
+    return checks.integer(name, value, lo, hi, error=DataError)
 
 
 def _rng(seed: Any) -> np.random.Generator:

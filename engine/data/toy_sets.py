@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from engine import checks
 from engine.data.dataset import (
     DOMAIN,
     TEST_FRACTION_RANGE,
@@ -96,8 +97,7 @@ def make_multiclass(
     """A 2-D data set of ``n_classes`` classes (``MULTICLASS_SETS``: ``spiral_k``, ``blobs_k``) in
     ``[-6, 6]^2``: ``Y`` one-hot ``(n, n_classes)``, ``class_labels`` 0..K-1, a stratified seeded
     split; otherwise as ``make_dataset``."""
-    if name not in MULTICLASS_SETS:
-        raise DataError(f"unknown data set {_shown(name)}; choose one of {', '.join(MULTICLASS_SETS)}")
+    checks.choice("data set", name, MULTICLASS_SETS, error=DataError)
     k = _check_int("n_classes", n_classes, *CLASSES_RANGE)
     n, noise, test_fraction, names, rng = _checked(n_points, noise, test_fraction, features, seed)
     points, classes = _MULTICLASS_GENERATORS[name](n, k, noise, rng)
@@ -141,8 +141,7 @@ def make_dataset(
     (``numpy.random.default_rng(seed)``, and integer ``random_state``s drawn from it for
     scikit-learn).
     """
-    if not isinstance(name, str) or name not in _GENERATORS:
-        raise DataError(f"unknown data set {_shown(name)}; choose one of {', '.join(DATASETS)}")
+    checks.choice("data set", name, DATASETS, error=DataError)
     n, noise, test_fraction, names, rng = _checked(n_points, noise, test_fraction, features, seed)
     points, targets = (_TF_GENERATORS if tf_compatible else _GENERATORS)[name](n, noise, rng)
     targets = np.asarray(targets, dtype=np.float64)[:, None]
