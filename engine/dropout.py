@@ -13,18 +13,16 @@ same masks.
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
+
+from engine import checks
 
 MAX_DROPOUT = 0.9
 
 
 def check_rate(value: object) -> float:
     """``value`` as a dropout rate in ``[0, MAX_DROPOUT]``; ValueError otherwise (a bool too)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= value <= MAX_DROPOUT:
-        raise ValueError(f"dropout must be a number from 0 to {MAX_DROPOUT}, got {value!r}")
-    return float(value)
+    return checks.real("dropout", value, 0, MAX_DROPOUT)
 
 
 def masks(rate: float, seed: int, step: int, widths: list[int], batch: int) -> list[np.ndarray | None]:

@@ -31,11 +31,11 @@ Parameter arrays are never changed in place: an update makes new arrays, so a re
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
 from engine import batch_norm as batchnorm
+from engine import checks
 from engine.activations import OUTPUT_ACTIVATIONS, Activation, get_activation
 from engine.batch_norm import BN_EPS, BN_MOMENTUM, BatchNormTrace  # noqa: F401 (re-exported)
 from engine.checks import all_finite
@@ -94,11 +94,9 @@ class Network:
         dropout: float = 0.0,
     ) -> None:
         sizes = check_sizes(sizes)
-        if init not in INITS:
-            raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
-        for name, value in (("init_scale", init_scale), ("bias_init", bias_init)):
-            if not isinstance(value, Real) or not math.isfinite(value):
-                raise ValueError(f"{name} must be a finite number, got {value!r}")
+        checks.choice("init", init, INITS)
+        checks.real("init_scale", init_scale)
+        checks.real("bias_init", bias_init)
         rng = np.random.default_rng(seed)
         weights = [
             init_weights(init, n_in, n_out, rng, init_scale) for n_in, n_out in zip(sizes[:-1], sizes[1:])
@@ -326,8 +324,7 @@ class Network:
         if optimizer is None:
             if lr is None:
                 raise ValueError("train_step needs lr= (plain SGD) or optimizer=")
-            if not (isinstance(lr, Real) and math.isfinite(lr) and lr >= 0):
-                raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
+            checks.real("lr", lr, 0)
             optimizer = self._plain_sgd  # stateless: one per network, lr set per call
             optimizer.lr = lr
         X = input_batch(X, self.sizes[0])

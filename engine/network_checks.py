@@ -10,12 +10,10 @@ Shapes: ``W[l]`` ``(n_in, n_out)``, ``b[l]`` ``(n_out,)``; ``W[l + 1]`` reads ``
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 
+from engine import checks
 from engine.activations import OUTPUT_ACTIVATIONS
-from engine.checks import float_array
 from engine.losses import get_loss
 
 BATCH_NORM_LISTS = ("gammas", "betas", "running_mean", "running_var")
@@ -29,10 +27,7 @@ def check_sizes(sizes) -> list[int]:
         raise ValueError(f"sizes must be a list of layer widths, got {sizes!r}") from None
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
-    for i, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
-            raise ValueError(f"sizes[{i}] must be an integer >= 1, got {n!r}")
-    return [int(n) for n in sizes]
+    return [checks.integer(f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
 
 
 def activation_names(activation, output_activation: str | None, loss: str, n_hidden: int) -> list[str]:
@@ -64,8 +59,8 @@ def given_layers(weights, biases) -> tuple[list[np.ndarray], list[np.ndarray]]:
             f"need one bias vector per weight matrix and at least one layer; "
             f"got {len(weights)} weight matrices and {len(biases)} bias vectors"
         )
-    W = [float_array(w, f"weights[{l}]").copy() for l, w in enumerate(weights)]
-    b = [float_array(v, f"biases[{l}]").copy() for l, v in enumerate(biases)]
+    W = [checks.float_array(w, f"weights[{l}]").copy() for l, w in enumerate(weights)]
+    b = [checks.float_array(v, f"biases[{l}]").copy() for l, v in enumerate(biases)]
     for l, w in enumerate(W):
         if w.ndim != 2 or min(w.shape) < 1:
             raise ValueError(f"weights[{l}] must be a non-empty 2-D (n_in, n_out) array, got shape {w.shape}")
@@ -105,7 +100,7 @@ def check_replacement(network, weights, biases, batch_norm_lists: dict) -> None:
 
 def input_batch(X, n_in: int) -> np.ndarray:
     """``X`` as a float64 ``(batch, n_in)`` array, batch >= 1 (one row ``(n_in,)`` made a batch of one)."""
-    X = float_array(X, "X")
+    X = checks.float_array(X, "X")
     if X.ndim == 1 and n_in == X.shape[0]:
         X = X[None, :]
     if X.ndim != 2 or X.shape[1] != n_in or X.shape[0] < 1:
@@ -116,7 +111,7 @@ def input_batch(X, n_in: int) -> np.ndarray:
 def target_batch(Y, batch: int, n_out: int, loss_fn) -> np.ndarray:
     """``Y`` as a float64 ``(batch, n_out)`` array (a ``(batch,)`` column when ``n_out`` is 1) that
     ``loss_fn`` accepts as targets."""
-    Y = float_array(Y, "Y")
+    Y = checks.float_array(Y, "Y")
     if Y.ndim == 1 and n_out == 1 and Y.shape[0] == batch:
         Y = Y[:, None]
     if Y.shape != (batch, n_out):

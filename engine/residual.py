@@ -8,7 +8,8 @@ branch's ``dL/ds[l]`` by ``r``.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+
+from engine import checks
 
 
 def skip_layers(sizes: list[int]) -> list[bool]:
@@ -26,17 +27,10 @@ def stable_residual_scale(n_skips: int) -> float:
     tanh and doubles per layer for ReLU with He init (a 20-layer ReLU net overflows within 3
     steps); with ``r = 1/sqrt(k)`` the ``k`` branches add up to about one layer's variance,
     whatever the depth (the "scaled residual" of Hayou et al. 2021, "Stable ResNet")."""
-    if isinstance(n_skips, bool) or not isinstance(n_skips, Integral) or n_skips < 0:
-        raise ValueError(f"the number of skips must be a whole number >= 0, got {n_skips!r}")
-    return 1.0 / math.sqrt(int(n_skips)) if n_skips else 1.0
+    n_skips = checks.integer("the number of skips", n_skips, 0)
+    return 1.0 / math.sqrt(n_skips) if n_skips else 1.0
 
 
 def check_scale(residual_scale: object) -> float:
     """``residual_scale`` as a float; ValueError unless a finite number > 0 (not a bool)."""
-    if (
-        isinstance(residual_scale, bool)
-        or not isinstance(residual_scale, Real)
-        or not (math.isfinite(residual_scale) and residual_scale > 0)
-    ):
-        raise ValueError(f"residual_scale must be a finite number > 0, got {residual_scale!r}")
-    return float(residual_scale)
+    return checks.real("residual_scale", residual_scale, 0, lo_open=True)
