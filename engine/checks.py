@@ -60,12 +60,13 @@ def is_real(
     value: Any, lo: Any = None, hi: Any = None, *, lo_open: bool = False, hi_open: bool = False
 ) -> bool:
     """True for a finite real number (not a bool) in the range; see ``real``."""
-    return (
-        not isinstance(value, bool)
-        and isinstance(value, numbers.Real)
-        and math.isfinite(value)
-        and _in_range(float(value), lo, hi, lo_open, hi_open)
-    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float range
+        return False
+    return math.isfinite(number) and _in_range(number, lo, hi, lo_open, hi_open)
 
 
 def is_integer(value: Any, lo: Any = None, hi: Any = None) -> bool:
@@ -99,12 +100,16 @@ def real(
     both bounds, ``... or None`` with ``none_ok``)."""
     if value is None and none_ok:
         return None
-    if not isinstance(value, bool) and isinstance(value, numbers.Real):
-        number = float(value)
+    kind = type(value)  # float and int first: isinstance with an ABC is slow, and validate runs often
+    if kind is float or kind is int or (kind is not bool and isinstance(value, numbers.Real)):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond float range
+            number = math.inf
         for bound in (lo, hi) if snap else ():
             if bound is not None and abs(number - bound) <= snap * max(abs(bound), 1.0):
                 return float(bound)
-        if math.isfinite(number) and _in_range(number, lo, hi, lo_open, hi_open):
+        if number - number == 0.0 and _in_range(number, lo, hi, lo_open, hi_open):  # finite, in range
             return number
     if lo is None and hi is None:
         allowed = "a finite number"
@@ -131,7 +136,10 @@ def integer(
     <value>"`` (``an integer in [lo, hi]`` with both bounds, ``... or None`` with ``none_ok``)."""
     if value is None and none_ok:
         return None
-    if is_integer(value, lo, hi):
+    if type(value) is int:  # the common case, without the ABC check
+        if (lo is None or value >= lo) and (hi is None or value <= hi):
+            return value
+    elif is_integer(value, lo, hi):
         return int(value)
     allowed = "an integer" + ("" if lo is None and hi is None else f" {_bounds(lo, hi, False, False)}")
     raise error(f"{name} must be {allowed}{' or None' if none_ok else ''}{note}, got {shown(value)}")

@@ -19,6 +19,7 @@ from engine.trainer import Trainer
 ANYTHING = st.one_of(
     st.booleans(),
     st.integers(-(10**6), 10**6),
+    st.integers(10**308, 10**400),  # beyond float range: refused, not an OverflowError
     st.floats(allow_nan=True, allow_infinity=True),
     st.none(),
     st.text(max_size=5),
