@@ -102,9 +102,10 @@ def load_csv(
     classes, one-hot ``(n, c)`` for ``c > 2``. The split is seeded, and stratified for
     classification; ``n_test = round(n * test_fraction)`` in ``[1, n - 1]``.
 
-    Four steps, each its own function: read and parse (``_read_table``: pandas' C parser, numbers
-    parsed in bulk), check shape and caps (``_check_header``, ``_check_caps``, ``_numbers``),
-    pick features and targets (``_pick_targets``), split into a ``Dataset`` (``split_csv``).
+    Four steps, each its own module: read and parse (``csv_read._read_table``: pandas' C parser,
+    numbers parsed in bulk), check shape and caps (``csv_check``: ``_check_header``,
+    ``_check_caps``, ``_numbers``), pick features and targets (``csv_targets._pick_targets``),
+    split into a ``Dataset`` (``split_csv``, here).
     ``read_csv_table`` is the first three, for a caller that splits one file with many seeds.
     """
     _check_task(task)
