@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.activations import HIDDEN_ACTIVATIONS, get_activation
 from engine.data import make_dataset
 from engine.init import init_weights
@@ -107,7 +108,7 @@ def layer_at_init(
     ``z[l] = a[l] @ W[l]`` (zero biases), ``a[l+1] = f(z[l])``, ``W[l]`` drawn by ``init``."""
     if activation not in HIDDEN_ACTIVATIONS:
         get_activation(activation)  # raises with the valid names
-    if not (isinstance(width, int) and width >= 1 and isinstance(depth, int) and depth >= 1):
+    if not (checks.is_integer(width, 1) and checks.is_integer(depth, 1)):
         raise ValueError(f"width and depth must be integers >= 1, got {width!r} and {depth!r}")
     act = get_activation(activation)
     rng = np.random.default_rng(seed)

@@ -32,6 +32,8 @@ from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 
+from engine import checks
+
 _SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 _GELU_CUBIC = 0.044715
 # Beyond |z| = 20 the tanh inside GELU is exactly +-1 in float64, so clipping there keeps
@@ -257,6 +259,4 @@ OUTPUT_ACTIVATIONS = tuple(ACTIVATIONS)
 
 def get_activation(name: str, *, allowed: tuple[str, ...] = HIDDEN_ACTIVATIONS) -> Activation:
     """Look an activation up by name, with a ValueError that lists the valid names."""
-    if name not in allowed:
-        raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(allowed)}")
-    return ACTIVATIONS[name]
+    return ACTIVATIONS[checks.choice("activation", name, allowed)]

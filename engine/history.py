@@ -22,11 +22,10 @@ stay below ``max_bytes / 8``) are held until the next flush.
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
-from engine import history_io
+from engine import checks, history_io
 from engine.activations import ACTIVATIONS
 from engine.history_detail import STEP_LIST_FIELDS, STEP_SCALAR_FIELDS, DetailStore, root
 from engine.history_io import step_to_dict
@@ -96,13 +95,11 @@ class History(HistoryReads):
         self.detail_every = _check_int("detail_every", detail_every, 1, allow_none=True)
         self.histogram_every = _check_int("histogram_every", histogram_every, 1, allow_none=True)
         self.bins = _check_int("bins", bins, 1)
-        if not (isinstance(act_range, Real) and math.isfinite(act_range) and act_range > 0):
-            raise ValueError(f"act_range must be a positive finite number, got {act_range!r}")
+        act_range = checks.real("act_range", act_range, 0, lo_open=True)
         lo, hi = (float(v) for v in grad_log10_range)
         if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
             raise ValueError(f"grad_log10_range must be two finite numbers lo < hi, got {grad_log10_range!r}")
-        if not (isinstance(summary_share, Real) and 0 < summary_share < 1):
-            raise ValueError(f"summary_share must be a number in (0, 1), got {summary_share!r}")
+        checks.real("summary_share", summary_share, 0, 1, lo_open=True, hi_open=True)
         self.act_range = float(act_range)
         self.grad_log10_range = (lo, hi)
         self.summary_share = float(summary_share)

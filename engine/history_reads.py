@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine import checks
 from engine.history_tables import LAYER_COLUMNS, METRIC_COLUMNS, SCALAR_COLUMNS
 from engine.network import Step
 
@@ -54,9 +55,7 @@ class HistoryReads:
     def column(self, name: str) -> np.ndarray:
         """One summary column (a copy)."""
         self.flush()
-        allowed = (*SCALAR_COLUMNS, *LAYER_COLUMNS)
-        if name not in allowed:
-            raise ValueError(f"unknown summary column {name!r}; choose one of: {', '.join(allowed)}")
+        checks.choice("summary column", name, (*SCALAR_COLUMNS, *LAYER_COLUMNS))
         if self._L is None:
             shape = (0,) if name in SCALAR_COLUMNS else (0, 0)
             return np.empty(shape, dtype=SCALAR_COLUMNS.get(name, np.float64))
@@ -92,10 +91,8 @@ class HistoryReads:
         """Summary columns ``names`` (and ``step``) of the steps above ``step``: scalars ``(m,)``,
         per-layer ``(m, L)``; empty arrays before the first step."""
         self.flush()
-        allowed = (*SCALAR_COLUMNS, *LAYER_COLUMNS)
         for name in names:
-            if name not in allowed:
-                raise ValueError(f"unknown summary column {name!r}; choose one of: {', '.join(allowed)}")
+            checks.choice("summary column", name, (*SCALAR_COLUMNS, *LAYER_COLUMNS))
         if self._L is None:
             return {
                 k: np.empty((0,) if k in SCALAR_COLUMNS or k == "step" else (0, 0)) for k in ("step", *names)

@@ -53,10 +53,10 @@ first); NaN is not counted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 
+from engine import checks
 from engine.network import Step
 
 SCALAR_COLUMNS: dict[str, type] = {
@@ -90,12 +90,8 @@ TABLE_SPLIT = {"summary": 0.5, "histogram": 0.4, "metrics": 0.1}  # of summary_s
 
 
 def _check_int(name: str, value, minimum: int, allow_none: bool = False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        extra = " or None" if allow_none else ""
-        raise ValueError(f"{name} must be an integer >= {minimum}{extra}, got {value!r}")
-    return int(value)
+    """``checks.integer``: an integer >= ``minimum`` (or None with ``allow_none``)."""
+    return checks.integer(name, value, minimum, none_ok=allow_none)
 
 
 def _starts(sizes: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ import math
 
 import numpy as np
 
+from engine import checks
 from engine.activations import get_activation
 
 # TF Playground's initialization (nn.ts: ``weight = Math.random() - 0.5``): every weight from
@@ -54,6 +55,7 @@ INITS = (
 
 def init_std(scheme: str, fan_in: int, fan_out: int, init_scale: float = 1.0) -> float:
     """The standard deviation of one weight under ``scheme`` (used by tests and the theory line)."""
+    checks.choice("init", scheme, INITS)
     if scheme == "zeros":
         return 0.0
     if scheme == "normal":
@@ -64,9 +66,7 @@ def init_std(scheme: str, fan_in: int, fan_out: int, init_scale: float = 1.0) ->
         return init_scale * math.sqrt(2.0 / (fan_in + fan_out))
     if scheme in ("he_uniform", "he_normal"):
         return init_scale * math.sqrt(2.0 / fan_in)
-    if scheme == "lecun_normal":
-        return init_scale * math.sqrt(1.0 / fan_in)
-    raise ValueError(f"unknown init {scheme!r}; choose one of: {', '.join(INITS)}")
+    return init_scale * math.sqrt(1.0 / fan_in)  # lecun_normal
 
 
 def init_weights(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import checks
 from engine.activations import ACTIVATIONS
 
 # quantity -> the History column it comes from (``update_ratio`` is already per layer and scale-free)
@@ -45,8 +46,7 @@ def rms_row(row: dict, sizes) -> dict:
 
 def rms_values(quantity: str, values: np.ndarray, sizes) -> np.ndarray:
     """Rows ``(n, L)`` of the History column ``RMS_SOURCES[quantity]`` as ``quantity``."""
-    if quantity not in RMS_SOURCES:
-        raise ValueError(f"unknown quantity {quantity!r}; choose one of: {', '.join(RMS_SOURCES)}")
+    checks.choice("quantity", quantity, RMS_SOURCES)
     values = np.asarray(values, dtype=np.float64)
     if quantity == "update_ratio" or not values.size:
         return values

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.activations import ACTIVATIONS
 from engine.data import make_dataset
 from engine.losses import get_loss
@@ -61,9 +62,8 @@ def _softmax_sample(loss_name: str, z: float) -> tuple[float, float]:
 def output_gradients(output: str, z, target: float = 1.0) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{loss name: (loss values (n,), dL/dz (n,))}`` for one sample at each logit in ``z``
     (``target`` is used by the sigmoid output; softmax's target is class 0)."""
-    if output not in OUTPUTS:
-        raise ValueError(f"unknown output {output!r}; choose one of: {', '.join(OUTPUTS)}")
-    if output == "sigmoid" and not 0.0 <= target <= 1.0:
+    checks.choice("output", output, OUTPUTS)
+    if output == "sigmoid" and not checks.is_real(target, 0.0, 1.0):
         raise ValueError(f"a sigmoid output's target must lie between 0 and 1, got {target!r}")
     result = {}
     with np.errstate(all="ignore"):

@@ -27,6 +27,7 @@ from dataclasses import KW_ONLY, dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.activations import log_softmax, softplus
 
 TASKS = ("binary", "multiclass", "regression")  # the kinds of target a data set has
@@ -146,16 +147,13 @@ LOSSES: dict[str, Loss] = {
 
 def get_loss(name: str) -> Loss:
     """Look a loss up by name, with a ValueError that lists the valid names."""
-    if name not in LOSSES:
-        raise ValueError(f"unknown loss {name!r}; choose one of: {', '.join(LOSSES)}")
-    return LOSSES[name]
+    return LOSSES[checks.choice("loss", name, LOSSES)]
 
 
 def losses_for_task(task: str) -> tuple[str, ...]:
     """The losses that fit a kind of data (``TASKS``), those fused with an output first (the
     default): ``binary`` -> bce, mse, sse; ``multiclass`` -> cross_entropy, mse, sse;
     ``regression`` -> mse, sse."""
-    if task not in TASKS:
-        raise ValueError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
+    checks.choice("task", task, TASKS)
     fitting = [loss for loss in LOSSES.values() if task in loss.tasks]
     return tuple(loss.name for loss in sorted(fitting, key=lambda loss: loss.output_activation is None))

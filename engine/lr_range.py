@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.data import make_dataset
 from engine.network import Network
 from engine.optim import make_optimizer
@@ -73,7 +74,7 @@ def lr_range_test(
 ) -> RangeTest:
     """Sweep ``n_lrs`` log-spaced learning rates over ``lr_range`` on ``[2, *hidden, 1]``
     (sigmoid output, bce) trained ``k_steps`` steps each."""
-    if not (1 <= int(k_steps) <= 10_000 and 3 <= int(n_lrs) <= 200):
+    if not (checks.is_integer(k_steps, 1, 10_000) and checks.is_integer(n_lrs, 3, 200)):
         raise ValueError(f"k_steps must be 1..10000 and n_lrs 3..200, got {k_steps!r} and {n_lrs!r}")
     lo, hi = lr_range
     if not (0 < lo < hi and math.isfinite(hi)):

@@ -31,6 +31,9 @@ These are the update rules of ``torch.optim.SGD`` (``momentum=0.9``, ``nesterov`
 
 The network calls ``propose(...)`` and, only if every update is finite, ``commit(...)``,
 so a diverging step leaves the optimizer's state (moments, step count) untouched.
+
+The hyperparameters are checked (``validate``, with ``engine.checks``) when an optimizer is made
+and before every ``Trainer`` run: ``lr=True``, ``lr=-1`` or ``betas=(0.9, 1.0)`` is a ValueError.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from engine import checks
 
 SCHEDULES = ("constant", "step", "exponential", "cosine")
 
@@ -64,10 +69,12 @@ class Schedule:
     warmup_steps: int = 0
 
     def __post_init__(self) -> None:
-        if self.kind not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.kind!r}; choose one of: {', '.join(SCHEDULES)}")
-        if self.step_size < 1 or self.total_steps < 1 or self.warmup_steps < 0:
-            raise ValueError("step_size and total_steps must be >= 1, warmup_steps >= 0")
+        checks.choice("schedule", self.kind, SCHEDULES)
+        checks.real("gamma", self.gamma, 0, lo_open=True)
+        checks.integer("step_size", self.step_size, 1)
+        checks.integer("total_steps", self.total_steps, 1)
+        checks.real("min_factor", self.min_factor, 0, 1)
+        checks.integer("warmup_steps", self.warmup_steps, 0)
 
     def factor(self, t: int) -> float:
         if self.kind == "constant":
@@ -131,22 +138,25 @@ class Optimizer:
         self.t = 0  # steps committed so far
         self._state: list[tuple[np.ndarray, ...]] = []
         self._shapes: tuple = ()
+        self.validate()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(lr={self.lr})"
 
     def validate(self) -> None:
-        """Raise ValueError unless the hyperparameters are usable numbers."""
-        checks = {"lr": self.lr, "l1": self.l1, "l2": self.l2}
-        for name, value in checks.items():
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        """Raise ValueError unless the hyperparameters are usable numbers (``lr``, ``l1``, ``l2``
+        finite and >= 0, a bool refused; the clipping thresholds > 0 or None; the rule's own, as
+        PyTorch checks them)."""
+        for name in ("lr", "l1", "l2"):
+            checks.real(name, getattr(self, name), 0)
         for name in ("clip_norm", "clip_value"):
-            value = getattr(self, name)
-            if value is not None and not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive number or None, got {value!r}")
+            checks.real(name, getattr(self, name), 0, lo_open=True, none_ok=True)
+        self._validate_rule()
         if self.l1_freeze and self.name != "sgd":
             raise ValueError(f"TF Playground's L1 rule (l1_freeze) is defined for sgd only, not {self.name}")
+
+    def _validate_rule(self) -> None:
+        """The subclass's own hyperparameters (none for SGD)."""
 
     def reset(self) -> None:
         """Forget all moments and the step count."""
@@ -263,8 +273,11 @@ class Momentum(Optimizer):
     nesterov = False
 
     def __init__(self, lr: float = 0.01, *, momentum: float = 0.9, **kwargs) -> None:
-        super().__init__(lr, **kwargs)
         self.momentum = momentum
+        super().__init__(lr, **kwargs)
+
+    def _validate_rule(self) -> None:
+        checks.real("momentum", self.momentum, 0)
 
     def _empty_state(self, p):
         return (None,)
@@ -287,9 +300,13 @@ class RMSprop(Optimizer):
     name = "rmsprop"
 
     def __init__(self, lr: float = 0.01, *, alpha: float = 0.99, eps: float = 1e-8, **kwargs) -> None:
-        super().__init__(lr, **kwargs)
         self.alpha = alpha
         self.eps = eps
+        super().__init__(lr, **kwargs)
+
+    def _validate_rule(self) -> None:
+        checks.real("alpha", self.alpha, 0)
+        checks.real("eps", self.eps, 0)
 
     def _empty_state(self, p):
         return (np.zeros_like(p),)
@@ -311,9 +328,16 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         **kwargs,
     ) -> None:
-        super().__init__(lr, **kwargs)
         self.betas = tuple(betas)
         self.eps = eps
+        super().__init__(lr, **kwargs)
+
+    def _validate_rule(self) -> None:
+        if len(self.betas) != 2:
+            raise ValueError(f"betas must be two numbers (beta1, beta2) in [0, 1), got {self.betas!r}")
+        for name, beta in zip(("betas[0]", "betas[1]"), self.betas):
+            checks.real(name, beta, 0, 1, hi_open=True)
+        checks.real("eps", self.eps, 0)
 
     def _empty_state(self, p):
         return (np.zeros_like(p), np.zeros_like(p))
@@ -332,12 +356,11 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (SGD, Momentu
 
 
 def make_optimizer(name: str, **hyperparameters) -> Optimizer:
-    """``make_optimizer("adam", lr=0.01, l2=1e-4, clip_norm=1.0)``; ValueError on bad input."""
-    if name not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+    """``make_optimizer("adam", lr=0.01, l2=1e-4, clip_norm=1.0)``; ValueError on bad input (an
+    unknown name or keyword, or a value that ``Optimizer.validate`` refuses)."""
+    checks.choice("optimizer", name, OPTIMIZERS)
     try:
         optimizer = OPTIMIZERS[name](**hyperparameters)
     except TypeError as error:
         raise ValueError(f"bad hyperparameter for {name}: {error}") from None
-    optimizer.validate()
     return optimizer

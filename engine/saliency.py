@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.network import Network
 
 
@@ -50,7 +51,7 @@ class Explanation:
 
 def one_hot(label: int, n_classes: int) -> np.ndarray:
     """``(n_classes,)`` float64 with a 1 at ``label``; ValueError if ``label`` is out of range."""
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_classes:
+    if not checks.is_integer(label, 0, n_classes - 1):
         raise ValueError(f"label must be an integer in 0..{n_classes - 1}, got {label!r}")
     out = np.zeros(n_classes)
     out[int(label)] = 1.0

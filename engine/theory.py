@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine import checks
 from engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 from engine.init import init_std
 
@@ -89,8 +90,7 @@ def gaussian_moments(activation: str, q: float) -> Moments:
     act = ACTIVATIONS.get(activation)
     if act is not None and not act.hidden:  # softmax: not elementwise
         return Moments(math.nan, math.nan, math.nan)
-    if activation not in HIDDEN_ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of: {', '.join(HIDDEN_ACTIVATIONS)}")
+    checks.choice("activation", activation, HIDDEN_ACTIVATIONS)
     q = float(q)
     if not q >= 0:  # also NaN
         raise ValueError(f"the variance q must be >= 0, got {q!r}")

@@ -43,10 +43,10 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
+from engine import checks
 from engine.data import Dataset
 from engine.evaluation import EVAL_CHUNK_BYTES, accuracy, eval_outputs, r2_score  # noqa: F401
 from engine.history import History
@@ -131,8 +131,7 @@ class Trainer:
                 f"need at least one training row and as many target rows as input rows; got X_train "
                 f"{len(self._X)}, Y_train {len(self._Y)}, X_test {len(X_test)}, Y_test {len(self._Y_test)}"
             )
-        if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
-            raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+        seed = checks.integer("seed", seed, 0)
         if history is not None and not isinstance(history, History):
             raise ValueError(
                 f"history must be an engine.history.History or None, got {type(history).__name__}"
@@ -195,12 +194,8 @@ class Trainer:
 
     @batch_size.setter
     def batch_size(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(
-                f"batch_size must be an integer >= 1 (values >= the {len(self._X)} training rows mean "
-                f"full batch), got {value!r}"
-            )
-        self._batch_size = int(value)
+        note = f" (values >= the {len(self._X)} training rows mean full batch)"
+        self._batch_size = checks.integer("batch_size", value, 1, note=note)
 
     @property
     def eval_every(self) -> int:
@@ -208,9 +203,7 @@ class Trainer:
 
     @eval_every.setter
     def eval_every(self, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"eval_every must be an integer >= 1, got {value!r}")
-        self._eval_every = int(value)
+        self._eval_every = checks.integer("eval_every", value, 1)
 
     @property
     def step(self) -> int:
@@ -252,8 +245,7 @@ class Trainer:
 
         Does nothing (returns 0) after a divergence, until ``reset``/``resume_from``.
         """
-        if isinstance(n_steps, bool) or not isinstance(n_steps, Integral) or n_steps < 0:
-            raise ValueError(f"run needs a number of steps >= 0, got {n_steps!r}")
+        n_steps = checks.integer("run's number of steps", n_steps, 0)
         if self.divergence is not None:
             return 0
         return self._train(n_steps, None, None, time.perf_counter)
@@ -272,10 +264,8 @@ class Trainer:
 
         A live view trains this way, so that training speed does not depend on how often the
         browser redraws."""
-        if not (isinstance(seconds, Real) and math.isfinite(seconds) and seconds >= 0):
-            raise ValueError(f"run_for needs a time budget in seconds >= 0, got {seconds!r}")
-        if max_steps is not None and (isinstance(max_steps, bool) or not isinstance(max_steps, Integral)):
-            raise ValueError(f"max_steps must be an integer or None, got {max_steps!r}")
+        seconds = checks.real("run_for's time budget in seconds", seconds, 0)
+        max_steps = checks.integer("max_steps", max_steps, none_ok=True)
         limit = -1 if max_steps is None else max(0, int(max_steps))
         if self.divergence is not None or limit == 0:
             return 0
@@ -400,8 +390,7 @@ class Trainer:
         batch-norm running statistics the step started from are restored.
 
         Needs ``history.detail(k)``; see ``history.detail_steps()`` for the steps held."""
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 0:
-            raise ValueError(f"resume_from needs a step index >= 0, got {k!r}")
+        k = checks.integer("resume_from's step index", k, 0)
         history = self.history
         step = history.detail(int(k))
         if step is None:

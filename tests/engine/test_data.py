@@ -1,4 +1,5 @@
-"""Tests for engine/data.py: the 2-D sets, feature maps, the heatmap grid, digits and CSV uploads."""
+"""Tests for the engine/data/ package: the 2-D sets, feature maps, the heatmap grid, digits and CSV
+uploads."""
 
 from __future__ import annotations
 

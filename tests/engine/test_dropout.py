@@ -1,6 +1,6 @@
-"""Dropout in the engine (engine/network.py): inverted dropout on the hidden layers in training
-mode, its masks drawn per step from (dropout_seed, steps_taken, layer), recorded in the Step, and
-gradient-checked against finite differences through the same masks."""
+"""Dropout in the engine (engine/dropout.py, used by engine/network.py): inverted dropout on the
+hidden layers in training mode, its masks drawn per step from (dropout_seed, steps_taken, layer),
+recorded in the Step, and gradient-checked against finite differences through the same masks."""
 
 import numpy as np
 import pytest

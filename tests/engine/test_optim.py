@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import Network, Schedule, make_optimizer
+from engine import OPTIMIZERS, Network, Schedule, make_optimizer
 
 STEPS = 20
 
@@ -197,3 +197,43 @@ def test_diverging_step_leaves_optimizer_state_untouched():
     step = net.train_step(X, Y * 1e10, optimizer=opt)
     assert step.diverged and step.divergence.quantity == "update"
     assert opt.t == t_before
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("lr", [True, False, np.bool_(True)])
+def test_every_optimizer_refuses_a_bool_learning_rate(name, lr):
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0, got "):
+        make_optimizer(name, lr=lr)
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0, got "):
+        OPTIMIZERS[name](lr)  # made directly, too
+    opt = make_optimizer(name, lr=0.1)
+    opt.lr = lr  # set later: refused when it is next validated (every Trainer run does)
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
+        opt.validate()
+
+
+@pytest.mark.parametrize(
+    ("name", "hyper", "message"),
+    [
+        ("momentum", dict(momentum=True), "momentum must be a finite number >= 0"),
+        ("momentum", dict(momentum=-0.5), "momentum must be a finite number >= 0"),
+        ("rmsprop", dict(alpha=math.nan), "alpha must be a finite number >= 0"),
+        ("adam", dict(betas=(0.9, 1.0)), r"betas\[1\] must be a number in \[0, 1\)"),
+        ("adam", dict(betas=(0.9,)), "betas must be two numbers"),
+        ("adam", dict(eps=-1e-8), "eps must be a finite number >= 0"),
+        ("sgd", dict(clip_norm=0.0), "clip_norm must be a finite number > 0 or None"),
+        ("sgd", dict(l2=True), "l2 must be a finite number >= 0"),
+    ],
+)
+def test_bad_rule_hyperparameters_are_named(name, hyper, message):
+    with pytest.raises(ValueError, match=message):
+        make_optimizer(name, **hyper)
+
+
+def test_bad_schedules_are_named():
+    with pytest.raises(ValueError, match="step_size must be an integer >= 1, got 0"):
+        Schedule("step", step_size=0)
+    with pytest.raises(ValueError, match="warmup_steps must be an integer >= 0, got True"):
+        Schedule("cosine", warmup_steps=True)
+    with pytest.raises(ValueError, match=r"min_factor must be a number in \[0, 1\]"):
+        Schedule("cosine", min_factor=2.0)
