@@ -48,6 +48,8 @@ from engine.init import init_std
 
 _STANDARD_GRID = np.linspace(-10.0, 10.0, 4001)  # in standard deviations (spacing 0.005)
 _CENTRE_GRID = np.linspace(-40.0, 40.0, 8001)  # in z itself (spacing 0.01): the activations' bends
+for _grid in (_STANDARD_GRID, _CENTRE_GRID):
+    _grid.setflags(write=False)  # shared by every call: read-only, so no caller can change them
 
 
 def gaussian_expectations(q: float, functions) -> list[float]:

@@ -630,7 +630,7 @@ def test_csv_unclosed_quote_and_huge_field():
     assert "not valid CSV" in message and "row 2" in message
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # the profile's examples
 @given(st.text())
 def test_csv_arbitrary_text_raises_only_data_error(text):
     try:
@@ -655,7 +655,7 @@ _rows = st.integers(0, 29).flatmap(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # the profile's examples
 @given(st.lists(_rows, max_size=14), st.sampled_from([None, "regression", "classification"]))
 def test_csv_near_valid_files_raise_only_data_error(rows, task):
     text = "\n".join(["a,b,c"] + [",".join(row) for row in rows])
