@@ -16,24 +16,17 @@ from streamlit.testing.v1 import AppTest
 from engine.diagnosis import divergence_report
 from engine.history import metrics_at
 from engine.optim import Adam
-from pages.playground_state import (
-    DEFAULTS,
-    MAX_NOTICES,
-    PlaygroundConfig,
+from pages.playground_build import (
     advance,
     apply_live_settings,
     build_trainer,
-    changed_parts,
-    changed_reset_fields,
-    from_query,
     live_steps,
     replay_options,
-    reset_note,
-    shown,
-    to_query,
-    validate,
     view_of,
 )
+from pages.playground_settings import DEFAULTS, MAX_NOTICES, PlaygroundConfig
+from pages.playground_url import from_query, to_query
+from pages.playground_validate import changed_parts, changed_reset_fields, reset_note, shown, validate
 
 PAGE = "pages/playground.py"
 ROOT = Path(__file__).resolve().parents[2]
