@@ -29,6 +29,7 @@ from pages.playground_settings import (
     MAX_HIDDEN_LAYERS,
     POINTS_BY_PROBLEM,
     SEED_RANGE,
+    SETTINGS,
     UPLOAD,
     VISIT_SEEDS,
     PlaygroundConfig,
@@ -42,44 +43,20 @@ state = st.session_state
 
 
 def widget_values(config: PlaygroundConfig) -> dict[str, object]:
-    """The session-state value of every settings widget for ``config``."""
+    """The session-state value of every settings widget for ``config``: the setting's value for a
+    widget keyed by its URL key (``Setting.widget``), and by hand the problem, the data set per
+    problem, the hidden layers' count and widths, and the activation per layer."""
     values: dict[str, object] = {
-        "pg.problem": config.problem,
-        f"pg.data.{config.problem}": config.dataset,
-        "pg.noise": config.noise,
-        "pg.ratio": config.train_ratio,
-        "pg.points": config.n_points,
-        "pg.dseed": config.data_seed,
-        "pg.features": list(config.features),
-        "pg.layers": len(config.hidden),
-        "pg.act": config.activation,
-        "pg.per_layer": bool(config.layer_activations),
-        "pg.init": config.init,
-        "pg.iscale": config.init_scale,
-        "pg.seed": config.seed,
-        "pg.reg": config.regularization,
-        "pg.rrate": config.reg_rate,
-        "pg.lr": config.lr,
-        "pg.batch": config.batch_size,
-        "pg.opt": config.optimizer,
-        "pg.clip": config.clip_norm,
-        "pg.loss": config.regression_loss,
-        "pg.speed": config.speed,
-        "pg.test": config.show_test,
-        "pg.disc": config.discretize,
-        "pg.view": config.view,
-        "pg.nodes": config.node_colour,
-        "pg.logw": config.log_widths,
-        "pg.tf": config.tf_compatible,
-        "pg.sched": config.schedule,
-        "pg.ssteps": config.schedule_steps,
-        "pg.stoploss": config.stop_loss,
-        "pg.stopat": config.stop_steps,
-        "pg.drop": config.dropout,
-        "pg.classes": config.n_classes,
+        s.widget_key: list(v) if isinstance(v := getattr(config, s.name), tuple) else v
+        for s in SETTINGS
+        if s.widget
     }
+    values["pg.problem"] = config.problem
+    values[f"pg.data.{config.problem}"] = config.dataset
     other = "regression" if config.problem == "classification" else "classification"
     values[f"pg.data.{other}"] = (REGRESSION_SETS if other == "regression" else CLASSIFICATION_SETS)[0]
+    values["pg.layers"] = len(config.hidden)
+    values["pg.per_layer"] = bool(config.layer_activations)
     widths = list(config.hidden) or [DEFAULTS.hidden[0]]
     for l in range(MAX_HIDDEN_LAYERS):
         values[f"pg.width{l + 1}"] = widths[l] if l < len(widths) else widths[-1]
