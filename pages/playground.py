@@ -26,6 +26,7 @@ from pages.playground_session import (
     live_run,
     model,
     replay_changed,
+    replay_key,
     reset_training,
     restore_widgets,
     resume_from_replay,
@@ -95,20 +96,25 @@ def live_area() -> None:
 
 
 def replay_controls() -> None:
-    """Paused: replay any recorded step, and resume from it."""
-    trainer = model().trainer
-    now = live_steps(trainer)
+    """Paused: replay any recorded step, and resume from it. The slider is keyed by the timeline and
+    step it is drawn for (``replay_key``), inside the ``pg.replay`` container a lesson link hides."""
+    run = live_run()
+    with run.lock:
+        trainer = run.model.trainer
+        now = live_steps(trainer)
+        options = replay_options(trainer.history, now)
+        key, replaying = replay_key(run.model), run.model.replay is not None
     if now == 0:
         return
-    options = replay_options(trainer.history, now)
-    if model().replay is None or state.get("pg.replay") not in options:
-        state["pg.replay"] = now  # the view shows the live state
+    if not replaying or state.get(key) not in options:
+        state[key] = now  # the view shows the live state
     slider_col, resume_col = st.columns([3, 1], vertical_alignment="bottom")
-    slider_col.select_slider(
+    slider_col.container(key="pg.replay").select_slider(
         "Replay a recorded step",
         options,
-        key="pg.replay",
+        key=key,
         on_change=replay_changed,
+        args=(key,),
         format_func=lambda k: f"now (step {k})" if k == now else f"step {k}",
         help=REPLAY_HELP,
     )
@@ -116,7 +122,8 @@ def replay_controls() -> None:
         "Resume here",
         icon=":material/history:",
         on_click=resume_from_replay,
-        disabled=state["pg.replay"] == now,
+        args=(key,),
+        disabled=state[key] == now,
         width="stretch",
         key="pg.resume_button",
         help=RESUME_HELP,

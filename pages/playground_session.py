@@ -169,7 +169,6 @@ def load_model_file() -> None:
         run.model.rebuild(config, trainer)
     set_widgets(config)
     state["pg.config"] = config
-    state.pop("pg.replay", None)
     state.pop("pg.reset_note", None)
     state["pg.model_note"] = f"Restored the network of {plain(upload.name)} at step {trainer.step:,}."
     run.changed()
@@ -188,7 +187,6 @@ def show_hidden_controls() -> None:
 def reset_training() -> None:
     if state["pg.config"].tf_compatible:  # as TF: new random weights (the next seed, shown in the URL)
         state["pg.seed"] = (int(state["pg.seed"]) + 1) % (SEED_RANGE[1] + 1)
-        state.pop("pg.replay", None)
         return
     run = live_run()
     run.playing = False
@@ -199,26 +197,38 @@ def reset_training() -> None:
         run.model.show(None)
         run.model.touch()
     state.pop("pg.reset_note", None)
-    state.pop("pg.replay", None)
     run.changed()
 
 
-def replay_changed() -> None:
+def replay_key(live: PlaygroundLive) -> str:
+    """The replay slider's key: one per timeline of the live model (a rebuild, reset, resume, edit
+    or rewind starts a new one) and per live step it is drawn for. A value the browser still holds
+    for a slider drawn for an older state (Step, then Play before the page's rerun ended) then
+    belongs to another widget and is ignored, never read against the new options (it would fall
+    back to their first: step 0). Read under the run's lock."""
+    return f"pg.replay.{live.timeline}.{live_steps(live.trainer)}"
+
+
+def replay_changed(key: str) -> None:
+    """The replay slider ``key`` moved: show its step (its last option, now: the live state); a
+    slider drawn for another timeline or step does nothing."""
     run = live_run()
     with run.lock:
-        k = state.get("pg.replay")
+        if key != replay_key(run.model):
+            return
+        k = state.get(key)
         run.model.show(None if k is None or k >= live_steps(run.model.trainer) else int(k))
     run.changed()
 
 
-def resume_from_replay() -> None:
-    """Continue from the replayed step; show its recorded Step until training moves on (the
-    history forgets it, and the trainer's ``last_step`` is the step before)."""
+def resume_from_replay(key: str) -> None:
+    """Continue from the step replayed by slider ``key``; show its recorded Step until training
+    moves on (the history forgets it, and the trainer's ``last_step`` is the step before)."""
     run = live_run()
-    k = state.get("pg.replay")
+    k = state.get(key)
     with run.lock:
         trainer = run.model.trainer
-        if k is None or k >= live_steps(trainer):
+        if key != replay_key(run.model) or k is None or k >= live_steps(trainer):
             return
         step = trainer.history.detail(int(k))
         try:
@@ -230,7 +240,6 @@ def resume_from_replay() -> None:
             trainer.evaluate()
         run.model.show(None, step)
         run.model.touch()
-    state.pop("pg.replay", None)
     st.toast(f"Resumed from step {k}: later steps are forgotten.")
     run.changed()
 
@@ -250,7 +259,6 @@ def apply_settings(applied: PlaygroundConfig, config: PlaygroundConfig, notices)
         run.playing = False
         with run.lock:
             run.model.rebuild(config, trainer)
-        state.pop("pg.replay", None)
         state["pg.reset_note"] = note  # said once, above the view (no toast as well)
     elif config != applied:
         with run.lock:
