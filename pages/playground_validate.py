@@ -82,26 +82,28 @@ def _label(name: str) -> str:
     return f"Setting {SETTING[name].key}"
 
 
-def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
-    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
-    if old is None:
-        return list(RESET_FIELDS.values())
+def _changed_resets(old: PlaygroundConfig, new: PlaygroundConfig) -> list[str]:
+    """The reset fields that differ between ``old`` and ``new`` and matter to them: the regression
+    loss is unused when both are classifications, the number of classes unless one is multi-class."""
     return [
-        words
-        for name, words in RESET_FIELDS.items()
+        name
+        for name in RESET_FIELDS
         if getattr(old, name) != getattr(new, name)
         and not (name == "regression_loss" and new.problem == "classification" == old.problem)
         and not (name == "n_classes" and not (old.multiclass or new.multiclass))
     ]
 
 
+def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
+    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
+    if old is None:
+        return list(RESET_FIELDS.values())
+    return [RESET_FIELDS[name] for name in _changed_resets(old, new)]
+
+
 def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, bool]:
     """``(data, network)``: whether going from ``old`` to ``new`` gives new data, a new network."""
-    differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
-    if "regression_loss" in differ and new.problem == "classification" == old.problem:
-        differ.remove("regression_loss")  # unused for classification
-    if "n_classes" in differ and not (old.multiclass or new.multiclass):
-        differ.remove("n_classes")  # unused for the two-class and regression sets
+    differ = _changed_resets(old, new)
     data = any(name in DATA_FIELDS for name in differ)
     network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
     return data, network
