@@ -28,8 +28,9 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pages.live.share import MAX_SLICE  # noqa: E402
+from pages.playground_build import build_trainer  # noqa: E402
 from pages.playground_live import PlaygroundLive  # noqa: E402
-from pages.playground_state import PlaygroundConfig, build_trainer  # noqa: E402
+from pages.playground_settings import PlaygroundConfig  # noqa: E402
 
 
 def frames(config: PlaygroundConfig, n_frames: int):

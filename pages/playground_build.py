@@ -30,6 +30,7 @@ from pages.playground_settings import (
     HISTORY_BYTES,
     KEEP_RECENT,
     LIVE_FIELDS,
+    SETTING,
     UPLOAD,
     PlaygroundConfig,
 )
@@ -154,7 +155,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
 
     A new optimizer kind starts with fresh moments; otherwise the learning rate, penalty and
     clipping are set on the current optimizer, so momentum and Adam's moments carry on.
-    Returns the words for what changed (empty if nothing did).
+    Returns the words for what changed (``Setting.words``; empty if nothing did).
     """
     changed = [name for name in LIVE_FIELDS if getattr(old, name) != getattr(new, name)]
     if new.network_optimizer != old.network_optimizer:
@@ -170,18 +171,7 @@ def apply_live_settings(trainer: Trainer, old: PlaygroundConfig, new: Playground
         optimizer.validate()
     trainer.batch_size = new.batch_size
     trainer.network.dropout = new.dropout
-    words = {
-        "regularization": "regularization",
-        "reg_rate": "regularization rate",
-        "lr": "learning rate",
-        "batch_size": "batch size",
-        "optimizer": "optimizer",
-        "clip_norm": "gradient clipping",
-        "schedule": "learning-rate schedule",
-        "schedule_steps": "schedule's N steps",
-        "dropout": "dropout",
-    }
-    return [words[name] for name in changed]
+    return [SETTING[name].words for name in changed]
 
 
 def advance(trainer: Trainer, n_steps: int) -> int:

@@ -38,6 +38,7 @@ class PlaygroundLive:
     def __init__(self, config: PlaygroundConfig, trainer: Trainer) -> None:
         self.version = 0
         self.setup_version = 0
+        self.timeline = 0  # +1 whenever the trainer's steps stop meaning what they meant (see touch)
         self.rebuild(config, trainer)
 
     # ---------------------------------------------------------------- the page's side
@@ -55,6 +56,7 @@ class PlaygroundLive:
         self.replay: int | None = None
         self.resumed: Step | None = None
         self._shown_states: dict[int, object] = {}  # step -> Trainer.checkpoint(), oldest first
+        self.timeline += 1
         self.setup_version += 1
         self.version += 1
 
@@ -74,9 +76,11 @@ class PlaygroundLive:
 
     def touch(self) -> None:
         """The trainer changed outside ``train`` (reset, resume, rewind): the curves start afresh,
-        and states of the old timeline cannot be gone back to."""
+        and states of the old timeline cannot be gone back to (``timeline`` counts them: the page's
+        replay slider is drawn per timeline and step)."""
         self.frames.restart_curves()
         self._shown_states = {}
+        self.timeline += 1
         self.version += 1
 
     # ---------------------------------------------------------------- the stream's side

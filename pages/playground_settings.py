@@ -1,10 +1,14 @@
 """The Playground's settings: one frozen dataclass (``PlaygroundConfig``), its ranges and choices,
-which fields reset training and which apply live, and validation. Pure Python (no Streamlit).
+and the settings table ``SETTINGS``: one ``Setting`` row per field (URL key, kind of value, range
+or choices, effect, the words that name it, whether a plain widget holds it). Pure Python.
 
-Settings come in three kinds (``RESET_FIELDS``, ``LIVE_FIELDS``, the rest for display):
-changing a reset field rebuilds the data and the network from step 0, as Playground does
-for the architecture or the data; a live field (learning rate, optimizer, regularization,
-batch size, clipping) is applied to the running trainer at its next step.
+Everything else is a loop over the table: validation (``playground_validate``), the URL codec
+(``playground_url``), what a change rebuilds or applies live (``RESET_FIELDS``, ``DATA_FIELDS``,
+``NETWORK_FIELDS``, ``LIVE_FIELDS``, read off the effects) and the widgets' values
+(``playground_session.widget_values``). Changing a reset field rebuilds the data and/or the
+network from step 0, as Playground does for the architecture or the data; a live field
+(learning rate, optimizer, regularization, batch size, clipping, ...) is applied to the running
+trainer at its next step. Adding a setting: a field here, a row in ``SETTINGS``, its widget.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from engine.data import (
     CLASSES_RANGE,
     CLASSIFICATION_SETS,
     DATASETS,
+    FEATURES,
     MULTICLASS_SETS,
 )
 from engine.init import TF_PLAYGROUND_INIT
@@ -196,119 +201,6 @@ class PlaygroundConfig:
 
 DEFAULTS = PlaygroundConfig()
 
-# Settings whose change rebuilds data and network (step 0), with the words used to say so.
-RESET_FIELDS = {
-    "dataset": "data set",
-    "noise": "noise",
-    "train_ratio": "train/test ratio",
-    "n_points": "number of points",
-    "data_seed": "data (regenerated)",
-    "features": "input features",
-    "hidden": "hidden layers",
-    "activation": "activation",
-    "layer_activations": "activations per layer",
-    "init": "initialization",
-    "init_scale": "initialization scale",
-    "seed": "seed",
-    "regression_loss": "loss",
-    "tf_compatible": "TF Playground compatible mode",
-    "csv_task": "uploaded CSV",
-    "n_classes": "number of classes",
-}
-# What a reset field rebuilds: the data (same initial weights: the network's seed and sizes are
-# unchanged), the network (new initial weights or loss on the same data), or both (the input
-# features change the data's columns and the input layer). The data set rebuilds the network
-# too when it switches between classification and regression (``changed_parts``).
-DATA_FIELDS = (
-    "dataset",
-    "noise",
-    "train_ratio",
-    "n_points",
-    "data_seed",
-    "features",
-    "tf_compatible",
-    "csv_task",
-)
-NETWORK_FIELDS = ("features", "hidden", "activation", "layer_activations", "init", "init_scale", "seed",
-                  "regression_loss", "tf_compatible", "n_classes")  # fmt: skip
-# Settings applied to the running trainer at its next step.
-LIVE_FIELDS = ("regularization", "reg_rate", "lr", "batch_size", "optimizer", "clip_norm", "schedule",
-               "schedule_steps", "dropout")  # fmt: skip
-
-# ---------------------------------------------------------------------------- field rules
-_INT_RANGES = {
-    "noise": NOISE_RANGE,
-    "train_ratio": RATIO_RANGE,
-    "n_points": N_POINTS_RANGE,
-    "data_seed": SEED_RANGE,
-    "seed": SEED_RANGE,
-    "batch_size": BATCH_RANGE,
-    "schedule_steps": SCHEDULE_STEPS_RANGE,
-    "n_classes": CLASSES_RANGE,
-    "stop_steps": STOP_STEPS_RANGE,
-}
-_FLOAT_RANGES = {
-    "init_scale": INIT_SCALE_RANGE,
-    "reg_rate": REG_RATE_RANGE,
-    "lr": LR_RANGE,
-    "clip_norm": CLIP_RANGE,
-    "stop_loss": STOP_LOSS_RANGE,
-    "dropout": DROPOUT_RANGE,
-}
-_CHOICES = {
-    "dataset": (*DATASETS, *MULTICLASS_SETS, UPLOAD),
-    "csv_task": PROBLEMS,
-    "activation": HIDDEN_ACTIVATIONS,
-    "init": INITS,
-    "regularization": REGULARIZATIONS,
-    "optimizer": tuple(OPTIMIZERS),
-    "regression_loss": REGRESSION_LOSSES,
-    "speed": SPEEDS,
-    "view": VIEWS,
-    "node_colour": NODE_COLOURS,
-    "schedule": tuple(SCHEDULE_TEXT),
-}
-_BOOLS = ("show_test", "discretize", "log_widths", "tf_compatible")
-
-
-QUERY_KEYS = {
-    "dataset": "data",
-    "noise": "noise",
-    "train_ratio": "ratio",
-    "n_points": "points",
-    "data_seed": "dseed",
-    "features": "features",
-    "hidden": "hidden",
-    "activation": "act",
-    "layer_activations": "acts",
-    "init": "init",
-    "init_scale": "iscale",
-    "seed": "seed",
-    "regularization": "reg",
-    "reg_rate": "rrate",
-    "lr": "lr",
-    "batch_size": "batch",
-    "optimizer": "opt",
-    "clip_norm": "clip",
-    "regression_loss": "loss",
-    "speed": "speed",
-    "show_test": "test",
-    "discretize": "disc",
-    "view": "view",
-    "node_colour": "nodes",
-    "log_widths": "logw",
-    "hidden_controls": "hide",
-    "tf_compatible": "tf",
-    "schedule": "sched",
-    "schedule_steps": "ssteps",
-    "stop_loss": "stoploss",
-    "stop_steps": "stopat",
-    "dropout": "drop",
-    "csv_task": "csvtask",
-    "n_classes": "classes",
-}
-
-
 # Controls and sections a lesson link can hide (``hide=lr,act`` or TF's ``learningRate_hide=true``),
 # with the words that name them: mostly the settings' own URL keys.
 HIDABLE = {
@@ -350,3 +242,94 @@ HIDABLE = {
     "share": "share these settings",
     "model": "save or load the trained network",
 }
+
+# ---------------------------------------------------------------------------- the settings table
+# What a change of a setting does (``Setting.effect``):
+DATA = "data"  # new data, the same initial weights (the network's seed and sizes are unchanged)
+NETWORK = "network"  # new initial weights or loss, the same data
+BOTH = "data+network"  # new data and network (the input features change the data's columns and input layer)
+LIVE = "live"  # applied to the running trainer at its next step, announced ("applies from the next step")
+DISPLAY = "display"  # read where it is used, nothing rebuilt or announced (display, speed, stop condition)
+RESETS = (DATA, NETWORK, BOTH)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One Playground setting, once: the ``PlaygroundConfig`` field ``name``, its URL ``key``
+    (``?key=value``), the ``kind`` of value (``playground_kinds.KINDS``: how it is checked, worded
+    and written in a link), its ``domain`` (``(lo, hi)`` of an ``int``/``float``, the choices of a
+    ``choice``, the names a ``subset``/``per_layer``/``controls`` draws from, ``(max layers, max
+    width)`` of ``widths``), its ``effect`` (``DATA``/``NETWORK``/``BOTH`` rebuild from step 0,
+    ``LIVE``, ``DISPLAY``), the ``words`` that name it in messages, and whether a widget keyed
+    ``widget_key`` (``pg.`` + the URL key) holds its value as is (``widget``; the others are drawn
+    by hand: the data set per problem, the widths and activations per layer, ...).
+    """
+
+    name: str
+    key: str
+    kind: str
+    domain: tuple
+    effect: str
+    words: str
+    widget: bool = True
+
+    @property
+    def widget_key(self) -> str:
+        return f"pg.{self.key}"
+
+
+_S = Setting
+SETTINGS = (  # in PlaygroundConfig's field order (a test checks it): the URL writes them so
+    _S("dataset", "data", "choice", (*DATASETS, *MULTICLASS_SETS, UPLOAD), DATA, "data set", widget=False),
+    _S("noise", "noise", "int", NOISE_RANGE, DATA, "noise"),
+    _S("train_ratio", "ratio", "int", RATIO_RANGE, DATA, "train/test ratio"),
+    _S("n_points", "points", "int", N_POINTS_RANGE, DATA, "number of points"),
+    _S("data_seed", "dseed", "int", SEED_RANGE, DATA, "data (regenerated)"),
+    _S("features", "features", "subset", FEATURES, BOTH, "input features"),
+    _S("hidden", "hidden", "widths", (MAX_HIDDEN_LAYERS, MAX_WIDTH), NETWORK, "hidden layers", widget=False),
+    _S("activation", "act", "choice", HIDDEN_ACTIVATIONS, NETWORK, "activation"),
+    _S(
+        "layer_activations",
+        "acts",
+        "per_layer",
+        HIDDEN_ACTIVATIONS,
+        NETWORK,
+        "activations per layer",
+        widget=False,
+    ),  # fmt: skip
+    _S("init", "init", "choice", INITS, NETWORK, "initialization"),
+    _S("init_scale", "iscale", "float", INIT_SCALE_RANGE, NETWORK, "initialization scale"),
+    _S("seed", "seed", "int", SEED_RANGE, NETWORK, "seed"),
+    _S("regularization", "reg", "choice", REGULARIZATIONS, LIVE, "regularization"),
+    _S("reg_rate", "rrate", "float", REG_RATE_RANGE, LIVE, "regularization rate"),
+    _S("lr", "lr", "float", LR_RANGE, LIVE, "learning rate"),
+    _S("batch_size", "batch", "int", BATCH_RANGE, LIVE, "batch size"),
+    _S("optimizer", "opt", "choice", tuple(OPTIMIZERS), LIVE, "optimizer"),
+    _S("clip_norm", "clip", "float", CLIP_RANGE, LIVE, "gradient clipping"),
+    _S("regression_loss", "loss", "choice", REGRESSION_LOSSES, NETWORK, "loss"),
+    _S("speed", "speed", "choice", SPEEDS, DISPLAY, "speed"),
+    _S("show_test", "test", "bool", (), DISPLAY, "test points shown"),
+    _S("discretize", "disc", "bool", (), DISPLAY, "discretized output"),
+    _S("view", "view", "choice", VIEWS, DISPLAY, "what the edges show"),
+    _S("node_colour", "nodes", "choice", NODE_COLOURS, DISPLAY, "what colours the units"),
+    _S("log_widths", "logw", "bool", (), DISPLAY, "log edge widths"),
+    _S("hidden_controls", "hide", "controls", tuple(HIDABLE), DISPLAY, "hidden controls", widget=False),
+    _S("tf_compatible", "tf", "bool", (), BOTH, "TF Playground compatible mode"),
+    _S("schedule", "sched", "choice", tuple(SCHEDULE_TEXT), LIVE, "learning-rate schedule"),
+    _S("schedule_steps", "ssteps", "int", SCHEDULE_STEPS_RANGE, LIVE, "schedule's N steps"),
+    _S("stop_loss", "stoploss", "float", STOP_LOSS_RANGE, DISPLAY, "target test loss"),
+    _S("stop_steps", "stopat", "int", STOP_STEPS_RANGE, DISPLAY, "step limit"),
+    _S("dropout", "drop", "float", DROPOUT_RANGE, LIVE, "dropout"),
+    _S("csv_task", "csvtask", "choice", PROBLEMS, DATA, "uploaded CSV", widget=False),
+    _S("n_classes", "classes", "int", CLASSES_RANGE, NETWORK, "number of classes"),
+)
+SETTING = {s.name: s for s in SETTINGS}
+
+# Read off the table (for the modules that loop over one effect):
+QUERY_KEYS = {s.name: s.key for s in SETTINGS}  # field -> URL key
+RESET_FIELDS = {s.name: s.words for s in SETTINGS if s.effect in RESETS}  # a change rebuilds (step 0)
+# What a reset field rebuilds: the data, the network, or both. The data set rebuilds the network
+# too when it switches between classification and regression (``changed_parts``).
+DATA_FIELDS = tuple(s.name for s in SETTINGS if s.effect in (DATA, BOTH))
+NETWORK_FIELDS = tuple(s.name for s in SETTINGS if s.effect in (NETWORK, BOTH))
+LIVE_FIELDS = tuple(s.name for s in SETTINGS if s.effect == LIVE)  # applied at the next step

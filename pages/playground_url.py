@@ -1,4 +1,6 @@
-"""The Playground's address: every setting has a short key (``QUERY_KEYS``), so a shared link
+"""The Playground's address: every setting has a short key (``Setting.key`` in the settings table
+``playground_settings.SETTINGS``; ``to_query`` and ``from_query`` are loops over it, each value
+written and read by its kind, ``playground_kinds``), so a shared link
 rebuilds the same data (``data``, ``noise``, ``ratio``, ``points``, ``dseed``, ``features``)
 and the same initial weights (``hidden``, ``act``/``acts``, ``init``, ``iscale``, ``seed``):
 
@@ -14,7 +16,6 @@ keys hide controls (``HIDABLE``); ``present`` and ``theme`` are every page's (``
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,23 +23,21 @@ from engine.data import (
     CLASSIFICATION_SETS,
     DATASETS,
 )
+from pages.playground_kinds import KINDS, TRUE_WORDS
 from pages.playground_settings import (
-    _BOOLS,
-    _FLOAT_RANGES,
-    _INT_RANGES,
     DEFAULTS,
     HIDABLE,
-    MAX_HIDDEN_LAYERS,
     MAX_NOTICES,
     MAX_QUERY_VALUE,
     POINTS_BY_PROBLEM,
-    QUERY_KEYS,
+    SETTING,
+    SETTINGS,
     UPLOAD,
     PlaygroundConfig,
 )
 from pages.playground_validate import _encode, _label, allowed, shown, validate
 
-FIELD_OF_KEY = {key: name for name, key in QUERY_KEYS.items()}
+FIELD_OF_KEY = {s.key: s.name for s in SETTINGS}
 
 
 HIDE_SUFFIX = "_hide"
@@ -77,39 +76,15 @@ def hide_target(key: str) -> str | None:
 
 
 def _decode(name: str, text: str) -> Any:
-    """The typed value of URL text for field ``name``; raises ValueError if it does not parse."""
-    text = text.strip()
-    if name in _INT_RANGES or name == "speed":
-        if not re.fullmatch(r"[+-]?\d{1,12}", text):
-            raise ValueError
-        return int(text)
-    if name in _FLOAT_RANGES:
-        if len(text) > 40:
-            raise ValueError
-        return float(text)  # "nan"/"inf" parse, and are then rejected as out of range
-    if name in _BOOLS:
-        if text.lower() in ("1", "true", "yes", "on"):
-            return True
-        if text.lower() in ("0", "false", "no", "off"):
-            return False
-        raise ValueError
-    if name == "hidden":
-        if text.lower() in ("", "none", "0"):
-            return ()
-        parts = text.split(",")
-        if len(parts) > MAX_HIDDEN_LAYERS or not all(re.fullmatch(r"\d{1,3}", p.strip()) for p in parts):
-            raise ValueError
-        return tuple(int(p) for p in parts)
-    if name in ("features", "layer_activations"):
-        return tuple(p.strip() for p in text.split(",")) if text else ()
-    if name == "hidden_controls":
-        return tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
-    return text
+    """The typed value of URL text for setting ``name`` (its kind's ``decode``); raises ValueError
+    (or OverflowError) if it does not parse."""
+    setting = SETTING[name]
+    return KINDS[setting.kind].decode(setting.domain, text.strip())
 
 
 def to_query(config: PlaygroundConfig) -> dict[str, str]:
-    """Every setting as URL text, keyed by its short name (``QUERY_KEYS``)."""
-    return {QUERY_KEYS[f.name]: _encode(f.name, getattr(config, f.name)) for f in dataclasses.fields(config)}
+    """Every setting as URL text, keyed by its short name (``Setting.key``), in the table's order."""
+    return {s.key: _encode(s.name, getattr(config, s.name)) for s in SETTINGS}
 
 
 def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
@@ -121,14 +96,24 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     names, values that do not parse, are too long or out of range are ignored with a notice.
     At most ``MAX_NOTICES`` notices are returned (the last one says how many more there were).
     """
-    values: dict[str, Any] = {}
-    notices: list[str] = []
-    unknown: list[str] = []
-    hides: list[str] = []  # from <name>_hide=true keys
     try:
         items = list(params.items())
     except Exception:  # noqa: BLE001 - a hostile mapping must not crash the page
         return DEFAULTS, ["The link's settings could not be read; using the defaults."]
+    values, notices = _read_items(items)
+    _link_defaults(values, notices)
+    config, problems = validate(dataclasses.replace(DEFAULTS, **values))
+    return config, _capped(notices + problems)
+
+
+def _read_items(items: list) -> tuple[dict[str, Any], list[str]]:
+    """The typed values of the link's ``(key, text)`` items that parse, and notices for the rest:
+    one per value that is too long or does not parse, one listing the unknown keys. ``<name>_hide``
+    keys add to ``hidden_controls``; ``APP_WIDE_KEYS`` are passed over."""
+    values: dict[str, Any] = {}
+    notices: list[str] = []
+    unknown: list[str] = []
+    hides: list[str] = []  # from <name>_hide=true keys
     for key, raw in items:
         if key in APP_WIDE_KEYS:  # presenter mode and the colour theme: every page's, not ours
             continue
@@ -136,31 +121,39 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
             raw = raw[-1] if raw else ""
         hidden = hide_target(key) if isinstance(key, str) else None
         if hidden is not None:
-            if str(raw).strip().lower() in ("1", "true", "yes", "on"):
+            if str(raw).strip().lower() in TRUE_WORDS:
                 hides.append(hidden)
             continue
         name = FIELD_OF_KEY.get(key) if isinstance(key, str) else None
         if name is None:
             unknown.append(shown(key))
             continue
-        if not isinstance(raw, str):
-            raw = str(raw)
-        if len(raw) > MAX_QUERY_VALUE:
-            notices.append(
-                f"{_label(name)} is {len(raw)} characters long (at most {MAX_QUERY_VALUE}); "
-                f"using {shown(_encode(name, getattr(DEFAULTS, name)))}."
-            )
-            continue
-        try:
-            values[name] = _decode(name, raw)
-        except (ValueError, OverflowError):
-            notices.append(
-                f"{_label(name)} {shown(raw)} is not valid ({allowed(name)}); "
-                f"using {shown(_encode(name, getattr(DEFAULTS, name)))}."
-            )
+        _read_value(name, raw if isinstance(raw, str) else str(raw), values, notices)
     if unknown:
         listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         notices.append(f"The link has settings this page does not know, ignored: {listed}.")
+    if hides:
+        values["hidden_controls"] = tuple(dict.fromkeys((*values.get("hidden_controls", ()), *hides)))
+    return values, notices
+
+
+def _read_value(name: str, raw: str, values: dict[str, Any], notices: list[str]) -> None:
+    """``values[name]``: the link text ``raw`` decoded, or a notice saying why it is ignored."""
+    default = shown(_encode(name, getattr(DEFAULTS, name)))
+    if len(raw) > MAX_QUERY_VALUE:
+        notices.append(
+            f"{_label(name)} is {len(raw)} characters long (at most {MAX_QUERY_VALUE}); using {default}."
+        )
+        return
+    try:
+        values[name] = _decode(name, raw)
+    except (ValueError, OverflowError):
+        notices.append(f"{_label(name)} {shown(raw)} is not valid ({allowed(name)}); using {default}.")
+
+
+def _link_defaults(values: dict[str, Any], notices: list[str]) -> None:
+    """A link cannot carry an uploaded CSV (the default data set instead, with a notice); a
+    regression data set without ``points`` gets TF Playground's 1,200."""
     if values.get("dataset") == UPLOAD:
         values.pop("dataset")
         notices.append(
@@ -169,12 +162,11 @@ def from_query(params: Mapping[str, Any]) -> tuple[PlaygroundConfig, list[str]]:
     dataset = values.get("dataset", DEFAULTS.dataset)
     if "n_points" not in values and dataset in DATASETS and dataset not in CLASSIFICATION_SETS:
         values["n_points"] = POINTS_BY_PROBLEM["regression"]
-    if hides:
-        values["hidden_controls"] = tuple(values.get("hidden_controls", ())) + tuple(hides)
-        values["hidden_controls"] = tuple(dict.fromkeys(values["hidden_controls"]))
-    config, problems = validate(dataclasses.replace(DEFAULTS, **values))
-    notices += problems
-    if len(notices) > MAX_NOTICES:
-        extra = len(notices) - (MAX_NOTICES - 1)
-        notices = notices[: MAX_NOTICES - 1] + [f"… and {extra} more settings of the link were ignored."]
-    return config, notices
+
+
+def _capped(notices: list[str]) -> list[str]:
+    """At most ``MAX_NOTICES`` notices, the last one saying how many more there were."""
+    if len(notices) <= MAX_NOTICES:
+        return notices
+    extra = len(notices) - (MAX_NOTICES - 1)
+    return notices[: MAX_NOTICES - 1] + [f"… and {extra} more settings of the link were ignored."]

@@ -6,52 +6,27 @@ notices use (``allowed``, ``shown``). Pure Python (no Streamlit).
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from typing import Any
 
-from engine import HIDDEN_ACTIVATIONS
-from engine.data import (
-    FEATURES,
-)
+from engine.data import FEATURES
+from pages.playground_kinds import KINDS
 from pages.playground_settings import (
-    _BOOLS,
-    _CHOICES,
-    _FLOAT_RANGES,
-    _INT_RANGES,
     DATA_FIELDS,
     DEFAULTS,
     HIDABLE,
-    MAX_HIDDEN_LAYERS,
-    MAX_WIDTH,
     NETWORK_FIELDS,
-    QUERY_KEYS,
     RESET_FIELDS,
+    SETTING,
+    SETTINGS,
     PlaygroundConfig,
 )
 
 
 def allowed(name: str) -> str:
-    """What field ``name`` accepts, in words (for messages)."""
-    if name in _INT_RANGES:
-        lo, hi = _INT_RANGES[name]
-        return f"a whole number from {lo} to {hi}"
-    if name in _FLOAT_RANGES:
-        lo, hi = _FLOAT_RANGES[name]
-        return f"a number from {lo:g} to {hi:g}"
-    if name in _CHOICES:
-        return "one of " + ", ".join(str(c) for c in _CHOICES[name])
-    if name in _BOOLS:
-        return "0 or 1"
-    if name == "features":
-        return "a comma-separated list of " + ", ".join(FEATURES)
-    if name == "hidden":
-        return f"up to {MAX_HIDDEN_LAYERS} widths from 1 to {MAX_WIDTH}, comma-separated (or 'none')"
-    if name == "layer_activations":
-        return "one activation per hidden layer, comma-separated, from " + ", ".join(HIDDEN_ACTIVATIONS)
-    if name == "hidden_controls":
-        return "a comma-separated list of " + ", ".join(HIDABLE)
-    raise KeyError(name)
+    """What setting ``name`` accepts, in words (for messages)."""
+    setting = SETTING[name]
+    return KINDS[setting.kind].allowed(setting.domain)
 
 
 def shown(value: Any) -> str:
@@ -65,44 +40,9 @@ def shown(value: Any) -> str:
 
 
 def _check_field(name: str, value: Any) -> bool:
-    """True if ``value`` is a valid value (right type and range) for field ``name``."""
-    if name in _INT_RANGES:
-        lo, hi = _INT_RANGES[name]
-        return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
-    if name in _FLOAT_RANGES:
-        lo, hi = _FLOAT_RANGES[name]
-        return (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and math.isfinite(value)
-            and lo <= value <= hi
-        )
-    if name in _CHOICES:
-        return value in _CHOICES[name] and type(value) is type(_CHOICES[name][0])
-    if name in _BOOLS:
-        return isinstance(value, bool)
-    if name == "features":
-        return (
-            isinstance(value, tuple)
-            and 1 <= len(value) <= len(FEATURES)
-            and all(isinstance(f, str) and f in FEATURES for f in value)
-            and len(set(value)) == len(value)
-        )
-    if name == "hidden":
-        return (
-            isinstance(value, tuple)
-            and len(value) <= MAX_HIDDEN_LAYERS
-            and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_WIDTH for n in value)
-        )
-    if name == "layer_activations":
-        return isinstance(value, tuple) and all(a in HIDDEN_ACTIVATIONS for a in value)
-    if name == "hidden_controls":
-        return (
-            isinstance(value, tuple)
-            and all(isinstance(c, str) and c in HIDABLE for c in value)
-            and len(set(value)) == len(value)
-        )
-    raise KeyError(name)
+    """True if ``value`` is a valid value (right type and range) for setting ``name``."""
+    setting = SETTING[name]
+    return KINDS[setting.kind].check(setting.domain, value)
 
 
 def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
@@ -113,14 +53,14 @@ def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
     """
     changes: dict[str, Any] = {}
     notices: list[str] = []
-    for f in dataclasses.fields(PlaygroundConfig):
-        value = getattr(config, f.name)
-        if not _check_field(f.name, value):
-            default = getattr(DEFAULTS, f.name)
-            changes[f.name] = default
+    for setting in SETTINGS:
+        value = getattr(config, setting.name)
+        if not _check_field(setting.name, value):
+            default = getattr(DEFAULTS, setting.name)
+            changes[setting.name] = default
             notices.append(
-                f"{_label(f.name)} {shown(value)} is not allowed ({allowed(f.name)}); "
-                f"using {shown(_encode(f.name, default))}."
+                f"{_label(setting.name)} {shown(value)} is not allowed ({allowed(setting.name)}); "
+                f"using {shown(_encode(setting.name, default))}."
             )
     config = dataclasses.replace(config, **changes)
     if config.layer_activations and len(config.layer_activations) != len(config.hidden):
@@ -139,29 +79,31 @@ def validate(config: PlaygroundConfig) -> tuple[PlaygroundConfig, list[str]]:
 
 
 def _label(name: str) -> str:
-    return f"Setting {QUERY_KEYS[name]}"
+    return f"Setting {SETTING[name].key}"
 
 
-def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
-    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
-    if old is None:
-        return list(RESET_FIELDS.values())
+def _changed_resets(old: PlaygroundConfig, new: PlaygroundConfig) -> list[str]:
+    """The reset fields that differ between ``old`` and ``new`` and matter to them: the regression
+    loss is unused when both are classifications, the number of classes unless one is multi-class."""
     return [
-        words
-        for name, words in RESET_FIELDS.items()
+        name
+        for name in RESET_FIELDS
         if getattr(old, name) != getattr(new, name)
         and not (name == "regression_loss" and new.problem == "classification" == old.problem)
         and not (name == "n_classes" and not (old.multiclass or new.multiclass))
     ]
 
 
+def changed_reset_fields(old: PlaygroundConfig | None, new: PlaygroundConfig) -> list[str]:
+    """Words for the reset settings that differ between ``old`` and ``new`` (all of them if no ``old``)."""
+    if old is None:
+        return list(RESET_FIELDS.values())
+    return [RESET_FIELDS[name] for name in _changed_resets(old, new)]
+
+
 def changed_parts(old: PlaygroundConfig, new: PlaygroundConfig) -> tuple[bool, bool]:
     """``(data, network)``: whether going from ``old`` to ``new`` gives new data, a new network."""
-    differ = [name for name in RESET_FIELDS if getattr(old, name) != getattr(new, name)]
-    if "regression_loss" in differ and new.problem == "classification" == old.problem:
-        differ.remove("regression_loss")  # unused for classification
-    if "n_classes" in differ and not (old.multiclass or new.multiclass):
-        differ.remove("n_classes")  # unused for the two-class and regression sets
+    differ = _changed_resets(old, new)
     data = any(name in DATA_FIELDS for name in differ)
     network = any(name in NETWORK_FIELDS for name in differ) or old.problem != new.problem
     return data, network
@@ -184,14 +126,7 @@ def reset_note(old: PlaygroundConfig, new: PlaygroundConfig) -> str | None:
     return f"Changed the {', '.join(changed)}: {what}; training restarted at step 0."
 
 
-# ---------------------------------------------------------------------------- URL codec
+# ---------------------------------------------------------------------------- URL text
 def _encode(name: str, value: Any) -> str:
-    if name in _BOOLS:
-        return "1" if value else "0"
-    if name == "hidden":
-        return ",".join(map(str, value)) if value else "none"
-    if name in ("features", "layer_activations", "hidden_controls"):
-        return ",".join(value)
-    if name in _FLOAT_RANGES:
-        return repr(float(value))
-    return str(value)
+    """``value`` of setting ``name`` as link text (its kind's ``encode``)."""
+    return KINDS[SETTING[name].kind].encode(value)

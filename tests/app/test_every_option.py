@@ -16,12 +16,15 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine import activation_stats as A
 from engine import loss_compare as C
 from engine.boundary import boundary_grid, evaluate_boundary
+from engine.data import DATASETS, FEATURES
 from engine.diagnosis import divergence_report
 from engine.history import metrics_at
 from pages import learning_rate_state as ls
-from pages import playground_state as ps
+from pages import playground_build as pb
+from pages import playground_settings as pst
 from pages import vanishing_state as vs
 from pages import widgets
+from pages.playground_validate import validate
 from viz.activation_curves import (
     activation_grid,
     dead_units_figure,
@@ -55,10 +58,10 @@ STEPS = 2
 
 
 # ============================================================================ Playground
-def playground_figures(trainer, config: ps.PlaygroundConfig) -> int:
+def playground_figures(trainer, config: pst.PlaygroundConfig) -> int:
     """What the Playground's training area draws for ``trainer`` (pages/playground.py), for
     every edge view and unit colouring; returns the number of figures built."""
-    view = ps.view_of(trainer)
+    view = pb.view_of(trainer)
     grid = boundary_grid(config.features)
     network = trainer.network
     boundary = evaluate_boundary(network, grid, view.weights, view.biases)
@@ -80,7 +83,7 @@ def playground_figures(trainer, config: ps.PlaygroundConfig) -> int:
         metric_figure(trainer.history.metrics(), classification=classification),
         gradient_norm_figure(trainer.history.steps, trainer.history.column("grad_W_norm")),
     ]
-    for edges_shown, node_colour in itertools.product(VIEW_LABELS, ps.NODE_COLOURS):
+    for edges_shown, node_colour in itertools.product(VIEW_LABELS, pst.NODE_COLOURS):
         edges, nodes = diagram_values(view.step, view.weights, edges_shown, node_colour)
         figures.append(
             playground_diagram(
@@ -92,22 +95,22 @@ def playground_figures(trainer, config: ps.PlaygroundConfig) -> int:
     return len(figures)
 
 
-def playground_config(**changes) -> ps.PlaygroundConfig:
-    config = ps.DEFAULTS.replace(n_points=40, hidden=(3, 2), **changes)
-    assert ps.validate(config) == (config, [])  # every listed option is valid
+def playground_config(**changes) -> pst.PlaygroundConfig:
+    config = pst.DEFAULTS.replace(n_points=40, hidden=(3, 2), **changes)
+    assert validate(config) == (config, [])  # every listed option is valid
     return config
 
 
-def playground_run(config: ps.PlaygroundConfig):
-    trainer = ps.build_trainer(config)
-    assert ps.advance(trainer, STEPS) == STEPS and trainer.divergence is None
+def playground_run(config: pst.PlaygroundConfig):
+    trainer = pb.build_trainer(config)
+    assert pb.advance(trainer, STEPS) == STEPS and trainer.divergence is None
     return trainer
 
 
 # classification data train with bce whatever regression_loss says; regression with each loss listed
 PLAYGROUND_LOSSES = [
-    ("circle", ps.DEFAULTS.regression_loss),
-    *(("plane", loss) for loss in ps.REGRESSION_LOSSES),
+    ("circle", pst.DEFAULTS.regression_loss),
+    *(("plane", loss) for loss in pst.REGRESSION_LOSSES),
 ]
 
 
@@ -119,22 +122,22 @@ def test_playground_every_activation_loss_and_init(activation):
         config = playground_config(dataset=dataset, regression_loss=loss, activation=activation, init=init)
         trainer = playground_run(config)
         assert trainer.network.loss == config.loss and trainer.network.activation_names[0] == activation
-        if init == ps.DEFAULTS.init:
-            assert playground_figures(trainer, config) == 3 + len(VIEW_LABELS) * len(ps.NODE_COLOURS)
+        if init == pst.DEFAULTS.init:
+            assert playground_figures(trainer, config) == 3 + len(VIEW_LABELS) * len(pst.NODE_COLOURS)
     assert activation in widgets.ACTIVATION_HELP  # the select's help names it
 
 
 def test_playground_every_optimizer_regularization_data_set_and_feature():
-    for optimizer, regularization in itertools.product(OPTIMIZERS, ps.REGULARIZATIONS):
+    for optimizer, regularization in itertools.product(OPTIMIZERS, pst.REGULARIZATIONS):
         config = playground_config(
             optimizer=optimizer, regularization=regularization, reg_rate=0.01, clip_norm=1.0
         )
         trainer = playground_run(config)
         live = config.replace(lr=0.1, batch_size=5, optimizer="adam")
-        ps.apply_live_settings(trainer, config, live)
-        assert ps.advance(trainer, 1) == 1
-    for dataset in ps.DATASETS:
-        config = playground_config(dataset=dataset, features=tuple(ps.FEATURES), discretize=True)
+        pb.apply_live_settings(trainer, config, live)
+        assert pb.advance(trainer, 1) == 1
+    for dataset in DATASETS:
+        config = playground_config(dataset=dataset, features=tuple(FEATURES), discretize=True)
         playground_figures(playground_run(config), config)
 
 
@@ -277,7 +280,7 @@ def test_the_walk_covers_every_listed_option():
         "mse",
         "sse",
     }
-    assert np.array_equal(sorted(ps.REGRESSION_LOSSES), ["mse", "sse"])
+    assert np.array_equal(sorted(pst.REGRESSION_LOSSES), ["mse", "sse"])
     assert set(ls.OPTIMIZER_HYPER) == set(OPTIMIZERS)  # the optimizer section draws every optimizer
     assert set(ls.NEURON_ACTIVATIONS) <= set(HIDDEN_ACTIVATIONS) and len(ls.MODES) == 2
 

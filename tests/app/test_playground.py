@@ -16,24 +16,17 @@ from streamlit.testing.v1 import AppTest
 from engine.diagnosis import divergence_report
 from engine.history import metrics_at
 from engine.optim import Adam
-from pages.playground_state import (
-    DEFAULTS,
-    MAX_NOTICES,
-    PlaygroundConfig,
+from pages.playground_build import (
     advance,
     apply_live_settings,
     build_trainer,
-    changed_parts,
-    changed_reset_fields,
-    from_query,
     live_steps,
     replay_options,
-    reset_note,
-    shown,
-    to_query,
-    validate,
     view_of,
 )
+from pages.playground_settings import DEFAULTS, MAX_NOTICES, PlaygroundConfig
+from pages.playground_url import from_query, to_query
+from pages.playground_validate import changed_parts, changed_reset_fields, reset_note, shown, validate
 
 PAGE = "pages/playground.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -332,6 +325,10 @@ def trainer(at):
     return live_model(at).trainer
 
 
+def replay_slider(at):
+    return next(s for s in at.select_slider if s.label == "Replay a recorded step")
+
+
 def take_step(at):
     """The live view's Step: one step over the stream, then the page's rerun it triggers."""
     run = at.session_state["pg.live"]
@@ -379,10 +376,10 @@ def test_step_and_reset(load_page):
     assert metric(at, "Step") == "1"
     play(at, slices=2)
     assert at.session_state["pg.live"].playing and metric(at, "Step") == "21"
-    assert not at.get("plotly_chart") and "pg.replay" not in [s.key for s in at.select_slider]
+    assert not at.get("plotly_chart") and not [s for s in at.select_slider if s.label.startswith("Replay")]
     pause(at)
     assert not at.session_state["pg.live"].playing and metric(at, "Step") == "21"
-    assert at.select_slider(key="pg.replay").value == 21  # paused: replay is offered
+    assert replay_slider(at).value == 21  # paused: replay is offered
     first = trainer(at).history.summary(0)["W_norm"]
     at.button(key="pg.reset_button").click().run()
     assert metric(at, "Step") == "0" and trainer(at).step == 0
@@ -663,7 +660,7 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     at = load_page(PAGE)
     for _ in range(4):
         take_step(at)
-    replay = at.select_slider(key="pg.replay")
+    replay = replay_slider(at)
     assert replay.options == ["step 0", "step 1", "step 2", "step 3", "now (step 4)"]
     boundary_now = chart(at, "boundary")["data"][0]["z"]["bdata"]
     replay.set_value(1).run()
@@ -674,7 +671,7 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     assert chart(at, "metric")["layout"]["shapes"][0]["x0"] == 1  # the curves mark the step
     at.button(key="pg.resume_button").click().run()
     assert trainer(at).step == 1 and metric(at, "Step") == "1"
-    assert at.select_slider(key="pg.replay").value == 1  # "now" again
+    assert replay_slider(at).value == 1  # "now" again
     # the diagram shows the replayed step's values until training moves on, not "no step yet"
     diagram = chart(at, "diagram")
     assert diagram["layout"]["title"]["text"].endswith("units a (step 1)")
@@ -685,11 +682,33 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     assert chart(at, "diagram")["layout"]["title"]["text"].endswith("units a (step 1)")  # the new step 1
 
 
+def test_a_stale_replay_value_from_before_play_does_not_replay_an_old_step(load_page):
+    """The race of Step then Play: the paused page's rerun after Step draws the replay slider for
+    step 1, Play lands before that run ends, and the browser keeps that slider's value and sends it
+    with a later rerun (after Pause). The view must stay on the live step, not jump back to a step
+    the value no longer means (AppTest's ``_run`` with the stale widget state, as the browser sends)."""
+    at = load_page(PAGE)
+    take_step(at)
+    stale = replay_slider(at)._widget_state  # "now (step 1)"
+    play(at, slices=3)
+    pause(at)
+    now = trainer(at).step
+    assert now == 31 and live_model(at).replay is None and replay_slider(at).value == now
+    states = at._tree.get_widget_states()
+    states.widgets.append(stale)
+    at._run(states)
+    assert not at.exception
+    assert live_model(at).replay is None and not live_model(at).shown().replaying
+    assert replay_slider(at).value == now
+    replay_slider(at).set_value(2).run()  # the slider drawn now still replays
+    assert live_model(at).replay == 2
+
+
 def test_resume_from_step_0_keeps_the_badges(load_page):
     at = load_page(PAGE)
     for _ in range(3):
         take_step(at)
-    at.select_slider(key="pg.replay").set_value(0).run()
+    replay_slider(at).set_value(0).run()
     at.button(key="pg.resume_button").click().run()
     assert trainer(at).step == 0 and trainer(at).last_step is None
     title = chart(at, "diagram")["layout"]["title"]["text"]

@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.data import DataError, plane_from_csv, read_csv_table
-from pages.playground_state import DEFAULTS, build_trainer, from_query
+from pages.playground_build import build_trainer
+from pages.playground_settings import DEFAULTS
+from pages.playground_url import from_query
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages.playground_build import build_trainer
 from pages.playground_file import ModelFileError, export_model, import_model
-from pages.playground_state import DEFAULTS, build_trainer
+from pages.playground_settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

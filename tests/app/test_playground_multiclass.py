@@ -10,8 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.data import DataError, make_multiclass
+from pages.playground_build import build_trainer
 from pages.playground_live import PlaygroundLive
-from pages.playground_state import DEFAULTS, build_trainer, from_query, to_query
+from pages.playground_settings import DEFAULTS
+from pages.playground_url import from_query, to_query
 from viz.frames import decode_frame
 from viz.playground import CLASS_COLOURS, confusion_counts
 

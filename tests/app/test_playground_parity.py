@@ -10,16 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from pages.playground_state import (
-    DEFAULTS,
-    HIDABLE,
-    PlaygroundConfig,
-    build_trainer,
-    from_query,
-    to_query,
-    validate,
-)
+from pages.playground_build import build_trainer
+from pages.playground_settings import DEFAULTS, HIDABLE, PlaygroundConfig
 from pages.playground_tf import TF_PARAMS, from_tf_link, split_link, tf_gaps, to_tf_hash
+from pages.playground_url import from_query, to_query
+from pages.playground_validate import validate
 
 PAGE = "pages/playground.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -281,7 +276,7 @@ def test_a_step_limit_stops_training_exactly_and_says_so():
     header, _ = decode_frame(live.state_frame(1, {}))
     assert header["notice"] == live.stopped
     live.apply(config, config.replace(stop_steps=0))
-    assert live.stopped is None and live.train(0.01, 5, lambda: False) == 5
+    assert live.stopped is None and live.train(60.0, 5, lambda: False) == 5  # 5 steps, never the clock
 
 
 def test_a_target_test_loss_stops_training():

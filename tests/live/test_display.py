@@ -5,8 +5,9 @@ positive; and the Playground's link readers passing over the app-wide ``present`
 import pytest
 
 from pages import presenter
-from pages.playground_state import APP_WIDE_KEYS, DEFAULTS, from_query, to_query
+from pages.playground_settings import DEFAULTS
 from pages.playground_tf import from_tf_link
+from pages.playground_url import APP_WIDE_KEYS, from_query, to_query
 from viz import frames, theme
 
 

@@ -21,8 +21,9 @@ from starlette.routing import WebSocketRoute
 from pages.live import share
 from pages.live.runs import LiveRun, Registry
 from pages.live.stream import live_endpoint, same_origin
+from pages.playground_build import build_trainer
 from pages.playground_live import PlaygroundLive
-from pages.playground_state import PlaygroundConfig, build_trainer
+from pages.playground_settings import PlaygroundConfig
 from viz.frames import decode_frame
 
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from engine.boundary import boundary_grid, evaluate_boundary
+from pages.playground_build import build_trainer
 from pages.playground_live import PlaygroundLive
-from pages.playground_state import PlaygroundConfig, build_trainer
+from pages.playground_settings import PlaygroundConfig
 from viz.frames import (
     BIG_RESOLUTION,
     NEW_NORM_ROWS,
