@@ -80,19 +80,15 @@ from pages.playground_validate import (
     validate,
 )
 from pages.widgets import plain
+from viz.boundary_figures import boundary_figure, class_boundary_figure
+from viz.confusion import confusion_counts, confusion_figure
+from viz.curves import gradient_norm_figure, layer_colours, metric_figure
 from viz.frames import point_values
-from viz.playground import (
+from viz.playground_diagram import (
     NODE_LABELS,
     VIEW_LABELS,
     WEIGHT_SCALE,
-    boundary_figure,
-    class_boundary_figure,
-    confusion_counts,
-    confusion_figure,
     diagram_values,
-    gradient_norm_figure,
-    layer_colours,
-    metric_figure,
     playground_diagram,
     unit_names,
 )

@@ -11,10 +11,7 @@ the browser (``viz.animation``): every step is a frame of the figure. The surfac
 
 from __future__ import annotations
 
-import base64
 import math
-import struct
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,6 +19,7 @@ import plotly.graph_objects as go
 from viz import theme
 from viz.animation import add_player, frame_steps
 from viz.axes import legend_inside, legend_rows
+from viz.raster import png_data_uri
 
 
 def _log_display(Z: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
@@ -43,17 +41,9 @@ def surface_image(shown: np.ndarray, bands: int = BANDS) -> str:
     drops heatmap and contour traces when a figure animates (plotly.js #4491, plotly.py #2151)."""
     lo, hi = float(shown.min()), float(shown.max())
     level = np.floor((shown - lo) / ((hi - lo) or 1.0) * (bands - 1e-9)) / (bands - 1)
-    white, grey = (np.array([int(c[1][i : i + 2], 16) for i in (1, 3, 5)]) for c in theme.SURFACE)
+    white, grey = (theme.hex_rgb(c[1]) for c in theme.SURFACE)
     rgb = (white + level[..., None] * (grey - white)).round().astype(np.uint8)[::-1]
-    raw = b"".join(b"\x00" + row.tobytes() for row in rgb)
-    h, w = rgb.shape[:2]
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return png_data_uri(rgb)
 
 
 def _path_at(path, k: int) -> tuple[dict, dict]:

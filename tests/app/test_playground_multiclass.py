@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 from engine.data import DataError, make_multiclass
 from pages.playground_live import PlaygroundLive
 from pages.playground_state import DEFAULTS, build_trainer, from_query, to_query
+from viz.confusion import confusion_counts
 from viz.frames import decode_frame
-from viz.playground import CLASS_COLOURS, confusion_counts
+from viz.theme import CLASS_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 
