@@ -127,12 +127,7 @@ def playground_diagram(
     frame = _frame(sizes, title, height, width_hint)
     ends = edge_ends(positions, [v.shape for v in edge_values])
     vals = np.concatenate([np.asarray(v, dtype=np.float64).ravel() for v in edge_values] or [np.empty(0)])
-    text = [f"{edge_label}[{a}→{b}]" for l in range(len(edge_values)) for a in names[l] for b in names[l + 1]]
     finite = np.where(np.isfinite(vals), vals, 0.0)
-    if fixed_scale is not None:
-        widths = edge_widths(np.clip(finite, -fixed_scale, fixed_scale), fixed_scale, log_scale)
-    else:
-        widths = edge_widths(finite, float(np.abs(finite).max()) if finite.size else 0.0, log_scale)
     xs = np.concatenate([p[:, 0] for p in positions])
     ys = np.concatenate([p[:, 1] for p in positions])
     labels = [name for layer in names for name in layer]
@@ -141,8 +136,8 @@ def playground_diagram(
     )
     with_maps = maps is not None
     data = [_unit_hover(xs, ys, labels, values, node_label, frame, with_maps)]
-    data += edge_traces(ends, finite, widths, opacity=0.8, dtype=np.float32)
-    data.append(_edge_hover(ends, vals, text))
+    data += edge_traces(ends, finite, _widths(finite, log_scale, fixed_scale), opacity=0.8, dtype=np.float32)
+    data.append(_edge_hover(ends, vals, edge_label, names))
     data.append(_badges(xs, ys, values, node_label, frame, with_maps))
     if selected is not None:
         data.append(_selection_frame(positions[selected[0]][selected[1]], frame))
@@ -163,10 +158,18 @@ def playground_diagram(
     return go.Figure(data=data, layout=layout)
 
 
-def _edge_hover(ends: tuple[np.ndarray, ...], vals: np.ndarray, text: list[str]) -> dict:
-    """Invisible markers at the middle of every edge whose hover gives its exact value (sent
-    divided by a power of ten past float32's range, said in the hover)."""
+def _widths(finite: np.ndarray, log_scale: bool, fixed_scale: float | None) -> np.ndarray:
+    """The edges' widths: relative to the largest ``|value|``, or to ``fixed_scale`` (wider clamped)."""
+    if fixed_scale is not None:
+        return edge_widths(np.clip(finite, -fixed_scale, fixed_scale), fixed_scale, log_scale)
+    return edge_widths(finite, float(np.abs(finite).max()) if finite.size else 0.0, log_scale)
+
+
+def _edge_hover(ends: tuple[np.ndarray, ...], vals: np.ndarray, edge_label: str, names) -> dict:
+    """Invisible markers at the middle of every edge whose hover names it (``w[x1→h11]``) and
+    gives its exact value (sent divided by a power of ten past float32's range, said in the hover)."""
     x0, y0, x1, y1 = ends
+    text = [f"{edge_label}[{a}→{b}]" for l in range(len(names) - 1) for a in names[l] for b in names[l + 1]]
     edge_data, edge_power = scaled_float32(vals)
     return dict(
         type="scatter",
