@@ -1,12 +1,15 @@
 """Every curve over training steps: a run's loss curve (train and test), the batch loss of
-configurations, the Playground's gradient norms per layer and its loss with accuracy or R².
+configurations, each descent path's loss, the Playground's gradient norms per layer and its
+loss with accuracy or R².
 
 ``loss_curve``: training loss (``theme.TRAIN``) and test loss (``theme.TEST``) against the step
 (Step by step). ``loss_by_step``: each configuration's batch loss, log y, in its
 ``viz.axes.SERIES_STYLES`` (Vanishing page), with a dotted marker at the step the other charts
-show. ``gradient_norm_figure`` and ``metric_figure`` (Playground): float32, long histories
-thinned to at most ``MAX_CURVE_POINTS`` points a line (``viz.axes.thin_indices``), so one
-redraw stays small; their legend sits below the axis (``curve_frame``).
+show. ``loss_per_step``: each descent path's loss (Learning rate page). ``gradient_norm_figure``
+and ``metric_figure`` (Playground): float32, long histories thinned to at most
+``MAX_CURVE_POINTS`` points a line (``viz.axes.thin_indices``), so one redraw stays small; their
+legend sits below the axis (``curve_frame``). (The Activations page's animated curves stay with
+its other animated figures in ``viz.activation_curves``.)
 """
 
 from __future__ import annotations
@@ -136,6 +139,29 @@ def loss_by_step(
             legend=dict(orientation="h", y=1.15, x=1, xanchor="right"),
         )
     )
+    return fig
+
+
+def loss_per_step(paths, labels, height: int = 300) -> go.Figure:
+    """Each path's loss against the step (log axis when every loss is positive), in the
+    paths' colours: converging paths fall, a diverging one climbs."""
+    fig = go.Figure()
+    positive = all(np.all(p.losses > 0) for p in paths)
+    for i, (path, label) in enumerate(zip(paths, labels)):
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(len(path.losses)), y=path.losses.astype(np.float32), mode="lines", name=label,
+                line=dict(color=theme.path_colour(i), width=2),
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        **theme.base_layout(
+            title=dict(text="Loss at every step", x=0.01), height=height,
+            xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
+            yaxis=dict(title="loss", type="log" if positive else "linear", gridcolor=theme.NEUTRAL),
+            legend=dict(font=dict(size=11)),
+        )
+    )  # fmt: skip
     return fig
 
 

@@ -1,5 +1,5 @@
 """Figures of the "Learning rate" page: loss surfaces with descent paths, the 1-D cut with its
-tangent, and the learning-rate range test.
+tangent, and the learning-rate range test (each path's loss per step: ``viz.curves.loss_per_step``).
 
 Paths come from ``engine.surface.descend`` (``Path``: ``points`` ``(k + 1, 2)``, ``steps``
 ``(k, 2)``); each is drawn in its own colour of ``theme.PATHS`` with the step it is about to
@@ -208,29 +208,6 @@ def range_test_figure(test, height: int = 320) -> go.Figure:
                        range=[math.log10(lrs[0]) - 0.1, math.log10(lrs[-1]) + 0.1]),
             yaxis=dict(title="training loss", range=[0, top * 1.05], gridcolor=theme.NEUTRAL),
             legend=legend_inside("bottom left"),
-        )
-    )  # fmt: skip
-    return fig
-
-
-def loss_per_step(paths, labels, height: int = 300) -> go.Figure:
-    """Each path's loss against the step (log axis when every loss is positive), in the
-    paths' colours: converging paths fall, a diverging one climbs."""
-    fig = go.Figure()
-    positive = all(np.all(p.losses > 0) for p in paths)
-    for i, (path, label) in enumerate(zip(paths, labels)):
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(len(path.losses)), y=path.losses.astype(np.float32), mode="lines", name=label,
-                line=dict(color=theme.path_colour(i), width=2),
-            )
-        )  # fmt: skip
-    fig.update_layout(
-        **theme.base_layout(
-            title=dict(text="Loss at every step", x=0.01), height=height,
-            xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
-            yaxis=dict(title="loss", type="log" if positive else "linear", gridcolor=theme.NEUTRAL),
-            legend=dict(font=dict(size=11)),
         )
     )  # fmt: skip
     return fig

@@ -31,7 +31,7 @@ from viz.activation_curves import (
     side_by_side,
 )
 from viz.boundary_figures import boundary_figure
-from viz.curves import gradient_norm_figure, metric_figure
+from viz.curves import gradient_norm_figure, loss_per_step, metric_figure
 from viz.gradients import (
     HEATMAP_MODES,
     QUANTITIES,
@@ -43,7 +43,7 @@ from viz.gradients import (
     update_ratio_chart,
 )
 from viz.playground_diagram import VIEW_LABELS, diagram_values, playground_diagram, unit_names
-from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
+from viz.surface import cut_figure, descent_figure, range_test_figure, surface_3d
 
 STEPS = 2
 
