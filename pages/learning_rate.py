@@ -15,7 +15,8 @@ import streamlit as st
 from engine import OPTIMIZERS
 from pages import learning_rate_state as ls
 from pages import presenter, widgets
-from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
+from viz.curves import loss_per_step
+from viz.surface import cut_figure, descent_figure, range_test_figure, surface_3d
 
 state = st.session_state
 

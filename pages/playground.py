@@ -48,7 +48,8 @@ from pages.playground_text import (
     differences_table,
 )
 from pages.playground_validate import validate
-from viz.playground import NODE_LABELS, layer_colours
+from viz.curves import layer_colours
+from viz.playground_diagram import NODE_LABELS
 
 state = st.session_state
 

@@ -19,18 +19,15 @@ from pages.live.runs import LiveRun
 from pages.playground_build import View, view_of
 from pages.playground_settings import PlaygroundConfig
 from pages.playground_text import NODE_SYMBOL
+from viz.boundary_figures import boundary_figure, class_boundary_figure
+from viz.confusion import confusion_counts, confusion_figure
+from viz.curves import gradient_norm_figure, metric_figure
 from viz.frames import point_values
-from viz.playground import (
+from viz.playground_diagram import (
     NODE_LABELS,
     VIEW_LABELS,
     WEIGHT_SCALE,
-    boundary_figure,
-    class_boundary_figure,
-    confusion_counts,
-    confusion_figure,
     diagram_values,
-    gradient_norm_figure,
-    metric_figure,
     playground_diagram,
     unit_names,
 )

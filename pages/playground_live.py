@@ -25,7 +25,7 @@ from pages.playground_settings import (
     PlaygroundConfig,
 )
 from viz.frames import FrameBuilder, Shown
-from viz.playground import unit_names
+from viz.playground_diagram import unit_names
 
 EDIT_LIMIT = 1000.0  # |value| a weight or bias can be set to by a click in the diagram
 SHOWN_STATES = 8  # recent frames' states Pause can go back to (more than the frames in flight)

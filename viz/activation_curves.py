@@ -23,7 +23,7 @@ from viz.animation import add_player, frame_steps
 from viz.axes import legend_inside, plain_log_axis, stride
 
 F_COLOUR, D_COLOUR = theme.path_colour(0), theme.path_colour(1)
-FLAT, DEAD = "rgba(150,150,150,0.18)", "rgba(120,120,120,0.35)"
+FLAT, DEAD = theme.FLAT_ZONE, theme.DEAD_ZONE
 GRID_COLUMNS = 5  # panels a row in the activation grid (ten activations: two rows)
 MAX_VALUES = 6000  # values per histogram sent to the browser
 

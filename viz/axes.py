@@ -13,6 +13,11 @@ legends, side-by-side panels, the notes box. No Streamlit, no figure of its own.
   panels without ``make_subplots``' 20 ms), ``legend_below``, ``legend_inside``,
   ``legend_rows``, ``notes_annotation``, ``side_labels`` (input side / output side).
 - **Series**: ``SERIES_STYLES``: configuration A in blue circles, B in dark grey diamonds.
+- **Values sent to the browser**: ``float32`` (NaN where not finite: Plotly leaves a gap),
+  ``scaled_float32`` (divided by a power of ten past ``FLOAT32_SAFE``, with ``times_power``
+  for its label), ``log10_float32``.
+- **Layouts**: ``compact_layout`` (no Plotly template), ``wrapped_title`` / ``title_margin``
+  (a long title in two lines), ``step_marker`` (the dotted line at the step shown).
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from viz import theme
 
 MAX_LOG_LABELS = 7  # decade labels on a log axis, at most about
 LEGEND_ROOM = 100  # px under a per-layer chart's plot: tick labels, the axis title, two legend rows
-LEGEND_BACKGROUND = "rgba(255,255,255,0.7)"  # behind a legend drawn inside the plot
 SERIES_STYLES = (
     dict(color=theme.POSITIVE, symbol="circle"),
     dict(color=theme.TEXT, symbol="diamond"),
@@ -190,9 +194,9 @@ def legend_inside(corner: str = "bottom left") -> dict:
     """A legend drawn inside the plot in one corner (``"bottom left"`` or ``"top right"``), on
     a translucent white background, font size 11."""
     if corner == "bottom left":
-        return dict(font=dict(size=11), x=0.0, y=0.02, yanchor="bottom", bgcolor=LEGEND_BACKGROUND)
+        return dict(font=dict(size=11), x=0.0, y=0.02, yanchor="bottom", bgcolor=theme.LEGEND_BOX)
     if corner == "top right":
-        return dict(font=dict(size=11), x=1.0, xanchor="right", y=1.0, bgcolor=LEGEND_BACKGROUND)
+        return dict(font=dict(size=11), x=1.0, xanchor="right", y=1.0, bgcolor=theme.LEGEND_BOX)
     raise ValueError(f"unknown corner {corner!r}; choose 'bottom left' or 'top right'")
 
 
@@ -251,7 +255,7 @@ def notes_annotation(fig: go.Figure, notes: list[str]) -> None:
             showarrow=False,
             align="left",
             font=dict(size=11, color=theme.HIGHLIGHT),
-            bgcolor="rgba(255,255,255,0.85)",
+            bgcolor=theme.LABEL_BOX,
         )
 
 
@@ -270,3 +274,88 @@ def side_labels(fig: go.Figure) -> None:
             font=dict(size=12, color=theme.MUTED),
             name="side",
         )
+
+
+# --------------------------------------------------------------------------- values sent to the browser
+FLOAT32_SAFE = 1e30  # larger magnitudes are sent divided by a power of ten (float32 ends at 3.4e38)
+
+
+def float32(values) -> np.ndarray:
+    """float32 for the browser, with NaN where a value is not finite (Plotly leaves a gap)."""
+    array = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = array.astype(np.float32)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def scaled_float32(values) -> tuple[np.ndarray, int]:
+    """``(values / 10^k as float32, k)``: ``k = 0`` unless the largest finite magnitude passes
+    ``FLOAT32_SAFE`` (a diverging network), so that no finite value overflows float32."""
+    array = np.asarray(values, dtype=np.float64)
+    finite = np.abs(array[np.isfinite(array)])
+    peak = float(finite.max()) if finite.size else 0.0
+    k = int(np.floor(np.log10(peak))) if peak > FLOAT32_SAFE else 0
+    return float32(array / 10.0**k if k else array), k
+
+
+def times_power(k: int) -> str:
+    """The label's suffix of values sent divided by ``10^k`` (``scaled_float32``): `` ×10^k``, or nothing."""
+    return f" ×10<sup>{k}</sup>" if k else ""
+
+
+def log10_float32(values) -> np.ndarray:
+    """``log10(values)`` as float32; NaN where a value is not finite or not positive."""
+    array = np.asarray(values, dtype=np.float64)
+    out = np.full(array.shape, np.nan, dtype=np.float32)
+    ok = np.isfinite(array) & (array > 0)
+    out[ok] = np.log10(array[ok])
+    return out
+
+
+# --------------------------------------------------------------------------- layouts
+TITLE_CHARS = 36  # characters of a title that fit a half-width chart on a 1024-pixel screen
+
+
+def compact_layout(**settings) -> dict:
+    """``theme.base_layout`` without Plotly's default template (3.7 KB a chart, every redraw;
+    Streamlit's theme fills in its own), axes with automatic margins for their titles."""
+    for axis in ("xaxis", "yaxis", "yaxis2"):
+        if axis in settings:
+            settings[axis] = {"automargin": True, **settings[axis]}
+    return theme.base_layout(template="none", **settings)
+
+
+def title_lines(title: str | None) -> list[str]:
+    """A title in lines of at most ``TITLE_CHARS`` where it can (broken at spaces), at most two."""
+    if not title or len(title) <= TITLE_CHARS:
+        return [title or ""]
+    cut = title.rfind(" ", 0, TITLE_CHARS + 1)
+    return [title] if cut <= 0 else [title[:cut], title[cut + 1 :]]
+
+
+def wrapped_title(title: str | None) -> dict:
+    """A chart title that is not cut in a narrow column: a long one takes two lines."""
+    return dict(text="<br>".join(title_lines(title)), x=0.01)
+
+
+def title_margin(title: str | None) -> int:
+    """The top margin for ``wrapped_title(title)``: pixels for its lines (10 without a title)."""
+    return 10 if not title else 20 + 20 * len(title_lines(title))
+
+
+def step_marker(step: int | None) -> list[dict]:
+    """The layout shape of a dotted vertical line at ``step`` in the highlight colour (none for None)."""
+    if step is None:
+        return []
+    return [
+        dict(
+            type="line",
+            x0=step,
+            x1=step,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=theme.HIGHLIGHT, width=1.5, dash="dot"),
+        )
+    ]

@@ -1,9 +1,10 @@
-"""The network diagram: neurons as circles, connections as lines.
+"""The network diagram of Step by step: neurons as circles, connections as lines.
 
-Edge colour is the sign of the value shown (orange < 0 <= blue) and edge width its
-magnitude, relative to the largest magnitude in the figure (linear, or log-scaled over four
-decades), stated under the diagram (``edge_scale_note``). Neuron fill is the value shown at
-that neuron on the same diverging scale, named by the colour bar's title.
+Edge colour is the sign of the value shown (``theme.NEGATIVE`` < 0 <= ``theme.POSITIVE``) and
+edge width its magnitude, relative to the largest magnitude in the figure (linear, or
+log-scaled over four decades), stated under the diagram (``edge_scale_note``); the edges are
+``viz.network_drawing``'s traces, shared with the Playground's diagram. Neuron fill is the
+value shown at that neuron on the same diverging scale, named by the colour bar's title.
 Hovering a neuron or an edge's point gives the exact numbers. Each edge's point sits at a
 fraction along it that depends on its source neuron (``edge_point_fraction``), so crossing
 edges (x1 -> h12 and x2 -> h11 cross at their middles) each have their own point. Neurons and
@@ -11,9 +12,6 @@ edge points carry ``customdata`` naming the item (``"neuron:1:0"``, ``"weight:0:
 selects what was clicked from it (``parse_item``). ``show_values`` writes the values on the
 figure (presenter mode); ``names``/``edge_names`` override the neuron and weight names (Mazur's
 article: i1, h1, o1, w1..w8).
-
-To keep the browser fast, edges are drawn as a few traces (one per sign and width bucket,
-segments separated by None) rather than one trace per edge.
 """
 
 from __future__ import annotations
@@ -25,14 +23,13 @@ import plotly.graph_objects as go
 
 from engine.network import Step
 from viz import theme
+from viz.network_drawing import edge_ends, edge_traces, edge_widths, neuron_positions
 
-WIDTH_BUCKETS = 8
 # A click selects a point (the page reads it); Plotly would then fade every other point.
 NO_FADE = dict(
     selected=dict(marker=dict(opacity=1)),
     unselected=dict(marker=dict(opacity=1), textfont=dict(color=theme.TEXT)),
 )
-MIN_WIDTH, MAX_WIDTH = 0.6, 9.0
 PHASES = ("forward", "loss", "backward", "update")
 
 
@@ -94,20 +91,6 @@ def edge_point_fraction(i: int, n_sources: int) -> float:
     return 0.5 if n_sources == 1 else 0.35 + 0.3 * i / (n_sources - 1)
 
 
-def neuron_positions(sizes: list[int]) -> list[np.ndarray]:
-    """(x, y) per neuron: x is the layer index, neurons centred vertically, top to bottom."""
-    return [np.column_stack([np.full(n, float(l)), (n - 1) / 2 - np.arange(n)]) for l, n in enumerate(sizes)]
-
-
-def edge_widths(values: np.ndarray, scale: float, log_scale: bool) -> np.ndarray:
-    """Line widths for |values| relative to ``scale`` (the largest magnitude shown)."""
-    magnitude = np.abs(values) / scale if scale > 0 else np.zeros_like(values)
-    if log_scale:
-        # four decades below the largest value map onto the width range
-        magnitude = np.clip((np.log10(np.maximum(magnitude, 1e-300)) + 4) / 4, 0, 1)
-    return MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * magnitude
-
-
 @dataclass
 class Selection:
     """A highlighted neuron ``("neuron", layer, j)`` or weight ``("weight", l, i, j)``."""
@@ -121,7 +104,8 @@ def edge_scale_note(edge_label: str, scale: float, log_scale: bool) -> str:
     if not np.isfinite(scale) or scale == 0:
         return f"edges: {edge_label}, all 0"
     width = "width ∝ log |" if log_scale else "width ∝ |"
-    return f"edges: {edge_label} (blue ≥ 0, orange < 0), {width}{edge_label}|, widest {scale:.3g}"
+    signs = f"{theme.POSITIVE_WORD} ≥ 0, {theme.NEGATIVE_WORD} < 0"
+    return f"edges: {edge_label} ({signs}), {width}{edge_label}|, widest {scale:.3g}"
 
 
 def network_diagram(
@@ -144,66 +128,72 @@ def network_diagram(
     ``edge_values[l]`` is ``(sizes[l], sizes[l+1])`` (like ``W[l]``); ``node_values[k]`` is
     ``(sizes[k],)`` or None (drawn neutral). ``names[k][j]`` names neuron j of layer k
     (``layer_names``); ``weight_names[l][i][j]`` a weight in the hover (``edge_names``; by
-    default the hover says ``w[x1→h11]``).
+    default the hover says ``w[x1→h11]``). Traces: the edges (``network_drawing.edge_traces``),
+    the edge points, the neurons, the selection; annotations: the edge scale, then the values.
     """
     positions = neuron_positions(sizes)
     names = names or layer_names(sizes)
     scale = max((float(np.abs(v).max()) for v in edge_values if v.size), default=0.0)
+    flat = np.concatenate([np.ravel(v) for v in edge_values]) if edge_values else np.empty(0)
+    ends = edge_ends(positions, [v.shape for v in edge_values])
     fig = go.Figure()
-
-    buckets: dict[tuple[bool, int], tuple[list, list]] = {}
-    mid_x, mid_y, mid_text, mid_ids, mid_values, mid_up = [], [], [], [], [], []
-    for l, values in enumerate(edge_values):
-        widths = edge_widths(values, scale, log_scale)
-        bucket_of = np.minimum(
-            ((widths - MIN_WIDTH) / (MAX_WIDTH - MIN_WIDTH) * WIDTH_BUCKETS).astype(int),
-            WIDTH_BUCKETS - 1,
-        )
-        for i in range(values.shape[0]):
-            for j in range(values.shape[1]):
-                (x0, y0), (x1, y1) = positions[l][i], positions[l + 1][j]
-                xs, ys = buckets.setdefault((values[i, j] >= 0, int(bucket_of[i, j])), ([], []))
-                xs += [x0, x1, None]
-                ys += [y0, y1, None]
-                f = edge_point_fraction(i, values.shape[0])
-                mid_x.append(x0 + f * (x1 - x0))
-                mid_y.append(y0 + f * (y1 - y0))
-                mid_ids.append(f"weight:{l}:{i}:{j}")
-                mid_values.append(f"{values[i, j]:.3g}")
-                mid_up.append(y1 >= y0)  # rising edge: its label goes below its point
-                edge = f"[{names[l][i]}→{names[l + 1][j]}]"
-                if weight_names is not None:
-                    edge = f" of {weight_names[l][i][j]} ({names[l][i]}→{names[l + 1][j]})"
-                mid_text.append(f"{edge_label}{edge} = {values[i, j]:.6g}")
-    for (positive, bucket), (xs, ys) in sorted(buckets.items()):
-        width = MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * (bucket + 0.5) / WIDTH_BUCKETS
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                mode="lines",
-                line=dict(color=theme.POSITIVE if positive else theme.NEGATIVE, width=width),
-                opacity=0.75,
-                hoverinfo="skip",
-                showlegend=False,
-                name=f"{'positive' if positive else 'negative'} edges, width bucket {bucket}",
-            )
-        )
+    for trace in edge_traces(ends, flat, edge_widths(flat, scale, log_scale), opacity=0.75):
+        fig.add_trace(trace)
+    points = _edge_points(sizes, edge_values, positions, names, edge_label, weight_names)
     fig.add_trace(
         go.Scatter(
-            x=mid_x,
-            y=mid_y,
+            x=points["x"],
+            y=points["y"],
             mode="markers",
-            marker=dict(size=9, color="white", line=dict(color=theme.MUTED, width=1)),
-            hovertext=mid_text,
+            marker=dict(size=9, color=theme.WHITE, line=dict(color=theme.MUTED, width=1)),
+            hovertext=points["hover"],
             hoverinfo="text",
-            customdata=mid_ids,
+            customdata=points["ids"],
             showlegend=False,
             name="edge values",
             **NO_FADE,
         )
     )
+    xs, ys, values = _add_neurons(fig, sizes, positions, names, node_values, node_label, show_values)
+    if selection is not None:
+        _highlight(fig, selection, positions)
+    fig.add_annotation(
+        text=edge_scale_note(edge_label, scale, log_scale), xref="paper", yref="paper", x=0, y=0,
+        xanchor="left", yanchor="top", showarrow=False, font=dict(size=11, color=theme.MUTED),
+        name="edge scale",
+    )  # fmt: skip
+    if show_values:  # after the note: the edge scale stays the first annotation
+        _write_values(fig, points["x"], points["y"], points["values"], points["rises"], xs, ys, values)
+    fig.update_layout(**_diagram_layout(sizes, title, height, show_values))
+    return fig
 
+
+def _edge_points(sizes, edge_values, positions, names, edge_label, weight_names) -> dict[str, list]:
+    """Per edge in ``(layer, i, j)`` order, its hover point (``edge_point_fraction`` along it):
+    ``x``, ``y``, ``ids`` (``"weight:l:i:j"``), ``hover`` (the exact value), ``values`` (3
+    digits, for ``show_values``) and ``rises`` (a rising edge: its written value goes below)."""
+    points: dict[str, list] = {key: [] for key in ("x", "y", "ids", "hover", "values", "rises")}
+    for l, values in enumerate(edge_values):
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                (x0, y0), (x1, y1) = positions[l][i], positions[l + 1][j]
+                f = edge_point_fraction(i, values.shape[0])
+                points["x"].append(x0 + f * (x1 - x0))
+                points["y"].append(y0 + f * (y1 - y0))
+                points["ids"].append(f"weight:{l}:{i}:{j}")
+                points["values"].append(f"{values[i, j]:.3g}")
+                points["rises"].append(y1 >= y0)
+                edge = f"[{names[l][i]}→{names[l + 1][j]}]"
+                if weight_names is not None:
+                    edge = f" of {weight_names[l][i][j]} ({names[l][i]}→{names[l + 1][j]})"
+                points["hover"].append(f"{edge_label}{edge} = {values[i, j]:.6g}")
+    return points
+
+
+def _add_neurons(fig, sizes, positions, names, node_values, node_label, show_values):
+    """The neurons' trace (filled by their value on ``theme.DIVERGING``, symmetric about the
+    largest ``|value|``; named above; a colour bar titled ``node_label``). Returns the
+    neurons' ``x, y, values`` (NaN where a layer has no value), flattened layer by layer."""
     xs = np.concatenate([p[:, 0] for p in positions])
     ys = np.concatenate([p[:, 1] for p in positions])
     values = np.concatenate(
@@ -239,34 +229,20 @@ def network_diagram(
             **NO_FADE,
         )
     )
-    if selection is not None:
-        _highlight(fig, selection, positions)
-    fig.add_annotation(
-        text=edge_scale_note(edge_label, scale, log_scale),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font=dict(size=11, color=theme.MUTED),
-        name="edge scale",
+    return xs, ys, values
+
+
+def _diagram_layout(sizes, title, height, show_values) -> dict:
+    """The diagram's layout: hidden axes around the units, taller when values are written."""
+    rows = max(sizes)
+    return theme.base_layout(
+        title=dict(text=title or "", x=0.01),
+        height=height or (max(380, 130 * rows + 100) if show_values else max(280, 80 * rows + 80)),
+        margin=dict(l=10, r=10, t=40, b=30),
+        xaxis=dict(visible=False, range=[-0.5, len(sizes) - 0.5]),
+        yaxis=dict(visible=False, range=[-(rows - 1) / 2 - 0.6, (rows - 1) / 2 + 0.8]),
+        hovermode="closest",
     )
-    if show_values:  # after the note: the edge scale stays the first annotation
-        _write_values(fig, mid_x, mid_y, mid_values, mid_up, xs, ys, values)
-    fig.update_layout(
-        **theme.base_layout(
-            title=dict(text=title or "", x=0.01),
-            height=height
-            or (max(380, 130 * max(sizes) + 100) if show_values else max(280, 80 * max(sizes) + 80)),
-            margin=dict(l=10, r=10, t=40, b=30),
-            xaxis=dict(visible=False, range=[-0.5, len(sizes) - 0.5]),
-            yaxis=dict(visible=False, range=[-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 0.8]),
-            hovermode="closest",
-        )
-    )
-    return fig
 
 
 def _write_values(fig, edge_x, edge_y, edge_text, edge_rises, xs, ys, values) -> None:
@@ -278,7 +254,7 @@ def _write_values(fig, edge_x, edge_y, edge_text, edge_rises, xs, ys, values) ->
     for x, y, text, rises in zip(edge_x, edge_y, edge_text, edge_rises):
         fig.add_annotation(
             x=x, y=y, yshift=-13 if rises else 13, text=text, showarrow=False, borderpad=1,
-            bgcolor="rgba(255,255,255,0.85)", font=dict(size=12, color=theme.TEXT), name="edge value",
+            bgcolor=theme.LABEL_BOX, font=dict(size=12, color=theme.TEXT), name="edge value",
         )  # fmt: skip
     shown = np.isfinite(values)
     scale = float(np.abs(values[shown]).max(initial=0.0)) or 1.0
@@ -289,7 +265,7 @@ def _write_values(fig, edge_x, edge_y, edge_text, edge_rises, xs, ys, values) ->
             mode="text",
             text=[f"{v:.3g}" for v in values[shown]],
             textfont=dict(
-                size=12, color=["white" if abs(v) > 0.55 * scale else theme.TEXT for v in values[shown]]
+                size=12, color=[theme.WHITE if abs(v) > 0.55 * scale else theme.TEXT for v in values[shown]]
             ),
             hoverinfo="skip",
             showlegend=False,
@@ -307,7 +283,7 @@ def _highlight(fig: go.Figure, selection: Selection, positions: list[np.ndarray]
                 x=[x],
                 y=[y],
                 mode="markers",
-                marker=dict(size=48, color="rgba(0,0,0,0)", line=dict(color=theme.HIGHLIGHT, width=3)),
+                marker=dict(size=48, color=theme.TRANSPARENT, line=dict(color=theme.HIGHLIGHT, width=3)),
                 hoverinfo="skip",
                 showlegend=False,
                 name="selected",

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from viz import theme
 
-INK = [[0.0, "#ffffff"], [1.0, "#111111"]]
+INK = theme.INK  # white (no ink) to black
 SIDE = 8
 
 
@@ -41,8 +41,8 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         height=height,
         margin=dict(l=10, r=10, t=50, b=10),
         font=theme.FONT,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
+        plot_bgcolor=theme.WHITE,
+        paper_bgcolor=theme.WHITE,
     )
     return fig
 

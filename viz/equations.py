@@ -88,77 +88,97 @@ def neuron_equations(
     mazur: bool = False,
     fixed_biases: bool = False,
 ) -> list[str]:
-    """LaTeX lines for neuron ``j`` of layer ``layer`` (1 = first hidden, L = output)."""
+    """LaTeX lines for neuron ``j`` of layer ``layer`` (1 = first hidden, L = output): its
+    forward pass, its loss, its backward pass or its bias's update, by ``phase``."""
     sizes = _sizes(step)
     names = layer_names(sizes, mazur)
-    L = len(step.weights)
     me = _sym(names[layer][j])
     if layer == 0:
         return [rf"{me} = {number(step.a[0][0, j])} \quad\text{{(an input: it has no weights)}}"]
+    if phase == "forward":
+        return _forward_lines(step, sizes, names, layer, j, activation, mazur)
+    if phase == "loss":
+        return _loss_lines(step, layer, j, me, loss)
+    if phase == "backward":
+        return _backward_lines(step, names, layer, j, me, activation)
+    return _bias_update_lines(step, sizes, layer - 1, j, lr, mazur, fixed_biases)
+
+
+def _forward_lines(step: Step, sizes, names, layer: int, j: int, activation: str, mazur: bool) -> list[str]:
+    """``z = sum_i w_i a_i + b`` with the numbers, then ``a = f(z)`` (softmax: over the layer)."""
     l = layer - 1
     W, b, a_in = step.weights[l], step.biases[l], step.a[l][0]
     z, a = step.z[l][0, j], step.a[layer][0, j]
+    me = _sym(names[layer][j])
     inputs = [_sym(n) for n in names[l]]
-    if phase == "forward":
-        terms = " + ".join(rf"{_wsym(sizes, l, i, j, mazur)}\,{inputs[i]}" for i in range(len(inputs)))
-        numbers = " + ".join(rf"{number(W[i, j])}\cdot{number(a_in[i])}" for i in range(len(inputs)))
-        return [
-            chain("z", f"{terms} + {_bsym(sizes, l, j, mazur)}", f"{numbers} + {number(b[j])}", number(z)),
-            rf"{me} = \frac{{e^{{z}}}}{{\sum_k e^{{z_k}}}} = \frac{{e^{{{number(z)}}}}}{{\sum_k e^{{z_k}}}} = {number(a)}"
-            if activation == "softmax"
-            else rf"{me} = f(z) = \mathrm{{{activation}}}({number(z, bracket=False)}) = {number(a)}",
-        ]
-    if phase == "loss":
-        if layer != L:
-            return [r"\text{The loss only looks at the output layer: select an output neuron.}"]
-        return [
-            rf"L = {LOSSES[loss].formula} = {number(step.loss)}",
-            rf"\frac{{\partial L}}{{\partial {me}}} = {number(step.da[layer][0, j])}",
-        ]
-    if phase == "backward":
-        da, delta = step.da[layer][0, j], step.delta[l][0, j]
-        lines = []
-        if layer < L:
-            outs = [_sym(n) for n in names[layer + 1]]
-            terms = " + ".join(
-                rf"{number(step.weights[layer][j, k])}\cdot{number(step.delta[layer][0, k])}"
-                for k in range(len(outs))
-            )
-            lines.append(
-                chain(
-                    rf"\frac{{\partial L}}{{\partial {me}}}",
-                    rf"\sum_k w_{{{names[layer][j]},k}}\,\delta_k",
-                    terms,
-                    number(da),
-                )
-            )
-        else:
-            lines.append(
-                rf"\frac{{\partial L}}{{\partial {me}}} = {number(da)} \quad\text{{(from the loss)}}"
-            )
-        if activation == "softmax":
-            lines.append(rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial z}} = {number(delta)}")
-        else:
-            slope = _slope(activation, z, a)
-            lines.append(
-                rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial {me}}}\cdot f'(z) = "
-                rf"{number(da)}\cdot{number(slope)} = {number(delta)}"
-            )
-        return lines
-    db, change = step.grad_b[l][j], step.update_b[l][j]
+    terms = " + ".join(rf"{_wsym(sizes, l, i, j, mazur)}\,{inputs[i]}" for i in range(len(inputs)))
+    numbers = " + ".join(rf"{number(W[i, j])}\cdot{number(a_in[i])}" for i in range(len(inputs)))
+    return [
+        chain("z", f"{terms} + {_bsym(sizes, l, j, mazur)}", f"{numbers} + {number(b[j])}", number(z)),
+        rf"{me} = \frac{{e^{{z}}}}{{\sum_k e^{{z_k}}}} = \frac{{e^{{{number(z)}}}}}{{\sum_k e^{{z_k}}}} = {number(a)}"
+        if activation == "softmax"
+        else rf"{me} = f(z) = \mathrm{{{activation}}}({number(z, bracket=False)}) = {number(a)}",
+    ]
+
+
+def _loss_lines(step: Step, layer: int, j: int, me: str, loss: str) -> list[str]:
+    """The loss and ``dL/dy`` at an output neuron (a hidden one: a note that the loss sees only outputs)."""
+    if layer != len(step.weights):
+        return [r"\text{The loss only looks at the output layer: select an output neuron.}"]
+    return [
+        rf"L = {LOSSES[loss].formula} = {number(step.loss)}",
+        rf"\frac{{\partial L}}{{\partial {me}}} = {number(step.da[layer][0, j])}",
+    ]
+
+
+def _backward_lines(step: Step, names, layer: int, j: int, me: str, activation: str) -> list[str]:
+    """``dL/da`` (from the loss at the output, else ``sum_k w_jk delta_k``), then
+    ``delta = dL/da * f'(z)`` (softmax: ``dL/dz`` as the engine computes it, fused with the loss)."""
+    l, L = layer - 1, len(step.weights)
+    da, delta = step.da[layer][0, j], step.delta[l][0, j]
+    lines = []
+    if layer < L:
+        outs = [_sym(n) for n in names[layer + 1]]
+        terms = " + ".join(
+            rf"{number(step.weights[layer][j, k])}\cdot{number(step.delta[layer][0, k])}"
+            for k in range(len(outs))
+        )
+        lines.append(
+            chain(rf"\frac{{\partial L}}{{\partial {me}}}", rf"\sum_k w_{{{names[layer][j]},k}}\,\delta_k", terms,
+                  number(da))
+        )  # fmt: skip
+    else:
+        lines.append(rf"\frac{{\partial L}}{{\partial {me}}} = {number(da)} \quad\text{{(from the loss)}}")
+    if activation == "softmax":
+        lines.append(rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial z}} = {number(delta)}")
+    else:
+        slope = _slope(activation, step.z[l][0, j], step.a[layer][0, j])
+        lines.append(
+            rf"\delta_{{{me}}} = \frac{{\partial L}}{{\partial {me}}}\cdot f'(z) = "
+            rf"{number(da)}\cdot{number(slope)} = {number(delta)}"
+        )
+    return lines
+
+
+def _bias_update_lines(
+    step: Step, sizes, l: int, j: int, lr: float, mazur: bool, fixed_biases: bool
+) -> list[str]:
+    """``b' = b - eta dL/db`` with as many digits as show the change (or, with
+    ``fixed_biases``, the bias kept and its unused gradient)."""
+    b, db, change = step.biases[l][j], step.grad_b[l][j], step.update_b[l][j]
     bias = _bsym(sizes, l, j, mazur)
     if fixed_biases:
         return [
-            rf"{bias}' = {bias} = {number(b[j])} \quad\text{{(biases kept fixed, as in Mazur's article; "
+            rf"{bias}' = {bias} = {number(b)} \quad\text{{(biases kept fixed, as in Mazur's article; "
             rf"}}\tfrac{{\partial L}}{{\partial {bias}}} = {number(db)}\text{{ unused)}}"
         ]
-    digits = update_digits(b[j], change)
+    digits = update_digits(b, change)
     return [
         chain(
             f"{bias}'",
             rf"{bias} - \eta\,\frac{{\partial L}}{{\partial {bias}}}",
-            rf"{number(b[j])} - {number(lr)}\cdot{number(db, digits=digits)}",
-            number(b[j] + change, digits=digits),
+            rf"{number(b)} - {number(lr)}\cdot{number(db, digits=digits)}",
+            number(b + change, digits=digits),
         )
     ]
 

@@ -35,7 +35,7 @@ array as a typed array without copying). ``encode_frame`` / ``decode_frame`` are
 
 Map bytes: ``q = round(255 * clip((v - centre) / scale, -1, 1) / 2 + 127.5)``, so 0 is
 ``centre - scale`` (orange), 128 about ``centre`` (grey), 255 ``centre + scale`` (blue):
-``viz.playground.map_scale`` gives ``centre, scale`` (a classifier's output: 0.5, 0.5).
+``viz.raster.map_scale`` gives ``centre, scale`` (a classifier's output: 0.5, 0.5).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ from engine.boundary import BoundaryGrid, boundary_grid, evaluate_boundary, unit
 from engine.network import Step
 from engine.trainer import Trainer
 from viz import theme
-from viz.playground import CLASS_COLOURS, diverging_rgb, map_scale
+from viz.axes import thin_indices
+from viz.raster import map_scale
 
 DTYPES = {"u1": np.uint8, "f4": np.float32, "i4": np.int32}
 BIG_RESOLUTION = 100  # the selected unit's map, as TensorFlow Playground's
@@ -101,9 +102,9 @@ def quantize(values: np.ndarray, centre: float, scale: float) -> np.ndarray:
 
 
 def palette() -> list[str]:
-    """The ``PALETTE_LEVELS`` colours of map byte values 0..255, as ``#rrggbb`` (``theme.DIVERGING``)."""
-    rgb = diverging_rgb(np.linspace(-1.0, 1.0, PALETTE_LEVELS), 0.0, 1.0)
-    return ["#" + "".join(f"{int(c):02x}" for c in row) for row in rgb]
+    """The ``PALETTE_LEVELS`` colours of map byte values 0..255, as ``#rrggbb`` (``theme.DIVERGING``:
+    the light theme's ``theme.ramp``)."""
+    return theme.ramp("light", PALETTE_LEVELS)
 
 
 def _finite(value: float) -> float | None:
@@ -180,7 +181,7 @@ class FrameBuilder:
             "palette": palette(),
             "colours": {"train": theme.TRAIN, "test": theme.TEST, "text": theme.TEXT},
             "n_classes": self._n_classes(trainer),
-            "class_colours": list(CLASS_COLOURS[: self._n_classes(trainer)]),
+            "class_colours": list(theme.CLASS_COLOURS[: self._n_classes(trainer)]),
         }
         arrays = {
             "input_maps": np.stack([quantize(m, c, s) for m, (c, s) in zip(inputs, scales)]),
@@ -234,11 +235,11 @@ class FrameBuilder:
         metrics = history.metrics_after(self._metric_step)
         norms = history.summaries_after(self._norm_step, ("grad_W_norm",))
         if self._fresh_curves:  # a whole history: thinned, the latest rows kept
-            metrics = {k: v[_thin(len(v))] for k, v in metrics.items()}
-            norms = {k: v[_thin(len(v))] for k, v in norms.items()}
+            metrics = {k: v[thin_indices(len(v), RESEND_POINTS)] for k, v in metrics.items()}
+            norms = {k: v[thin_indices(len(v), RESEND_POINTS)] for k, v in norms.items()}
             self._fresh_curves = False
         else:  # a frame's new steps: at most NEW_NORM_ROWS of them (the curve cannot show more)
-            norms = {k: v[_thin(len(v), NEW_NORM_ROWS)] for k, v in norms.items()}
+            norms = {k: v[thin_indices(len(v), NEW_NORM_ROWS)] for k, v in norms.items()}
         if len(metrics["step"]):
             self._metric_step = int(metrics["step"][-1])
         if len(norms["step"]):
@@ -306,10 +307,3 @@ def point_values(Y: np.ndarray) -> np.ndarray:
 def _parameters(shown: Shown) -> tuple:
     """The parameters to draw with: a replayed step's own, else the network's (no copy)."""
     return (shown.weights, shown.biases) if shown.replaying else (None, None)
-
-
-def _thin(n: int, limit: int = RESEND_POINTS) -> np.ndarray:
-    """Indices of at most ``limit`` of ``n`` rows: evenly spread, the last one included."""
-    if n <= limit:
-        return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))

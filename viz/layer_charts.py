@@ -241,7 +241,7 @@ def _rule_band(fig: go.Figure, n_layers: int) -> None:
             y=[lo, lo, hi, hi, lo],
             fill="toself",
             mode="none",
-            fillcolor="rgba(154,160,166,0.18)",
+            fillcolor=theme.SHADE,
             name=f"{lo:g} to {hi:g}",
             hoverinfo="skip",
             showlegend=False,

@@ -15,7 +15,7 @@ from viz import theme
 from viz.axes import panels, ticks_within
 
 RIDGE_HEIGHT = 0.92  # of the spacing between ridges
-GRADIENT_FILL = "#4292c6"  # a mid blue of the sequential "Blues" scale: magnitudes have no sign
+GRADIENT_FILL = theme.MAGNITUDE  # magnitudes have no sign
 
 
 def ridge_layers(n_layers: int, max_ridges: int = 12) -> list[int]:

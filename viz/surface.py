@@ -1,5 +1,5 @@
 """Figures of the "Learning rate" page: loss surfaces with descent paths, the 1-D cut with its
-tangent, and the learning-rate range test.
+tangent, and the learning-rate range test (each path's loss per step: ``viz.curves.loss_per_step``).
 
 Paths come from ``engine.surface.descend`` (``Path``: ``points`` ``(k + 1, 2)``, ``steps``
 ``(k, 2)``); each is drawn in its own colour of ``theme.PATHS`` with the step it is about to
@@ -11,10 +11,7 @@ the browser (``viz.animation``): every step is a frame of the figure. The surfac
 
 from __future__ import annotations
 
-import base64
 import math
-import struct
-import zlib
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,6 +19,7 @@ import plotly.graph_objects as go
 from viz import theme
 from viz.animation import add_player, frame_steps
 from viz.axes import legend_inside, legend_rows
+from viz.raster import png_data_uri
 
 
 def _log_display(Z: np.ndarray) -> tuple[np.ndarray, list[float], list[str]]:
@@ -43,17 +41,9 @@ def surface_image(shown: np.ndarray, bands: int = BANDS) -> str:
     drops heatmap and contour traces when a figure animates (plotly.js #4491, plotly.py #2151)."""
     lo, hi = float(shown.min()), float(shown.max())
     level = np.floor((shown - lo) / ((hi - lo) or 1.0) * (bands - 1e-9)) / (bands - 1)
-    white, grey = (np.array([int(c[1][i : i + 2], 16) for i in (1, 3, 5)]) for c in theme.SURFACE)
+    white, grey = (theme.hex_rgb(c[1]) for c in theme.SURFACE)
     rgb = (white + level[..., None] * (grey - white)).round().astype(np.uint8)[::-1]
-    raw = b"".join(b"\x00" + row.tobytes() for row in rgb)
-    h, w = rgb.shape[:2]
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return png_data_uri(rgb)
 
 
 def _path_at(path, k: int) -> tuple[dict, dict]:
@@ -218,29 +208,6 @@ def range_test_figure(test, height: int = 320) -> go.Figure:
                        range=[math.log10(lrs[0]) - 0.1, math.log10(lrs[-1]) + 0.1]),
             yaxis=dict(title="training loss", range=[0, top * 1.05], gridcolor=theme.NEUTRAL),
             legend=legend_inside("bottom left"),
-        )
-    )  # fmt: skip
-    return fig
-
-
-def loss_per_step(paths, labels, height: int = 300) -> go.Figure:
-    """Each path's loss against the step (log axis when every loss is positive), in the
-    paths' colours: converging paths fall, a diverging one climbs."""
-    fig = go.Figure()
-    positive = all(np.all(p.losses > 0) for p in paths)
-    for i, (path, label) in enumerate(zip(paths, labels)):
-        fig.add_trace(
-            go.Scatter(
-                x=np.arange(len(path.losses)), y=path.losses.astype(np.float32), mode="lines", name=label,
-                line=dict(color=theme.path_colour(i), width=2),
-            )
-        )  # fmt: skip
-    fig.update_layout(
-        **theme.base_layout(
-            title=dict(text="Loss at every step", x=0.01), height=height,
-            xaxis=dict(title="step", gridcolor=theme.NEUTRAL),
-            yaxis=dict(title="loss", type="log" if positive else "linear", gridcolor=theme.NEUTRAL),
-            legend=dict(font=dict(size=11)),
         )
     )  # fmt: skip
     return fig

@@ -2,36 +2,53 @@
 
 Orange/blue (TensorFlow Playground's pair) stays distinguishable under the common forms of
 colour blindness. Zero is a light neutral grey, so the sign is what the eye catches first.
+
+This module is the one place of every colour of ``viz/`` and of the words that name them in
+captions (``NEGATIVE_WORD``, ``POSITIVE_WORD``): a figure module reads its colours from here
+(``tests/viz/test_theme.py`` checks that no other module of ``viz/`` writes a colour).
 """
+
+import numpy as np
 
 NEGATIVE = "#f59322"  # orange
 POSITIVE = "#0877bd"  # blue
+NEGATIVE_WORD, POSITIVE_WORD = "orange", "blue"  # how captions name them
+MID = "#f7f7f7"  # zero on the diverging scale: a light grey
 NEUTRAL = "#e8eaeb"
 TEXT = "#3a3a3a"
 MUTED = "#9aa0a6"
 HIGHLIGHT = "#d62728"
 TRAIN = "#0877bd"
 TEST = "#f59322"
+WHITE = "white"  # a marker's rim, a background (``recolour`` swaps it only where it is a background)
+TRANSPARENT = "rgba(0,0,0,0)"  # an invisible marker that still takes the hover
+LABEL_BOX = "rgba(255,255,255,0.85)"  # behind a label drawn over lines (a unit's name, an edge's value)
+LEGEND_BOX = "rgba(255,255,255,0.7)"  # behind a legend drawn inside the plot
+SHADE = "rgba(154,160,166,0.18)"  # a band of "about right" (the update ratio's rule of thumb)
+FLAT_ZONE = "rgba(150,150,150,0.18)"  # where an activation is flat (f' under a tenth of its maximum)
+DEAD_ZONE = "rgba(120,120,120,0.35)"  # where it is exactly flat (f' = 0: a dead unit)
+MAGNITUDE = "#4292c6"  # a mid blue of the sequential "Blues" scale: magnitudes have no sign
+# The colours of classes 0..5 with three or more classes (Okabe & Ito's colour-blind-safe set).
+CLASS_COLOURS = ("#e69f00", "#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00")
+# Layers over depth: input side dark blue, a teal middle, output side orange.
+LAYER_STOPS = ("#08306b", "#41b6c4", NEGATIVE)
 
 # Plotly colour scale for signed values; use with zmid=0 / cmid=0 so zero sits in the middle.
-DIVERGING = [[0.0, NEGATIVE], [0.5, "#f7f7f7"], [1.0, POSITIVE]]
+DIVERGING = [[0.0, NEGATIVE], [0.5, MID], [1.0, POSITIVE]]
 # For magnitudes (norms, log-norms): light to dark blue.
 SEQUENTIAL = "Blues"
+SHARE = [[0, "#ffffff"], [1, POSITIVE]]  # a share 0..1 (a confusion matrix's cells): white to blue
+INK = [[0.0, "#ffffff"], [1.0, "#111111"]]  # an image's ink 0..1 (a digit): white to black
 
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=13, color=TEXT)
-
-
-def sign_colour(value: float) -> str:
-    """The colour of a signed value: orange below zero, blue at or above."""
-    return NEGATIVE if value < 0 else POSITIVE
 
 
 def base_layout(**overrides) -> dict:
     """Layout settings shared by every figure (white background, compact margins)."""
     layout = dict(
         font=FONT,
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        paper_bgcolor=WHITE,
+        plot_bgcolor=WHITE,
         margin=dict(l=10, r=10, t=40, b=10),
     )
     layout.update(overrides)
@@ -113,14 +130,14 @@ def plotly_config(select: bool = False) -> dict:
 # in every theme (the colour-blind-safe meaning); only their shade changes to keep the contrast.
 THEMES = ("light", "dark", "high contrast")
 _LIGHT = {
-    "background": "white",
+    "background": WHITE,
     "text": TEXT,
     "muted": MUTED,
     "grid": NEUTRAL,
-    "mid": "#f7f7f7",
+    "mid": MID,
     "negative": NEGATIVE,
     "positive": POSITIVE,
-    "label box": "rgba(255,255,255,0.85)",
+    "label box": LABEL_BOX,
     "ink": "#000000",  # black lines (an activation's curve, the first path)
 }
 PALETTES = {
@@ -270,25 +287,29 @@ LIVE_INK = {
 }
 
 
-def _hex_rgb(colour: str) -> tuple[int, int, int]:
-    colour = colour.lstrip("#")
-    return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+def hex_rgb(colour: str) -> np.ndarray:
+    """``#rrggbb`` as its three bytes, float64 ``(3,)``."""
+    return np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)], dtype=np.float64)
+
+
+def hex_colour(rgb) -> str:
+    """Three byte values (rounded to the nearest integer, halves to even) as ``#rrggbb``."""
+    return "#" + "".join(f"{int(v):02x}" for v in np.rint(np.asarray(rgb, dtype=np.float64)))
 
 
 def ramp(name: str, levels: int = 256) -> list[str]:
     """The theme's diverging ramp as ``levels`` ``#rrggbb`` colours: negative (orange) through the
-    theme's middle to positive (blue), linear in RGB; byte value ``b`` of a live map is colour
-    ``ramp[b]`` (light: the same ends as ``DIVERGING``)."""
+    theme's middle to positive (blue), linear in RGB (``plotly.colors.sample_colorscale`` of
+    the theme's ``DIVERGING`` scale at ``levels`` even points); byte value ``b`` of a live map
+    is colour ``ramp[b]`` (light: ``DIVERGING`` itself)."""
     if name not in PALETTES:
         raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    import plotly.colors
+
     colours = PALETTES[name]
-    neg, mid, pos = (_hex_rgb(colours[role]) for role in ("negative", "mid", "positive"))
-    out = []
-    for index in range(levels):
-        t = 2.0 * index / (levels - 1) - 1.0  # -1 .. 1
-        a, b, f = (mid, neg, -t) if t < 0 else (mid, pos, t)
-        out.append("#" + "".join(f"{round(a[k] + (b[k] - a[k]) * f):02x}" for k in range(3)))
-    return out
+    scale = [[0.0, colours["negative"]], [0.5, colours["mid"]], [1.0, colours["positive"]]]
+    sampled = plotly.colors.sample_colorscale(scale, levels, colortype="tuple")  # each (r, g, b) in 0..1
+    return [hex_colour(255 * np.array(c)) for c in sampled]
 
 
 def live_display(name: str, present: bool) -> dict:

@@ -33,6 +33,8 @@ from viz.activation_curves import (
     loss_gradients,
     side_by_side,
 )
+from viz.boundary_figures import boundary_figure
+from viz.curves import gradient_norm_figure, loss_per_step, metric_figure
 from viz.gradients import (
     HEATMAP_MODES,
     QUANTITIES,
@@ -43,16 +45,8 @@ from viz.gradients import (
     theory_chart,
     update_ratio_chart,
 )
-from viz.playground import (
-    VIEW_LABELS,
-    boundary_figure,
-    diagram_values,
-    gradient_norm_figure,
-    metric_figure,
-    playground_diagram,
-    unit_names,
-)
-from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure, surface_3d
+from viz.playground_diagram import VIEW_LABELS, diagram_values, playground_diagram, unit_names
+from viz.surface import cut_figure, descent_figure, range_test_figure, surface_3d
 
 STEPS = 2
 

@@ -14,8 +14,9 @@ from pages.playground_build import build_trainer
 from pages.playground_live import PlaygroundLive
 from pages.playground_settings import DEFAULTS
 from pages.playground_url import from_query, to_query
+from viz.confusion import confusion_counts
 from viz.frames import decode_frame
-from viz.playground import CLASS_COLOURS, confusion_counts
+from viz.theme import CLASS_COLOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 

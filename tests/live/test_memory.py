@@ -26,7 +26,7 @@ VmFlags: rd ex mr mw me
 def test_warm_preloads_the_libraries_every_engine_and_viz_module_and_the_state_modules():
     names = warm.module_names()
     assert names[: len(warm.LIBRARIES)] == list(warm.LIBRARIES)
-    assert {"engine.trainer", "engine.data", "viz.frames", "viz.playground"} <= set(names)
+    assert {"engine.trainer", "engine.data", "viz.frames", "viz.playground_diagram"} <= set(names)
     assert "pages.playground_live" in names
     # never a page script: importing one runs it
     assert not {"pages.playground", "pages.vanishing", "pages.home"} & set(names)

@@ -5,15 +5,7 @@ import pytest
 
 from engine import Network
 from viz import theme
-from viz.diagram import (
-    MAX_WIDTH,
-    MIN_WIDTH,
-    edge_scale_note,
-    edge_widths,
-    network_diagram,
-    phase_values,
-    step_diagram,
-)
+from viz.diagram import edge_scale_note, network_diagram, phase_values, step_diagram
 
 
 def edge_traces(fig):
@@ -43,16 +35,6 @@ def test_edge_colour_is_the_sign_and_width_the_magnitude():
         "-0.01": by_segment[(0.0, -0.5, 1.0, -0.5)][1],
     }
     assert widths["2"] > widths["-1"] > widths["0.5"] > widths["-0.01"]
-
-
-def test_log_scale_widths_spread_small_values():
-    values = np.array([1.0, 1e-2, 1e-4, 1e-6])
-    linear = edge_widths(values, 1.0, log_scale=False)
-    log = edge_widths(values, 1.0, log_scale=True)
-    assert linear[0] == MAX_WIDTH and linear[2] == pytest.approx(MIN_WIDTH, abs=1e-3)
-    np.testing.assert_allclose(
-        log, [MAX_WIDTH, MIN_WIDTH + 0.5 * (MAX_WIDTH - MIN_WIDTH), MIN_WIDTH, MIN_WIDTH]
-    )
 
 
 def test_hover_gives_the_exact_numbers():

@@ -18,7 +18,7 @@ from viz.frames import (
     palette,
     quantize,
 )
-from viz.playground import map_scale
+from viz.raster import map_scale
 
 
 def live(config: PlaygroundConfig | None = None) -> PlaygroundLive:

@@ -6,7 +6,8 @@ from engine import lr_range as R
 from engine import surface as S
 from viz import theme
 from viz.animation import frame_steps
-from viz.surface import cut_figure, descent_figure, loss_per_step, range_test_figure
+from viz.curves import loss_per_step
+from viz.surface import cut_figure, descent_figure, range_test_figure
 
 
 def paths():
