@@ -5,7 +5,7 @@ stream trains in slices on one shared training thread (``stream.TRAINING``), fir
 served, so the slices of all playing runs take turns. ``slice_seconds`` sizes a slice: a run
 alone gets ``MAX_SLICE`` (a frame every ~25 ms, training the rest of the time); ``n`` runs
 split ``CYCLE_BUDGET`` between them, never below ``MIN_SLICE``, so that each still gets a
-frame and a few steps per cycle: with 40 runs a cycle is about 40 x (2 ms + a frame), so each
+frame and a few steps per cycle: with 20 runs a cycle is about 20 x (2.5 ms + a frame), so each
 tab redraws several times a second instead of one tab stalling everyone.
 
 ``Pace`` turns a target speed (epochs per second; None: as fast as the share allows) into a
@@ -35,7 +35,11 @@ def _setting(name: str, default: float) -> float:
 
 
 MAX_SLICE = _setting("MAX_SLICE_S", 0.015)  # seconds of training per slice for a run alone
-MIN_SLICE = _setting("MIN_SLICE_S", 0.002)  # never less, however many runs play
+# never less, however many runs play: 2.5 ms is about 16 Playground steps to each frame (a frame
+# costs about what 10 steps do), so that 20 playing runs on one worker keep both >= 100 steps/s
+# and >= 5 frames/s each (benchmarks/bench_classroom.py: 2 ms gave 89-113 steps/s and 3 ms
+# 5.5 frames/s at the slowest tab of 40 on 2 workers)
+MIN_SLICE = _setting("MIN_SLICE_S", 0.0025)
 CYCLE_BUDGET = _setting("CYCLE_BUDGET_S", 0.020)  # training time shared by all runs per cycle
 MAX_STREAMS = int(_setting("MAX_STREAMS", 200))  # live streams one process accepts
 # while a page script runs, training sleeps this many times each slice (0: never yields)
