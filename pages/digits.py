@@ -20,6 +20,7 @@ from pages.drawing import drawing, pixels_of
 from pages.live.component import digits_view
 from pages.live.runs import LiveRun
 from viz import digits as figs
+from viz.theme import NEGATIVE_WORD, POSITIVE_WORD
 
 state = st.session_state
 WIDTHS = (4, 8, 16, 32, 64, 128)
@@ -36,8 +37,9 @@ QUESTIONS = (
      "dL/dW[0][:, j] = x · δ_j. Pixels with no ink get no gradient at all: an empty drawing "
      "changes no weight."),
     ("Which pixels does dL/dx light up for a misread digit?",
-     "The strokes that would separate it from the wrong answer: ink added where dL/dx is orange (or "
-     "removed where blue) lowers the loss. It is the same backward pass, one step further than the weights."),
+     "The strokes that would separate it from the wrong answer: ink added where dL/dx is "
+     f"{NEGATIVE_WORD} (or removed where {POSITIVE_WORD}) lowers the loss. It is the same backward "
+     "pass, one step further than the weights."),
     ("Which digits does it confuse most, and does scikit-learn's MLP do better?",
      "Usually 8 with 1, 3 with 8 or 9 with 5 (the confusion matrix's off-diagonal cells). With the "
      "same sizes both networks end within a point or two of each other: the math is the same."),
@@ -192,7 +194,8 @@ def one_image() -> None:
     cols[1].plotly_chart(figs.probabilities_figure(result.probabilities, label), key="dg.prob_fig")
     cols[2].plotly_chart(figs.input_gradient_figure(result.input_grad), key="dg.dx_fig")
     st.caption(
-        f"Loss −log p({label}) = {result.loss:.3f}. Orange in dL/dx: more ink there would lower the loss."
+        f"Loss −log p({label}) = {result.loss:.3f}. {NEGATIVE_WORD.capitalize()} in dL/dx: more ink "
+        "there would lower the loss."
     )
     units = figs.top_units(result.delta0, 8)
     st.plotly_chart(figs.weight_gradient_figure(x, result.delta0, units), key="dg.gradw_fig")

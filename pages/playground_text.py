@@ -5,6 +5,8 @@ Python: the page and its sidebar read them; changing a sentence touches only thi
 
 from __future__ import annotations
 
+from viz.theme import NEGATIVE_WORD, POSITIVE_WORD
+
 VIEW_TEXT = {"weights": "weights", "gradients": "gradients", "update": "update"}  # short: narrow columns
 NODE_TEXT = {"activation": "activation", "delta": "delta δ"}
 NODE_SYMBOL = {"activation": "a", "delta": "δ"}
@@ -108,10 +110,11 @@ def differences_table() -> str:
 
 
 WHAT_TO_LOOK_FOR = (
-    "**What to look for.** On the edges and the units' badges, orange is a negative value and blue "
-    "a positive one (weights, gradients, updates, activations). In the maps orange is the low side "
-    "(class 0), and in the curves orange is the test set. *Edges show gradients*: the thick edges "
-    "are where the loss is most sensitive, and they change as the boundary moves. The gradient-norm "
+    f"**What to look for.** On the edges and the units' badges, {NEGATIVE_WORD} is a negative value "
+    f"and {POSITIVE_WORD} a positive one (weights, gradients, updates, activations). In the maps "
+    f"{NEGATIVE_WORD} is the low side (class 0), and in the curves {NEGATIVE_WORD} is the test set. "
+    "*Edges show gradients*: the thick edges are where the loss is most sensitive, and they change "
+    "as the boundary moves. The gradient-norm "
     "chart shows each layer's ‖dL/dW‖ on a log scale: a layer whose line sinks decades below the "
     "others has stopped learning (try sigmoid with 6 layers). Raise the learning rate while it "
     "runs: it applies at the next step. Try 3 or 10 on *plane* to see divergence."

@@ -95,7 +95,8 @@ def sidebar_controls() -> None:
         theme.THEMES,
         key=THEME_KEY,
         help="Dark for a dim room, high contrast for a washed-out projector. Negative values stay "
-        "orange and positive blue in every theme. Also `?theme=dark` in the address.",
+        f"{theme.NEGATIVE_WORD} and positive {theme.POSITIVE_WORD} in every theme. Also `?theme=dark` in "
+        "the address.",
     )
     if name == "light":
         st.query_params.pop(THEME_PARAM, None)

@@ -17,6 +17,7 @@ from viz.gradients import (
     theory_chart,
     update_ratio_chart,
 )
+from viz.theme import NEGATIVE_WORD, POSITIVE_WORD
 
 CHART_CONFIG = {"displayModeBar": False}
 
@@ -64,8 +65,9 @@ def paused_more(runs: list[vs.Run], rows: dict, shown: dict, marker: int | None)
     """Paused: histograms per layer, theory against measurement, the loss curve (Plotly)."""
     ranges = sorted({f"{vs.activation_range(run.config):g}" for run in runs})
     st.caption(
-        "**Histograms per layer**, input side at the bottom. Left, the activations: negative orange, "
-        f"positive blue; the end bins also count every value beyond ±{' or ±'.join(ranges)}, so "
+        "**Histograms per layer**, input side at the bottom. Left, the activations: negative "
+        f"{NEGATIVE_WORD}, positive {POSITIVE_WORD}; the end bins also count every value beyond "
+        f"±{' or ±'.join(ranges)}, so "
         "saturation and explosion show as mass at the edges. Right, log10 |dL/dW| of every weight: a "
         "ridge sliding left is a vanishing gradient, one sliding right an exploding one."
     )

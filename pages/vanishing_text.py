@@ -1,5 +1,8 @@
 """The Vanishing page's longer words: the residual toggle's help, the adaptive-optimizer note and
-"How to read the charts" (Markdown). Plain strings, so the page script stays a few functions."""
+"How to read the charts" (Markdown). Plain strings, so the page script stays a few functions; the colours'
+words come from viz.theme."""
+
+from viz.theme import NEGATIVE_WORD, POSITIVE_WORD
 
 RESIDUAL_HELP = (
     "Adds a skip around every hidden layer but the first: a[l+1] = a[l] + r·f(z[l]), the branch "
@@ -16,7 +19,7 @@ ADAPTIVE_NOTE = (
     "‖update‖/‖W‖ chart no longer does. Use plain SGD to see the problem as it is."
 )
 
-HOW_TO_READ = """
+HOW_TO_READ = f"""
 **dL/dz and dL/dW are different signals.** Backprop carries δ = dL/dz from the output toward
 the input; every layer multiplies it by its weights and by the activation's slope f′(z), so in
 a deep plain network it shrinks (vanishes) or grows (explodes) geometrically. The weight
@@ -41,13 +44,13 @@ The prediction is for freshly drawn weights; as training shapes them the measure
 learning; far above: it is being rewritten every step).
 
 **The heatmap** colours each step's layers relative to that step's median layer by default,
-so healthy late training, where every gradient shrinks together, stays neutral: orange layers
-lag behind (vanishing), blue ones run ahead (exploding). *Absolute* shows log10 of the norm
+so healthy late training, where every gradient shrinks together, stays neutral: {NEGATIVE_WORD} layers
+lag behind (vanishing), {POSITIVE_WORD} ones run ahead (exploding). *Absolute* shows log10 of the norm
 itself, on a range fitted to what is on screen.
 
-**Colours.** Orange and blue tell a sign only where a value has one: a negative or positive
-activation in the histograms, a layer below or above the step's median in the relative
-heatmap. In the line charts, blue circles are configuration A and dark grey diamonds B.
+**Colours.** {NEGATIVE_WORD.capitalize()} and {POSITIVE_WORD} tell a sign only where a value has one: a
+negative or positive activation in the histograms, a layer below or above the step's median in the relative
+heatmap. In the line charts, {POSITIVE_WORD} circles are configuration A and dark grey diamonds B.
 
 **Residual connections** add each hidden layer's output to its input, a[l+1] = a[l] + r·f(z[l]),
 so the backward signal has a path around every layer's slope and weights. Each skip also adds

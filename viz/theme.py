@@ -315,7 +315,8 @@ def ramp(name: str, levels: int = 256) -> list[str]:
 def live_display(name: str, present: bool) -> dict:
     """The display options every live view gets (``pages/live/component.py``): ``present``
     (canvas text at least ``font`` px), ``theme``, the theme's canvas ``ink`` and diverging
-    ``palette`` (replacing the light ramp whose two ends are ``light_ramp_ends``)."""
+    ``palette`` (replacing the light ramp whose two ends are ``light_ramp_ends``), and the
+    ``words`` captions name the negative and positive colours by."""
     if name not in PALETTES:
         raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
     return {
@@ -325,4 +326,5 @@ def live_display(name: str, present: bool) -> dict:
         "ink": dict(LIVE_INK[name]),
         "palette": ramp(name) if name != "light" else None,
         "light_ramp_ends": [NEGATIVE.lower(), POSITIVE.lower()],
+        "words": {"negative": NEGATIVE_WORD, "positive": POSITIVE_WORD},
     }

@@ -401,7 +401,7 @@ class DeepView extends StreamClient {
     const unit = s.mode === "relative" ? "decades vs the step's median layer" : "log10 " + s.quantity_label;
     this.el.querySelector(".bl-heat-title").textContent =
       s.mode === "relative"
-        ? `log10 ${s.quantity_label} relative to each step's median layer (orange: weaker, blue: stronger)`
+        ? `log10 ${s.quantity_label} relative to each step's median layer (${this.word("negative")}: weaker, ${this.word("positive")}: stronger)`
         : `log10 ${s.quantity_label} over training`;
     const each = (width - 8 * (runs.length - 1)) / runs.length;
     for (const r of runs) {

@@ -201,7 +201,7 @@ class DigitsView extends StreamClient {
     ctx.textBaseline = "top";
     ctx.fillText("−" + scale.toPrecision(2), 4, 4);
     ctx.fillText("+" + scale.toPrecision(2), 54 + barW, 4);
-    ctx.fillText("weight (orange: ink there lowers the unit, blue: raises it)", 4, 20);
+    ctx.fillText(`weight (${this.word("negative")}: ink there lowers the unit, ${this.word("positive")}: raises it)`, 4, 20);
   }
 
   drawCurves(width) {
@@ -287,8 +287,8 @@ class DigitsView extends StreamClient {
       for (let p = 0; p < k; p++) {
         const v = m.data[t * k + p];
         const f = v / rowMax;
-        // diagonal (right) in blue, off-diagonal (wrong) in orange, the background when empty
-        const base = this.rampLut[t === p ? 255 : 0]; // the theme's blue and orange
+        // diagonal (right) in the positive colour, off-diagonal (wrong) in the negative, the background when empty
+        const base = this.rampLut[t === p ? 255 : 0]; // the theme's positive and negative ends
         const rgb = mixRgb(base, hexRgb(this.ink("background")), Math.sqrt(f));
         ctx.fillStyle = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
         ctx.fillRect(pad.L + p * cell, pad.T + t * cell, cell - 1, cell - 1);

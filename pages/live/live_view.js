@@ -415,11 +415,11 @@ class LiveView extends StreamClient {
       : `relative to the widest (${fmt(max)})`;
     if (this.options.display && this.options.display.present) {  // a room reads the short version
       this.el.querySelector(".bl-net-note").textContent =
-        `Edges: ${label}, orange < 0 < blue. Click a unit to map it; an edge or a bias to edit it.`;
+        `Edges: ${label}, ${this.word("negative")} < 0 < ${this.word("positive")}. Click a unit to map it; an edge or a bias to edit it.`;
       return;
     }
     this.el.querySelector(".bl-net-note").textContent =
-      `Edges: ${label}, orange < 0 < blue, width ∝ ${o.logw ? "log " : ""}|${label}| ${scale}${fixed ? `, widest ${fmt(max)}` : ""}. ` +
+      `Edges: ${label}, ${this.word("negative")} < 0 < ${this.word("positive")}, width ∝ ${o.logw ? "log " : ""}|${label}| ${scale}${fixed ? `, widest ${fmt(max)}` : ""}. ` +
       `Squares: biases (−1 to 1). Badges: ${o.nodes === "delta" ? "δ = dL/dz" : "a"} (batch mean). ` +
       `Click a unit to map it large; click an edge or a bias to edit it.`;
   }

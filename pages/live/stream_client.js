@@ -99,6 +99,12 @@ class StreamClient {
     return (ink && ink[role]) || LIGHT_INK[role];
   }
 
+  word(sign) {
+    // how captions name the colour of a "negative" or "positive" value (viz.theme's words)
+    const words = this.options && this.options.display && this.options.display.words;
+    return (words && words[sign]) || sign; // always sent by pages/live/component.py
+  }
+
   px(size) {
     const d = this.options && this.options.display;
     return d && d.present ? Math.max(size, d.font || 18) : size;
