@@ -21,9 +21,9 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine.data import (
     CLASSES_RANGE,
     CLASSIFICATION_SETS,
-    DATASETS,
     FEATURES,
     MULTICLASS_SETS,
+    TOY_SETS,
 )
 from engine.init import TF_PLAYGROUND_INIT
 from engine.network import MAX_DROPOUT
@@ -42,9 +42,9 @@ DEFAULT_SPEED = 0
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 MAX_HIDDEN_LAYERS = 10
-MAX_WIDTH = 16
+MAX_UNITS_PER_LAYER = 16
 N_POINTS_RANGE = (20, 2000)
-NOISE_RANGE = (0, 50)  # percent
+NOISE_PERCENT_RANGE = (0, 50)  # percent
 RATIO_RANGE = (10, 90)  # percent of the points used for training
 LR_RANGE = (0.0, 1000.0)
 REG_RATE_RANGE = (0.0, 100.0)
@@ -280,13 +280,21 @@ class Setting:
 
 _S = Setting
 SETTINGS = (  # in PlaygroundConfig's field order (a test checks it): the URL writes them so
-    _S("dataset", "data", "choice", (*DATASETS, *MULTICLASS_SETS, UPLOAD), DATA, "data set", widget=False),
-    _S("noise", "noise", "int", NOISE_RANGE, DATA, "noise"),
+    _S("dataset", "data", "choice", (*TOY_SETS, *MULTICLASS_SETS, UPLOAD), DATA, "data set", widget=False),
+    _S("noise", "noise", "int", NOISE_PERCENT_RANGE, DATA, "noise"),
     _S("train_ratio", "ratio", "int", RATIO_RANGE, DATA, "train/test ratio"),
     _S("n_points", "points", "int", N_POINTS_RANGE, DATA, "number of points"),
     _S("data_seed", "dseed", "int", SEED_RANGE, DATA, "data (regenerated)"),
     _S("features", "features", "subset", FEATURES, BOTH, "input features"),
-    _S("hidden", "hidden", "widths", (MAX_HIDDEN_LAYERS, MAX_WIDTH), NETWORK, "hidden layers", widget=False),
+    _S(
+        "hidden",
+        "hidden",
+        "widths",
+        (MAX_HIDDEN_LAYERS, MAX_UNITS_PER_LAYER),
+        NETWORK,
+        "hidden layers",
+        widget=False,
+    ),
     _S("activation", "act", "choice", HIDDEN_ACTIVATIONS, NETWORK, "activation"),
     _S(
         "layer_activations",

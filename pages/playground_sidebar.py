@@ -42,9 +42,9 @@ from pages.playground_settings import (
     HIDABLE,
     INIT_SCALE_RANGE,
     MAX_HIDDEN_LAYERS,
-    MAX_WIDTH,
+    MAX_UNITS_PER_LAYER,
     N_POINTS_RANGE,
-    NOISE_RANGE,
+    NOISE_PERCENT_RANGE,
     PROBLEMS,
     RATIO_RANGE,
     REG_RATE_RANGE,
@@ -155,7 +155,7 @@ def data_settings() -> dict:
         )  # fmt: skip
     csv_box()
     features = st.pills("Input features", FEATURES, selection_mode="multi", key="pg.features")
-    noise = st.slider("Noise (%)", *NOISE_RANGE, key="pg.noise", disabled=dataset == UPLOAD)
+    noise = st.slider("Noise (%)", *NOISE_PERCENT_RANGE, key="pg.noise", disabled=dataset == UPLOAD)
     ratio = st.slider("Training data (%)", *RATIO_RANGE, key="pg.ratio")
     n_points = st.number_input(
         "Number of points", *N_POINTS_RANGE, step=50, key="pg.points", disabled=dataset == UPLOAD
@@ -178,7 +178,7 @@ def network_settings(tf: bool) -> dict:
     n_layers = st.number_input("Hidden layers", 0, MAX_HIDDEN_LAYERS, key="pg.layers")
     width_cols = st.container(key="pg.widths").columns(4)
     hidden = tuple(
-        int(width_cols[l % 4].number_input(f"Layer {l + 1}", 1, MAX_WIDTH, key=f"pg.width{l + 1}"))
+        int(width_cols[l % 4].number_input(f"Layer {l + 1}", 1, MAX_UNITS_PER_LAYER, key=f"pg.width{l + 1}"))
         for l in range(int(n_layers))
     )
     activation = st.selectbox("Activation", HIDDEN_ACTIVATIONS, key="pg.act", help=widgets.ACTIVATION_HELP)

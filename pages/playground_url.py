@@ -21,7 +21,7 @@ from typing import Any
 
 from engine.data import (
     CLASSIFICATION_SETS,
-    DATASETS,
+    TOY_SETS,
 )
 from pages.playground_kinds import KINDS, TRUE_WORDS
 from pages.playground_settings import (
@@ -160,7 +160,7 @@ def _link_defaults(values: dict[str, Any], notices: list[str]) -> None:
             f"A link cannot carry an uploaded CSV; using {shown(DEFAULTS.dataset)}. Upload the file again."
         )
     dataset = values.get("dataset", DEFAULTS.dataset)
-    if "n_points" not in values and dataset in DATASETS and dataset not in CLASSIFICATION_SETS:
+    if "n_points" not in values and dataset in TOY_SETS and dataset not in CLASSIFICATION_SETS:
         values["n_points"] = POINTS_BY_PROBLEM["regression"]
 
 

@@ -41,9 +41,9 @@ from engine.data import (
 from engine.losses import losses_for_task
 from engine.preprocess import standardized
 
-DATASETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "digits")  # built in
+BUILT_IN_SETS = (*CLASSIFICATION_SETS, *REGRESSION_SETS, "digits")  # built in
 CSV = "csv"  # the user's own file
-DATA_CHOICES = (*DATASETS, CSV)
+DATA_CHOICES = (*BUILT_IN_SETS, CSV)
 DEFAULT_DATASET = "circle"
 N_POINTS = 400  # points of a 2-D data set (half train, half test)
 NOISE = 0.1
@@ -75,8 +75,8 @@ def build_dataset(name: str, seed: int) -> Dataset:
     testing, inputs ``x1, x2``) or the 8x8 digits (30 % for testing)."""
     if name == "digits":
         return standardized(load_digits_dataset(test_fraction=0.3, seed=seed))
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    if name not in BUILT_IN_SETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(BUILT_IN_SETS)}")
     return standardized(make_dataset(name, N_POINTS, NOISE, 0.5, seed))
 
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import MutableMapping
 
 from pages.vanishing_data import (  # noqa: F401
+    BUILT_IN_SETS,
     CSV,
     CSV_EXAMPLE_SET,
     CSV_FORMAT,
@@ -26,7 +27,6 @@ from pages.vanishing_data import (  # noqa: F401
     CSV_TEST_FRACTION,
     CURRENT_KEY,
     DATA_CHOICES,
-    DATASETS,
     DEFAULT_DATASET,
     N_POINTS,
     NOISE,

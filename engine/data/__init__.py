@@ -54,12 +54,12 @@ from engine.data.toy_generators import (
 from engine.data.toy_sets import (
     CLASSES_RANGE,
     CLASSIFICATION_SETS,
-    DATASETS,
     GRID_RESOLUTION_RANGE,
     MULTICLASS_SETS,
     N_POINTS_RANGE,
     NOISE_RANGE,
     REGRESSION_SETS,
+    TOY_SETS,
     grid,
     make_dataset,
     make_multiclass,
@@ -68,7 +68,7 @@ from engine.data.toy_sets import (
 __all__ = [
     "CLASSES_RANGE",
     "CLASSIFICATION_SETS",
-    "DATASETS",
+    "TOY_SETS",
     "DOMAIN",
     "FEATURES",
     "GRID_RESOLUTION_RANGE",

@@ -47,7 +47,7 @@ CLASSIFICATION_SETS = ("circle", "xor", "gaussian", "spiral", "moons")
 REGRESSION_SETS = ("sine", "plane", "multi_gaussian")
 MULTICLASS_SETS = ("spiral_k", "blobs_k")  # K = n_classes classes, one-hot targets
 CLASSES_RANGE = (3, 6)
-DATASETS = CLASSIFICATION_SETS + REGRESSION_SETS
+TOY_SETS = CLASSIFICATION_SETS + REGRESSION_SETS  # the 2-D sets of two classes or a target
 
 NOISE_RANGE = (0.0, 0.5)
 N_POINTS_RANGE = (10, 5000)
@@ -141,7 +141,7 @@ def make_dataset(
     (``numpy.random.default_rng(seed)``, and integer ``random_state``s drawn from it for
     scikit-learn).
     """
-    checks.choice("data set", name, DATASETS, error=DataError)
+    checks.choice("data set", name, TOY_SETS, error=DataError)
     n, noise, test_fraction, names, rng = _checked(n_points, noise, test_fraction, features, seed)
     points, targets = (_TF_GENERATORS if tf_compatible else _GENERATORS)[name](n, noise, rng)
     targets = np.asarray(targets, dtype=np.float64)[:, None]

@@ -16,7 +16,7 @@ from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine import activation_stats as A
 from engine import loss_compare as C
 from engine.boundary import boundary_grid, evaluate_boundary
-from engine.data import DATASETS, FEATURES
+from engine.data import FEATURES, TOY_SETS
 from engine.diagnosis import divergence_report
 from engine.history import metrics_at
 from pages import learning_rate_state as ls
@@ -130,7 +130,7 @@ def test_playground_every_optimizer_regularization_data_set_and_feature():
         live = config.replace(lr=0.1, batch_size=5, optimizer="adam")
         pb.apply_live_settings(trainer, config, live)
         assert pb.advance(trainer, 1) == 1
-    for dataset in DATASETS:
+    for dataset in TOY_SETS:
         config = playground_config(dataset=dataset, features=tuple(FEATURES), discretize=True)
         playground_figures(playground_run(config), config)
 
@@ -245,7 +245,7 @@ def test_vanishing_every_activation_with_every_init_and_set_of_mitigations(activ
 
 def test_vanishing_every_data_set_loss_and_optimizer():
     k = 0
-    for dataset in vs.DATASETS:
+    for dataset in vs.BUILT_IN_SETS:
         losses = vs.losses_for(dataset)
         configs = [vs.VGConfig(dataset=dataset, loss=loss, **SMALL) for loss in losses]
         for a, b in zip(configs[::2], configs[1::2] + configs[:1]):
@@ -268,7 +268,7 @@ def test_the_walk_covers_every_listed_option():
     """The walks above read their lists from the tables the widgets use: a sanity check that
     those lists are what the pages offer (so the walk cannot silently shrink)."""
     assert len(HIDDEN_ACTIVATIONS) >= 8 and len(INITS) == 8 and len(mitigation_sets()) == 16
-    assert {loss for dataset in vs.DATASETS for loss in vs.losses_for(dataset)} == {
+    assert {loss for dataset in vs.BUILT_IN_SETS for loss in vs.losses_for(dataset)} == {
         "bce",
         "cross_entropy",
         "mse",

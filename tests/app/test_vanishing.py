@@ -75,7 +75,7 @@ def test_losses_fit_the_data():
     assert vs.losses_for("circle") == ("bce", "mse", "sse")
     assert vs.losses_for("digits") == ("cross_entropy", "mse", "sse")
     assert vs.losses_for("sine") == ("mse", "sse")
-    assert set(vs.DATASETS) >= {"circle", "xor", "spiral", "digits"}
+    assert set(vs.BUILT_IN_SETS) >= {"circle", "xor", "spiral", "digits"}
 
 
 @pytest.mark.parametrize(

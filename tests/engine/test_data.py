@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from engine.data import (
     CLASSIFICATION_SETS,
-    DATASETS,
     DOMAIN,
     FEATURES,
     REGRESSION_SETS,
+    TOY_SETS,
     DataError,
     Dataset,
     feature_map,
@@ -58,7 +58,7 @@ def test_exported_names():
     assert issubclass(DataError, ValueError)
 
 
-@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("name", TOY_SETS)
 @pytest.mark.parametrize("noise", [0.0, 0.5])
 def test_shapes_dtypes_domain(name, noise):
     ds = make_dataset(name, n_points=301, noise=noise, test_fraction=0.3, seed=7)
@@ -147,7 +147,7 @@ def test_noise_flips_some_labels_and_spreads_gaussians():
     assert np.max(np.abs(Y[:, 0] - plane_target(raw[:, 0], raw[:, 1]))) > 0.1
 
 
-@pytest.mark.parametrize("name", DATASETS)
+@pytest.mark.parametrize("name", TOY_SETS)
 def test_same_seed_same_data_other_seed_other_data(name):
     a = make_dataset(name, n_points=100, noise=0.1, seed=11)
     b = make_dataset(name, n_points=100, noise=0.1, seed=11)
@@ -247,7 +247,7 @@ def test_make_dataset_with_mapped_features():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    name=st.sampled_from(DATASETS),
+    name=st.sampled_from(TOY_SETS),
     n=st.integers(10, 400),
     noise=st.floats(0.0, 0.5),
     fraction=st.floats(0.1, 0.9),
