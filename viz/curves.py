@@ -184,6 +184,14 @@ def _lines_mode(n: int) -> str:
     return "lines+markers" if n < 30 else "lines"
 
 
+def _curve(x: np.ndarray, y: np.ndarray, name: str, hovertemplate: str, **style) -> dict:
+    """One line over steps (``x``, ``y`` of shape ``(n,)``), with markers while there are few points;
+    ``style``: the trace's other Plotly attributes (``line``, ``yaxis``, ...)."""
+    return dict(
+        type="scatter", x=x, y=y, mode=_lines_mode(len(x)), name=name, hovertemplate=hovertemplate, **style
+    )
+
+
 def layer_colours(n: int) -> list[str]:
     """``n`` ordered colours, input side to output side through ``theme.LAYER_STOPS`` (dark
     blue, teal, orange), linear in RGB; one layer alone is ``theme.POSITIVE``."""
@@ -230,17 +238,8 @@ def gradient_norm_figure(
         y = log10_float32(norms[:, l])
         lines.append(y)
         name = f"layer {l + 1}" + (" (out)" if l == n_layers - 1 else "")
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=y,
-                mode=_lines_mode(len(x)),
-                name=name,
-                line=dict(color=colour, width=2),
-                hovertemplate=f"‖dL/dW‖ 10<sup>%{{y:.2f}}</sup><extra>{name}</extra>",
-            )
-        )
+        hover = f"‖dL/dW‖ 10<sup>%{{y:.2f}}</sup><extra>{name}</extra>"
+        data.append(_curve(x, y, name, hover, line=dict(color=colour, width=2)))
     layout = compact_layout(
         title=dict(text=GRADIENT_NORM_TITLE, x=0.01),
         **curve_frame(n_layers, height),
@@ -309,17 +308,8 @@ def _loss_traces(metrics, keep, x, log_y: bool) -> tuple[list[dict], list[np.nda
     for part, colour, dash in (("train", theme.TRAIN, "solid"), ("test", theme.TEST, "dash")):
         y = (log10_float32 if log_y else float32)(metrics[f"{part}_loss"][keep])
         lines.append(y)
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=y,
-                mode=_lines_mode(len(x)),
-                name=f"{part} loss",
-                line=dict(color=colour, width=2, dash=dash),
-                hovertemplate=value_format + f"<extra>{part} loss</extra>",
-            )
-        )
+        hover = value_format + f"<extra>{part} loss</extra>"
+        data.append(_curve(x, y, f"{part} loss", hover, line=dict(color=colour, width=2, dash=dash)))
     return data, lines
 
 
@@ -332,19 +322,18 @@ def _score_traces(metrics, keep, x, score: str, score_name: str, classification:
         shown = values
         if not classification:
             shown = np.where(np.isfinite(values), np.maximum(values, R2_FLOOR), np.nan)
+        name = f"{part} {score_name}"
         data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=float32(shown),
+            _curve(
+                x,
+                float32(shown),
+                name,
+                f"%{{customdata:.3f}}<extra>{name}</extra>",
                 customdata=float32(values),
-                mode=_lines_mode(len(x)),
-                name=f"{part} {score_name}",
                 line=dict(color=colour, width=1.5, dash="dot"),
                 marker=dict(size=5),
                 yaxis="y2",
                 showlegend=False,  # the legend says train/test by colour; the axis title says dotted
-                hovertemplate=f"%{{customdata:.3f}}<extra>{part} {score_name}</extra>",
             )
         )
     return data
