@@ -1,9 +1,11 @@
 """AppTest helpers: load a page file directly (absolute path), with a generous timeout."""
 
+import functools
 import json
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,3 +25,15 @@ def load_page():
 def chart_spec(at: AppTest, index: int) -> dict:
     """The Plotly figure JSON of the index-th chart on the page."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scan_component_manifests_once():
+    """Each new AppTest scans every installed distribution's metadata for Streamlit component
+    manifests (streamlit.components.v2.manifest_scanner, about 0.2 s of CPU per AppTest; the
+    installed packages do not change during a test run): scan once per test process.
+    Measured on tests/app, 2 cores: 186 -> 165 s of user CPU, 100 -> 88 s wall."""
+    original = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(original)
+    yield
+    manifest_scanner.scan_component_manifests = original
