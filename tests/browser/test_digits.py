@@ -34,48 +34,43 @@ def draw_stroke(page: Page, points) -> None:
     page.mouse.up()
 
 
-def test_play_reaches_95_percent_then_a_drawn_digit_is_backpropagated(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    try:
-        page.goto(f"{app_url}/digits")
-        live(page).wait_for(timeout=60_000)
-        wait_until_idle(page, 60_000)
-        assert_no_exception(page)
-        start_accuracy = accuracy(page)
-        assert start_accuracy < 0.5  # untrained
-        page.get_by_role("button", name="Play", exact=True).click()
-        started = time.monotonic()
-        deadline = started + 120
-        reached = accuracy(page)
-        while reached < 0.95 and time.monotonic() < deadline:
-            time.sleep(0.02)
-            reached, step = accuracy(page), live(page).get_attribute("data-bl-step")
-        took = time.monotonic() - started
-        print(f"\nPlay -> test accuracy {reached:.1%} at step {step} after {took:.2f} s")
-        assert reached >= 0.95
-        page.screenshot(path=str(ARTIFACTS / "digits_playing.png"))
-        page.get_by_role("button", name="Pause", exact=True).click()
-        expect(page.get_by_text("Backprop on one image")).to_be_visible(timeout=30_000)
-        wait_until_idle(page, 60_000)
-        metric = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").first
-        shown = f"{100 * accuracy(page):.1f}%"  # the paused view's state is the page's
-        expect(metric.get_by_test_id("stMetricValue")).to_have_text(shown, timeout=30_000)
-        assert accuracy(page) > 0.9
+def test_play_reaches_95_percent_then_a_drawn_digit_is_backpropagated(page, app_url):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/digits")
+    live(page).wait_for(timeout=60_000)
+    wait_until_idle(page, 60_000)
+    assert_no_exception(page)
+    start_accuracy = accuracy(page)
+    assert start_accuracy < 0.5  # untrained
+    page.get_by_role("button", name="Play", exact=True).click()
+    started = time.monotonic()
+    deadline = started + 120
+    reached = accuracy(page)
+    while reached < 0.95 and time.monotonic() < deadline:
+        time.sleep(0.02)
+        reached, step = accuracy(page), live(page).get_attribute("data-bl-step")
+    took = time.monotonic() - started
+    print(f"\nPlay -> test accuracy {reached:.1%} at step {step} after {took:.2f} s")
+    assert reached >= 0.95
+    page.screenshot(path=str(ARTIFACTS / "digits_playing.png"))
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_text("Backprop on one image")).to_be_visible(timeout=30_000)
+    wait_until_idle(page, 60_000)
+    metric = page.get_by_test_id("stMetric").filter(has_text="Test accuracy").first
+    shown = f"{100 * accuracy(page):.1f}%"  # the paused view's state is the page's
+    expect(metric.get_by_test_id("stMetricValue")).to_have_text(shown, timeout=30_000)
+    assert accuracy(page) > 0.9
 
-        page.get_by_role("radio", name="Draw your own").click()
-        page.locator("canvas.bl-pad").first.wait_for(timeout=30_000)
-        expect(page.get_by_text("Draw a digit in the pad")).to_be_visible()
-        draw_stroke(page, [(0.5, 0.12), (0.52, 0.5), (0.5, 0.9)])  # a "1"
-        drawing = page.locator("[data-bl-drawing]").first
-        assert int(drawing.get_attribute("data-bl-ink")) > 20
-        expect(page.get_by_text("Draw a digit in the pad")).to_have_count(0, timeout=30_000)
-        title = page.locator(".gtitle", has_text="Forward: the network says").first
-        expect(title).to_be_attached(timeout=30_000)
-        wait_until_idle(page, 60_000)
-        assert_no_exception(page)
-        page.get_by_text("Backprop on one image").scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "digits_drawn.png"))
-        page.screenshot(path=str(ARTIFACTS / "digits_full.png"), full_page=True)
-    finally:
-        context.close()
+    page.get_by_role("radio", name="Draw your own").click()
+    page.locator("canvas.bl-pad").first.wait_for(timeout=30_000)
+    expect(page.get_by_text("Draw a digit in the pad")).to_be_visible()
+    draw_stroke(page, [(0.5, 0.12), (0.52, 0.5), (0.5, 0.9)])  # a "1"
+    drawing = page.locator("[data-bl-drawing]").first
+    assert int(drawing.get_attribute("data-bl-ink")) > 20
+    expect(page.get_by_text("Draw a digit in the pad")).to_have_count(0, timeout=30_000)
+    title = page.locator(".gtitle", has_text="Forward: the network says").first
+    expect(title).to_be_attached(timeout=30_000)
+    wait_until_idle(page, 60_000)
+    assert_no_exception(page)
+    page.get_by_text("Backprop on one image").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "digits_drawn.png"))

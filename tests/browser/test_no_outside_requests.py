@@ -3,21 +3,14 @@ pages/registry.py asks only the server it came from (no fonts, icons, scripts or
 anywhere else). Requests to other origins are recorded and blocked, and the test fails on any."""
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
 from pages.registry import PAGES
-from tests.browser.conftest import assert_no_exception, wait_until_idle
+from tests.browser.conftest import assert_no_exception, origin, wait_until_idle
 
 pytestmark = pytest.mark.browser
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
-    return f"{scheme}://{parts.netloc}"
 
 
 def test_every_page_asks_only_its_own_server(page, app_url):
@@ -30,7 +23,7 @@ def test_every_page_asks_only_its_own_server(page, app_url):
         if not url.startswith(("data:", "blob:", "about:")) and origin(url) != home:
             outside.append(url)
 
-    page.context.route(
+    page.route(
         "**/*", lambda route: route.abort() if origin(route.request.url) != home else route.continue_()
     )
     page.on("request", lambda request: record(request.url))

@@ -19,15 +19,9 @@ ACTIVE_STEP = """(i) => {
 
 
 @pytest.fixture
-def small_page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    finally:
-        context.close()
+def small_page(page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    return page
 
 
 def open_page(page: Page, url: str, path: str) -> None:

@@ -66,9 +66,8 @@ def test_an_exploding_run_shows_the_banner_and_keeps_its_charts(page, app_url):
 
 
 @pytest.mark.parametrize(("width", "height"), [(1024, 768), (1440, 900)])
-def test_nothing_is_cut_short_or_runs_together(browser, app_url, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
+def test_nothing_is_cut_short_or_runs_together(page, app_url, width, height):
+    page.set_viewport_size({"width": width, "height": height})
     try:
         open_page(page, app_url)
         page.get_by_role("button", name="Advance 5 steps").click()
@@ -81,4 +80,3 @@ def test_nothing_is_cut_short_or_runs_together(browser, app_url, width, height):
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"vanishing_layout_{width}x{height}.png"))
-        context.close()

@@ -28,19 +28,24 @@ def wait_for_attr(page: Page, name: str, above: int, timeout: float = 60.0) -> i
 
 
 def set_depth(page: Page, tab: str, depth: int, label: str) -> None:
-    """One configuration's depth slider, moved with the keyboard (Home: 2 layers, then +1 per key)."""
+    """One configuration's depth slider, moved with the keyboard (Home: 2 layers, then +1 per key)
+    until it says ``depth`` (a key pressed while a rerun redraws the slider can be lost)."""
     page.get_by_role("tab", name=f"Configuration {tab}").click()
     slider = page.get_by_role("slider", name="Hidden layers (depth)").locator("visible=true").first
     slider.focus()
     page.keyboard.press("Home")
     for _ in range(depth - 2):
         page.keyboard.press("ArrowRight")
+    deadline = time.monotonic() + 30
+    while (now := int(slider.input_value())) != depth and time.monotonic() < deadline:
+        slider.focus()
+        page.keyboard.press("ArrowRight" if now < depth else "ArrowLeft")
+        page.wait_for_timeout(50)
     expect(page.get_by_text(label)).to_be_visible(timeout=60_000)
 
 
-def test_a_and_b_play_live_at_50_layers_and_pause_stops_at_the_step_on_screen(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
+def test_a_and_b_play_live_at_50_layers_and_pause_stops_at_the_step_on_screen(page, app_url):
+    page.set_viewport_size({"width": 1280, "height": 720})
     try:
         page.goto(f"{app_url}/vanishing")
         page.locator("[data-bl-live]").first.wait_for(timeout=60_000)
@@ -77,4 +82,3 @@ def test_a_and_b_play_live_at_50_layers_and_pause_stops_at_the_step_on_screen(br
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "vanishing_live_paused.png"))
-        context.close()
