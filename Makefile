@@ -10,7 +10,8 @@ ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 # test processes (pytest-xdist): the tests without a browser (tests of one xdist_group, such as
-# make serve's, share a process), and the browser test files (each file's tests in one process)
+# make serve's, share a process), and the browser tests (each process has its own app server and
+# Chromium; an idle process takes a test from a busy one)
 JOBS ?= auto
 BROWSER_JOBS ?= 2
 # benchmark only: the CPU build of PyTorch, where the package index offers it by that name
@@ -38,8 +39,8 @@ test: $(VENV)/.test-installed chromium nginx
 	$(BIN)/ruff format --check .
 	@echo "== the tests without a browser, in parallel (1-2.5 minutes on 2 cores)"
 	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup --durations=5
-	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) files at a time (3-4.5 minutes on 2 cores)"
-	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist loadfile --durations=5
+	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) at a time (3-4.5 minutes on 2 cores)"
+	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist worksteal --durations=5
 
 # The quick check while working: everything but the browser tests.
 test-quick: $(VENV)/.test-installed

@@ -57,7 +57,7 @@ def test_test_target_finds_chromium_and_runs_the_suite_in_parallel_and_lint():
     assert "ruff check" in commands and "ruff format --check" in commands
     assert "find_chromium.sh --install" in commands and "need_nginx.sh" in commands
     assert re.search(r'python -m pytest -m "not browser" -n \w+ --dist loadgroup', commands)
-    assert re.search(r"python -m pytest -m browser -n \d+ --dist loadfile", commands)
+    assert re.search(r"python -m pytest -m browser -n \d+ --dist worksteal", commands)
 
 
 def test_clean_removes_what_the_readme_says():

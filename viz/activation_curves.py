@@ -288,7 +288,7 @@ def dead_units_figure(run, height: int = 360) -> go.Figure:
     frames = []
     for s in shown:
         a, d = _units_at(run, s)
-        frames.append([go.Scatter(**a), go.Scatter(**d), go.Scatter(x=[s], y=[run.dead_count[s]])])
+        frames.append([a, d, dict(x=[s], y=[run.dead_count[s]])])
     add_player(fig, frames, [0, 1, 3], shown, y=-0.3)
     width, layers = max(len(f) for f in run.active_fraction[0]), len(run.active_fraction[0])
     fig.update_xaxes(title_text="unit", range=[0.3, width + 0.7], dtick=5, tick0=1, row=1, col=1)
@@ -394,7 +394,7 @@ def side_by_side(runs, height: int = 360) -> go.Figure:
     shown = frame_steps(n)
     add_player(
         fig,
-        [[go.Scatter(**p) for p in _curves_at(runs, s)] for s in shown],
+        [_curves_at(runs, s) for s in shown],
         list(range(2 * len(runs))),
         shown,
         y=-0.3,

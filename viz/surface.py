@@ -108,7 +108,7 @@ def descent_figure(grid, paths, labels, names=("p₀", "p₁"), title: str = "",
     n_rows = legend_rows(labels)
     bare = dict(showgrid=False, zeroline=False)  # the image is the background
     steps = frame_steps(n)
-    frames = [[go.Scatter(**part) for path in paths for part in _path_at(path, s)] for s in steps]
+    frames = [[part for path in paths for part in _path_at(path, s)] for s in steps]
     top = (30 if title else 0) + 20 * n_rows
     add_player(fig, frames, list(range(2, 2 + 2 * len(paths))), steps, y=-48 / (height - top - 110))
     fig.update_layout(

@@ -127,7 +127,7 @@ def browser_context(tmp_path_factory):
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT,
-            accept_downloads=True,
+            accept_downloads=True, reduced_motion="reduce",  # Streamlit's CSS animations: CPU only
         )  # fmt: skip
         yield context
         context.close()

@@ -1,5 +1,5 @@
-"""Nothing leaves the app's own origin: a browser that opens Home and every page of
-pages/registry.py asks only the server it came from (no fonts, icons, scripts or telemetry from
+"""Nothing leaves the app's own origin: a browser that opens Home, then every page of
+pages/registry.py from the menu, asks only the server it came from (no fonts, icons, scripts or telemetry from
 anywhere else). Requests to other origins are recorded and blocked, and the test fails on any."""
 
 from pathlib import Path
@@ -29,11 +29,13 @@ def test_every_page_asks_only_its_own_server(page, app_url):
     page.on("request", lambda request: record(request.url))
     page.on("websocket", lambda socket: record(socket.url))
 
-    page.goto(app_url)
+    page.goto(app_url)  # the one load; the pages are then opened as a student does, from the menu
     links = page.get_by_test_id("stMain").get_by_test_id("stPageLink")
     expect(links).to_have_count(len(PAGES), timeout=30_000)
+    menu = page.get_by_test_id("stSidebarNav")
     for info in PAGES:
-        page.goto(f"{app_url}/{Path(info.path).stem}")
+        menu.get_by_role("link", name=info.title).click()
+        page.wait_for_url(f"{app_url}/{Path(info.path).stem}")
         wait_until_idle(page)
         assert_no_exception(page)
         icon = page.evaluate("() => [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href)")
