@@ -37,9 +37,9 @@ test: $(VENV)/.test-installed chromium nginx
 	@echo "== ruff: lint and format (a few seconds)"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@echo "== the tests without a browser, in parallel (1-2.5 minutes on 2 cores)"
+	@echo "== the tests without a browser, in parallel (1.5-2 minutes on 2 cores)"
 	$(BIN)/python -m pytest -m "not browser" -n $(JOBS) --dist loadgroup --durations=5
-	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) at a time (3-4.5 minutes on 2 cores)"
+	@echo "== the browser tests: headless Chromium against streamlit run, $(BROWSER_JOBS) at a time (2.5-3 minutes on 2 cores)"
 	$(BIN)/python -m pytest -m browser -n $(BROWSER_JOBS) --dist worksteal --durations=5
 
 # The quick check while working: everything but the browser tests.
