@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine import HIDDEN_ACTIVATIONS, INITS, OPTIMIZERS
 from engine.data import (
@@ -201,46 +202,56 @@ class PlaygroundConfig:
 
 DEFAULTS = PlaygroundConfig()
 
+
+class Hidable(NamedTuple):
+    """A control or section a lesson link can hide: the ``words`` that name it and the keys of the
+    widgets that draw it (Streamlit gives each element the CSS class ``st-key-<key>``, ``.`` ->
+    ``-``). Play and Step have none: they are the live view's, which hides them itself."""
+
+    words: str
+    widgets: tuple[str, ...] = ()
+
+
 # Controls and sections a lesson link can hide (``hide=lr,act`` or TF's ``learningRate_hide=true``),
-# with the words that name them: mostly the settings' own URL keys.
+# by name: mostly the settings' own URL keys.
 HIDABLE = {
-    "problem": "problem type",
-    "data": "data set",
-    "features": "input features",
-    "noise": "noise",
-    "ratio": "training data ratio",
-    "points": "number of points",
-    "dseed": "data seed and Regenerate",
-    "hidden": "hidden layers",
-    "act": "activation",
-    "init": "initialization",
-    "seed": "seed",
-    "lr": "learning rate",
-    "opt": "optimizer",
-    "batch": "batch size",
-    "reg": "regularization",
-    "rrate": "regularization rate",
-    "speed": "speed",
-    "clip": "gradient clipping",
-    "loss": "loss",
-    "tf": "TF Playground compatible switch",
-    "sched": "learning-rate schedule",
-    "stop": "stop condition",
-    "drop": "dropout",
-    "tflink": "Open a TF Playground link",
-    "play": "Play button",
-    "step": "Step button",
-    "reset": "Reset button",
-    "view": "edges show",
-    "nodes": "units coloured by",
-    "logw": "log edge widths",
-    "test": "show test points",
-    "disc": "discretize output",
-    "replay": "replay",
-    "details": "details of the shown step",
-    "text": "explanations",
-    "share": "share these settings",
-    "model": "save or load the trained network",
+    "problem": Hidable("problem type", ("pg.problem",)),
+    "data": Hidable("data set", ("pg.data.classification", "pg.data.regression", "pg.csv_box", "pg.classes")),
+    "features": Hidable("input features", ("pg.features",)),
+    "noise": Hidable("noise", ("pg.noise",)),
+    "ratio": Hidable("training data ratio", ("pg.ratio",)),
+    "points": Hidable("number of points", ("pg.points",)),
+    "dseed": Hidable("data seed and Regenerate", ("pg.dseed", "pg.regenerate_button")),
+    "hidden": Hidable("hidden layers", ("pg.layers", "pg.widths")),
+    "act": Hidable("activation", ("pg.act", "pg.per_layer", "pg.acts")),
+    "init": Hidable("initialization", ("pg.init", "pg.iscale")),
+    "seed": Hidable("seed", ("pg.seed",)),
+    "lr": Hidable("learning rate", ("pg.lr",)),
+    "opt": Hidable("optimizer", ("pg.opt",)),
+    "batch": Hidable("batch size", ("pg.batch", "pg.batch_note")),
+    "reg": Hidable("regularization", ("pg.reg",)),
+    "rrate": Hidable("regularization rate", ("pg.rrate",)),
+    "speed": Hidable("speed", ("pg.speed",)),
+    "clip": Hidable("gradient clipping", ("pg.clip",)),
+    "loss": Hidable("loss", ("pg.loss",)),
+    "tf": Hidable("TF Playground compatible switch", ("pg.tf",)),
+    "sched": Hidable("learning-rate schedule", ("pg.sched", "pg.ssteps")),
+    "stop": Hidable("stop condition", ("pg.stoploss", "pg.stopat")),
+    "drop": Hidable("dropout", ("pg.drop",)),
+    "tflink": Hidable("Open a TF Playground link", ("pg.tflink",)),
+    "play": Hidable("Play button"),
+    "step": Hidable("Step button"),
+    "reset": Hidable("Reset button", ("pg.reset_button",)),
+    "view": Hidable("edges show", ("pg.view",)),
+    "nodes": Hidable("units coloured by", ("pg.nodes",)),
+    "logw": Hidable("log edge widths", ("pg.logw",)),
+    "test": Hidable("show test points", ("pg.test",)),
+    "disc": Hidable("discretize output", ("pg.disc",)),
+    "replay": Hidable("replay", ("pg.replay", "pg.resume_button")),
+    "details": Hidable("details of the shown step", ("pg.details",)),
+    "text": Hidable("explanations", ("pg.text",)),
+    "share": Hidable("share these settings", ("pg.share",)),
+    "model": Hidable("save or load the trained network", ("pg.model",)),
 }
 
 # ---------------------------------------------------------------------------- the settings table

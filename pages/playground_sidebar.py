@@ -66,48 +66,6 @@ from pages.widgets import plain
 
 state = st.session_state
 
-# The widgets (keys; Streamlit gives each element the CSS class st-key-<key, '.' -> '-'>) a lesson
-# link's hide=... hides, per HIDABLE name; play and step are the live view's (its options).
-HIDE_KEYS = {
-    "problem": ("pg.problem",),
-    "data": ("pg.data.classification", "pg.data.regression", "pg.csv_box", "pg.classes"),
-    "features": ("pg.features",),
-    "noise": ("pg.noise",),
-    "ratio": ("pg.ratio",),
-    "points": ("pg.points",),
-    "dseed": ("pg.dseed", "pg.regenerate_button"),
-    "hidden": ("pg.layers", "pg.widths"),
-    "act": ("pg.act", "pg.per_layer", "pg.acts"),
-    "init": ("pg.init", "pg.iscale"),
-    "seed": ("pg.seed",),
-    "lr": ("pg.lr",),
-    "opt": ("pg.opt",),
-    "batch": ("pg.batch", "pg.batch_note"),
-    "reg": ("pg.reg",),
-    "rrate": ("pg.rrate",),
-    "speed": ("pg.speed",),
-    "clip": ("pg.clip",),
-    "loss": ("pg.loss",),
-    "tf": ("pg.tf",),
-    "sched": ("pg.sched", "pg.ssteps"),
-    "stop": ("pg.stoploss", "pg.stopat"),
-    "drop": ("pg.drop",),
-    "tflink": ("pg.tflink",),
-    "play": (),
-    "step": (),
-    "reset": ("pg.reset_button",),
-    "view": ("pg.view",),
-    "nodes": ("pg.nodes",),
-    "logw": ("pg.logw",),
-    "test": ("pg.test",),
-    "disc": ("pg.disc",),
-    "replay": ("pg.replay", "pg.resume_button"),
-    "details": ("pg.details",),
-    "text": ("pg.text",),
-    "share": ("pg.share",),
-    "model": ("pg.model",),
-}
-
 
 def tf_controls() -> bool:
     """The TF Playground compatible switch and Open a TF Playground link; returns the switch."""
@@ -294,7 +252,7 @@ def speed_control() -> None:
 
 def hide_controls(hidden: tuple[str, ...]) -> None:
     """A lesson link's hidden controls: display:none on their widgets (as TF's ``*_hide``)."""
-    keys = [key for name in hidden for key in HIDE_KEYS[name]]
+    keys = [key for name in hidden for key in HIDABLE[name].widgets]
     if keys:
         selectors = ", ".join(".st-key-" + key.replace(".", "-") for key in keys)
         st.html(f"<style>{selectors} {{ display: none !important; }}</style>")
@@ -332,5 +290,5 @@ def share_expander(config: PlaygroundConfig) -> None:
             "A lesson link hides controls with hide=…, a comma-separated list of: " + ", ".join(HIDABLE) + "."
         )
         if config.hidden_controls:
-            st.caption("Hidden now: " + ", ".join(HIDABLE[c] for c in config.hidden_controls) + ".")
+            st.caption("Hidden now: " + ", ".join(HIDABLE[c].words for c in config.hidden_controls) + ".")
             st.button("Show every control", on_click=show_hidden_controls, key="pg.unhide_button")

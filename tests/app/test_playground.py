@@ -24,7 +24,7 @@ from pages.playground_build import (
     replay_options,
     view_of,
 )
-from pages.playground_settings import DEFAULTS, MAX_NOTICES, PlaygroundConfig
+from pages.playground_settings import DEFAULTS, HIDABLE, MAX_NOTICES, PlaygroundConfig
 from pages.playground_url import from_query, to_query
 from pages.playground_validate import changed_parts, changed_reset_fields, reset_note, shown, validate
 
@@ -680,6 +680,39 @@ def test_replay_shows_a_past_step_and_resume_continues_from_it(load_page):
     take_step(at)
     assert trainer(at).step == 2
     assert chart(at, "diagram")["layout"]["title"]["text"].endswith("units a (step 1)")  # the new step 1
+
+
+def drawn_keys(at: AppTest) -> set[str]:
+    """The keys of every element and container the page drew (Streamlit's ids end in -<key>)."""
+    keys, todo = set(), [at.main, at.sidebar]
+    while todo:
+        node = todo.pop()
+        element_id = getattr(getattr(node, "proto", None), "id", "")
+        if element_id.startswith("$$ID-"):
+            keys.add(element_id.split("-", 2)[2])
+        todo.extend(getattr(node, "children", {}).values())
+    return keys
+
+
+# Keys of HIDABLE that are expanders: AppTest keeps no expander's key, so the browser test
+# (tests/browser/test_playground.py) finds these in the page.
+HIDABLE_EXPANDERS = {"pg.tflink", "pg.csv_box", "pg.model", "pg.share"}
+
+
+def test_every_control_a_lesson_link_hides_is_drawn_under_its_key(load_page):
+    """hide=... hides widgets by key: each key of ``HIDABLE`` is one the page draws (a renamed
+    widget would stay on screen otherwise), in one of these states."""
+    drawn = set()
+    for query in ({}, {"data": "plane"}, {"data": "spiral_k"}, {"acts": "relu,tanh"}):
+        at = AppTest.from_file(str(ROOT / PAGE), default_timeout=60)
+        at.query_params.update(BASE_QUERY | query)
+        drawn |= drawn_keys(at.run())
+    take_step(at)  # paused after a step: the replay slider and Resume
+    drawn |= drawn_keys(at)
+    missing = {
+        name: keys for name, h in HIDABLE.items() if (keys := set(h.widgets) - drawn - HIDABLE_EXPANDERS)
+    }
+    assert missing == {}
 
 
 def test_a_stale_replay_value_from_before_play_does_not_replay_an_old_step(load_page):

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.app.test_playground import HIDABLE_EXPANDERS
 from tests.browser.conftest import ARTIFACTS, assert_no_exception
 
 pytestmark = pytest.mark.browser
@@ -180,6 +181,8 @@ def test_a_tf_lesson_link_hides_controls_steps_an_epoch_and_an_edge_is_edited_in
     page.goto(f"{app_url}/playground?tf=1&hide=lr,play&dseed=5")
     wait_for_view(page)
     assert_no_exception(page)
+    for key in HIDABLE_EXPANDERS:  # hide=... finds them by these keys (AppTest cannot see them)
+        expect(page.locator(".st-key-" + key.replace(".", "-"))).to_have_count(1)
     expect(page.get_by_test_id("stSelectbox").filter(has_text="Learning rate")).to_be_hidden()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_hidden()
     expect(
