@@ -4,14 +4,11 @@
 owns the four; ``run(n)`` takes ``n`` steps of ``network.train_step`` and records each in
 ``history`` (a new ``History()`` by default).
 
-**Batches.** Epoch ``e`` visits the training rows in the order
-``default_rng([seed, e]).permutation(n_train)``, ``batch_size`` rows at a time; the last
-batch of an epoch holds what is left (a partial batch), then epoch ``e + 1`` starts. With
-``batch_size >= n_train`` every step is a full-batch step on the training set in its stored
-order (so each step is one epoch); if an epoch was part-way through, its remaining rows are
-skipped and it counts as done. ``batch_size`` and ``optimizer`` (and ``optimizer.lr``) may be
-changed between ``run`` calls: the next step uses them and the shuffler carries on with the
-current epoch.
+**Batches** come in the order of ``engine.batches.BatchOrder``: epoch ``e`` visits the training
+rows in the order ``default_rng([seed, e]).permutation(n_train)``, ``batch_size`` rows at a
+time (a batch at least as large as the training set: every row, in stored order).
+``batch_size`` and ``optimizer`` (and ``optimizer.lr``) may be changed between ``run`` calls:
+the next step uses them and the shuffler carries on with the current epoch.
 
 **Evaluation** uses the network in evaluation mode (``forward``, batch-norm running
 statistics) on the whole training and test sets, and records in the history, at step ``t``
@@ -47,6 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine import checks
+from engine.batches import BatchOrder
 from engine.data import Dataset
 from engine.evaluation import EVAL_CHUNK_BYTES, accuracy, eval_outputs, r2_score  # noqa: F401
 from engine.history import History
@@ -161,9 +159,8 @@ class Trainer:
         self.divergence: TrainingDivergence | None = None
         self.last_step = None
         self.last_metrics: dict[str, float] | None = None
-        self._epoch, self._position = 0, 0
+        self._order = BatchOrder(len(self._X), self.seed)
         self._fresh_start = True  # the next run evaluates the state it starts from
-        self._perm_epoch, self._perm = -1, None
         self._last_loss = math.nan
 
     # ------------------------------------------------------------------ settings
@@ -213,31 +210,19 @@ class Trainer:
     @property
     def epoch(self) -> int:
         """Epochs completed so far (a full-batch step completes one)."""
-        return self._epoch
+        return self._order.epoch
 
     @property
     def task(self) -> str:
         return self.dataset.task
 
     # ------------------------------------------------------------------ batches
-    def _permutation(self, epoch: int) -> np.ndarray:
-        if self._perm_epoch != epoch:
-            self._perm = np.random.default_rng([self.seed, epoch]).permutation(len(self._X))
-            self._perm_epoch = epoch
-        return self._perm
-
     def _next_batch(self):
-        """``(X, Y, epoch, position, (epoch, position) after the batch)`` for the next step."""
-        n, size = len(self._X), self._batch_size
-        epoch, position = self._epoch, self._position
-        if size >= n:
-            if position:
-                epoch += 1  # the epoch in progress is left unfinished
-            return self._X, self._Y, epoch, 0, (epoch + 1, 0)
-        rows = self._permutation(epoch)[position : position + size]
-        end = position + len(rows)
-        after = (epoch + 1, 0) if end >= n else (epoch, end)
-        return self._X.take(rows, axis=0), self._Y.take(rows, axis=0), epoch, position, after
+        """The next ``engine.batches.Batch`` and its inputs and targets."""
+        batch = self._order.next(self._batch_size)
+        if batch.rows is None:
+            return batch, self._X, self._Y
+        return batch, self._X.take(batch.rows, axis=0), self._Y.take(batch.rows, axis=0)
 
     # ------------------------------------------------------------------ training
     def run(self, n_steps: int) -> int:
@@ -285,9 +270,9 @@ class Trainer:
         while taken != n_steps:
             if stop is not None and stop():
                 break
-            X, Y, epoch, position, after = self._next_batch()
+            batch, X, Y = self._next_batch()
             step = net.train_step(X, Y, optimizer=optimizer)
-            history.record(step, epoch=epoch, position=position)
+            history.record(step, epoch=batch.epoch, position=batch.position)
             self.last_step = step
             taken += 1
             if step.divergence is not None:
@@ -300,7 +285,7 @@ class Trainer:
                     loss_before=self._last_loss,
                 )
                 break
-            self._epoch, self._position = after
+            self._order.use(batch)
             self._last_loss = step.loss
             if net.steps_taken % every == 0:
                 self.evaluate()
@@ -340,7 +325,7 @@ class Trainer:
             step=net.steps_taken,
             parameters=(list(net.weights), list(net.biases), list(net.gammas), list(net.betas)),
             running=(list(net.running_mean), list(net.running_var)),
-            batches=(self._epoch, self._position),
+            batches=(self._order.epoch, self._order.position),
             optimizer=self._optimizer,
             moments=self._optimizer.snapshot(),
             last_step=self.last_step,
@@ -366,7 +351,7 @@ class Trainer:
         else:
             self._optimizer.reset()
         self.divergence = None
-        self._epoch, self._position = checkpoint.batches
+        self._order.epoch, self._order.position = checkpoint.batches
         self.last_step, self._last_loss = checkpoint.last_step, checkpoint.last_loss
         self._fresh_start = True
 
@@ -412,7 +397,7 @@ class Trainer:
         self._optimizer.reset()
         self.divergence = None
         self._fresh_start = True
-        self._epoch, self._position = epoch, position
+        self._order.epoch, self._order.position = epoch, position
         before = history.summary(step.index - 1)
         self._last_loss = before["loss"] if before is not None else math.nan
         self.last_step = history.detail(step.index - 1)
