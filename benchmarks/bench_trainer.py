@@ -76,7 +76,7 @@ def bench_speed(n_steps: int = 20_000, repeats: int = 3) -> None:
         net, opt = trainer.network, trainer.optimizer
         t0 = time.perf_counter()
         for i in range(n_steps):
-            X, Y = batches[i % 200][:2]
+            _, X, Y = batches[i % 200]
             net.train_step(X, Y, optimizer=opt)
         best = max(best, n_steps / (time.perf_counter() - t0))
     rows.append(("bare Network.train_step loop", best))

@@ -59,7 +59,7 @@ def bench_one_step(repeats: int = 40) -> None:
     print("1) one step, 100 hidden layers x 64, batch 64 (sigmoid, normal(1), bce, SGD lr 0.1)")
     run = vs.start_run("A", DEEP)
     trainer = run.trainer
-    batches = [trainer._next_batch()[:2] for _ in range(repeats)]
+    batches = [trainer._next_batch()[1:] for _ in range(repeats)]
     net, opt = trainer.network, trainer.optimizer
     bare, record = [], []
     for X, Y in batches:
