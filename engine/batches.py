@@ -29,13 +29,22 @@ class Batch:
 
 
 class BatchOrder:
-    """Where training is in its epochs (``epoch``, ``position``; settable, as a checkpoint puts
-    them back) and the batch that comes next (``next``; ``use`` moves on past it)."""
+    """Where training is in its epochs (``epoch``, ``position``, both as ``place``: settable, as a
+    checkpoint puts them back) and the batch that comes next (``next``; ``use`` moves on past it)."""
 
     def __init__(self, n_rows: int, seed: int) -> None:
         self.n_rows, self.seed = n_rows, seed
         self.epoch, self.position = 0, 0
         self._shuffled = (-1, None)  # (epoch, its permutation): the last one drawn
+
+    @property
+    def place(self) -> tuple[int, int]:
+        """``(epoch, position)``: the epoch in progress and the rows of it used so far."""
+        return self.epoch, self.position
+
+    @place.setter
+    def place(self, place: tuple[int, int]) -> None:
+        self.epoch, self.position = place
 
     def permutation(self, epoch: int) -> np.ndarray:
         """The order of the rows in ``epoch`` ``(n_rows,)``."""
@@ -56,4 +65,4 @@ class BatchOrder:
 
     def use(self, batch: Batch) -> None:
         """Move on past ``batch`` (one ``next`` gave)."""
-        self.epoch, self.position = batch.after
+        self.place = batch.after

@@ -99,7 +99,7 @@ def _as_data(values, name: str, columns: int, what: str) -> np.ndarray:
 class Trainer:
     """Trains ``network`` on ``dataset`` with ``optimizer``; see the module docstring.
 
-    Attributes: ``network``, ``dataset`` (both read-only), ``history``, ``seed``, ``divergence``
+    Attributes: ``network``, ``dataset``, ``seed`` (read-only), ``history``, ``divergence``
     (``TrainingDivergence`` or None), ``last_step`` (the latest ``Step``, also when the
     history's cap could not keep it), ``last_metrics`` (dict of the latest evaluation).
     Settable between runs: ``optimizer``, ``batch_size``, ``eval_every``.
@@ -137,7 +137,7 @@ class Trainer:
         self._network = network
         self._dataset = dataset
         self._X_eval = np.concatenate([self._X, X_test]) if len(X_test) else self._X
-        self.seed = int(seed)
+        self._seed = int(seed)
         self.optimizer = optimizer
         self.batch_size = batch_size
         self.eval_every = eval_every
@@ -159,7 +159,7 @@ class Trainer:
         self.divergence: TrainingDivergence | None = None
         self.last_step = None
         self.last_metrics: dict[str, float] | None = None
-        self._order = BatchOrder(len(self._X), self.seed)
+        self._order = BatchOrder(len(self._X), self._seed)
         self._fresh_start = True  # the next run evaluates the state it starts from
         self._last_loss = math.nan
 
@@ -206,6 +206,11 @@ class Trainer:
     def step(self) -> int:
         """Steps taken so far (the index the next step will get)."""
         return self.network.steps_taken
+
+    @property
+    def seed(self) -> int:
+        """The shuffler's seed (fixed: a trainer with another seed is another run)."""
+        return self._seed
 
     @property
     def epoch(self) -> int:
@@ -325,7 +330,7 @@ class Trainer:
             step=net.steps_taken,
             parameters=(list(net.weights), list(net.biases), list(net.gammas), list(net.betas)),
             running=(list(net.running_mean), list(net.running_var)),
-            batches=(self._order.epoch, self._order.position),
+            batches=self._order.place,
             optimizer=self._optimizer,
             moments=self._optimizer.snapshot(),
             last_step=self.last_step,
@@ -351,7 +356,7 @@ class Trainer:
         else:
             self._optimizer.reset()
         self.divergence = None
-        self._order.epoch, self._order.position = checkpoint.batches
+        self._order.place = checkpoint.batches
         self.last_step, self._last_loss = checkpoint.last_step, checkpoint.last_loss
         self._fresh_start = True
 
@@ -382,7 +387,7 @@ class Trainer:
             near = history.nearest_detail(int(k))
             hint = f"; the nearest held step is {near.index}" if near is not None else "; no step is held"
             raise ValueError(f"step {k} is not held in detail, so its parameters are unknown{hint}")
-        epoch, position = history.detail_meta(int(k))
+        place = history.detail_meta(int(k))  # (epoch, position): read before the history is cut
         net = self.network
         net.set_parameters(
             step.weights,
@@ -397,7 +402,7 @@ class Trainer:
         self._optimizer.reset()
         self.divergence = None
         self._fresh_start = True
-        self._order.epoch, self._order.position = epoch, position
+        self._order.place = place
         before = history.summary(step.index - 1)
         self._last_loss = before["loss"] if before is not None else math.nan
         self.last_step = history.detail(step.index - 1)
